@@ -295,3 +295,46 @@ class Envelope(BaseModel):
     items: list[Any] | None = None
     item: Any | None = None
     warnings: list[str] = Field(default_factory=list)
+
+
+class ModelDetailOut(ModelSummaryOut):
+    """`show`: the summary plus every catalog fact and the lineage around the model."""
+
+    summary: str
+    base_model: str | None
+    merge_parents: list[str]
+    children: list[str]
+    gated: bool | None
+    arch: dict[str, Any]
+    artifacts: list[dict[str, Any]]
+    sources: list[str]
+    notes: str | None
+    file: str
+
+    @classmethod
+    def of(cls, model: Model, children: list[str] | None = None) -> ModelDetailOut:  # type: ignore[override]
+        e = model.entry
+        base = ModelSummaryOut.of(model).model_dump()
+        return cls(
+            **base,
+            summary=e.summary,
+            base_model=e.base_model,
+            merge_parents=list(e.merge_parents),
+            children=children or [],
+            gated=e.gated,
+            arch=e.arch.model_dump(),
+            artifacts=[a.model_dump() for a in e.artifacts],
+            sources=list(e.sources),
+            notes=e.notes,
+            file=model.path,
+        )
+
+
+def catalog_json_schema() -> str:
+    """The JSON Schema of one catalog file, as committed in catalog/schema.json."""
+    import json
+
+    doc = CatalogEntry.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "llmpick catalog entry"
+    return json.dumps(doc, indent=2, sort_keys=True)

@@ -1,0 +1,129 @@
+"""The only place that writes to stdout and stderr.
+
+stdout carries data only: a JSON document (``--format json``) or the human table.  Warnings,
+hints, errors and progress go to stderr.  Every string that came from outside (catalog files,
+the Hub) is rendered as literal text, never as rich markup.  rich is imported only when a
+table is drawn, so JSON output stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..schema import SCHEMA_VERSION
+
+GIB = 1024**3
+
+
+def _plain(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:
+        return dump(mode="json")
+    return value
+
+
+def emit_json(command: str, *, items: Iterable[Any] | None = None, item: Any = None,
+              warnings: Sequence[str] = (), **extra: Any) -> None:
+    """Write the versioned JSON envelope: ``{"schema_version", "command", ..., "items"|"item", "warnings"}``."""
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "command": command}
+    doc.update({k: _plain(v) for k, v in extra.items()})
+    if items is not None:
+        doc["items"] = [_plain(i) for i in items]
+    if item is not None:
+        doc["item"] = _plain(item)
+    doc["warnings"] = list(warnings)
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def color_allowed(stream: Any) -> bool:
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+def console(stderr: bool = False) -> Any:
+    """A rich Console on the current stdout/stderr (looked up per call: test runners swap them)."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    tty = color_allowed(stream)
+    return Console(file=stream, no_color=not tty, color_system="auto" if tty else None,
+                   highlight=False, emoji=False, markup=False, soft_wrap=False)
+
+
+def literal(value: Any) -> Any:
+    """Text that rich shows exactly as given (no markup, control characters made visible)."""
+    from rich.text import Text
+
+    if value is None:
+        return Text("-", style="dim")
+    if not isinstance(value, str):
+        value = str(value)
+    return Text(sanitize(value))
+
+
+def sanitize(value: str) -> str:
+    """Replace control characters (terminal escapes from outside data) with visible escapes."""
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in value)
+
+
+def table(columns: Sequence[str | tuple[str, str]], rows: Iterable[Sequence[Any]], *,
+          title: str | None = None, caption: str | None = None) -> None:
+    """Print a table.  Columns are names or (name, justify).  Cells from outside are literal."""
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=title, caption=caption, show_lines=False, header_style="bold", title_justify="left")
+    for col in columns:
+        name, justify = (col, "left") if isinstance(col, str) else col
+        t.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for row in rows:
+        t.add_row(*[c if isinstance(c, Text) else literal(c) for c in row])
+    console().print(t)
+
+
+def renderable(obj: Any) -> None:
+    """Print a prepared rich renderable (panel, tree, text) to stdout."""
+    console().print(obj)
+
+
+def line(text: str = "") -> None:
+    """A plain human line on stdout (literal text)."""
+    sys.stdout.write(sanitize(text) + "\n")
+
+
+def info(text: str) -> None:
+    sys.stderr.write(sanitize(text) + "\n")
+
+
+def warn(text: str) -> None:
+    sys.stderr.write("Warning: " + sanitize(text) + "\n")
+
+
+def error(message: str, hint: str | None = None, details: Sequence[str] = ()) -> None:
+    for d in details:
+        sys.stderr.write(sanitize(d) + "\n")
+    sys.stderr.write("Error: " + sanitize(message) + "\n")
+    if hint:
+        sys.stderr.write("  " + sanitize(hint) + "\n")
+
+
+def gib(n_bytes: int | float | None, digits: int = 1) -> str:
+    """Bytes as a labelled GiB figure for humans; unknown stays visibly unknown."""
+    if n_bytes is None:
+        return "?"
+    return f"{n_bytes / GIB:.{digits}f} GiB"
+
+
+def count(n: int | None) -> str:
+    """A parameter count in B (10^9) or M (10^6), e.g. 7.2B."""
+    if n is None:
+        return "?"
+    if n >= 10**9:
+        v = n / 1e9
+        return f"{v:.0f}B" if v >= 100 else f"{v:.1f}B"
+    return f"{n / 1e6:.0f}M"

@@ -1,0 +1,63 @@
+"""Human rendering of `list` and `show`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..schema import Model
+from . import count, line, table
+
+
+def render_list(models: Sequence[Model]) -> None:
+    if not models:
+        from . import info
+
+        info("No model matches these filters.")
+        return
+    rows = []
+    for m in models:
+        e = m.entry
+        params = count(e.params.total)
+        if e.params.active:
+            params += f" (A{count(e.params.active)})"
+        ctx = f"{e.arch.max_context // 1024}K" if e.arch.max_context else None
+        rows.append([m.id, params, e.method, ctx, e.license_class, ", ".join(e.uses)])
+    table(["model", ("params", "right"), "method", ("context", "right"), "license", "uses"], rows,
+          caption=f"{len(models)} model(s)")
+
+
+def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequence[str]) -> None:
+    e = m.entry
+    a = e.arch
+    line(f"{m.id} — {e.name}")
+    line(e.summary)
+    line()
+    facts = [
+        ["family", e.family], ["organization", f"{e.organization} ({e.origin or '?'})"],
+        ["released", e.released], ["method", e.method],
+        ["parameters", count(e.params.total) + (f", {count(e.params.active)} active" if e.params.active else "")],
+        ["license", f"{e.license} ({e.license_class})" + (", gated" if e.gated else "")],
+        ["uses", ", ".join(e.uses) or "-"], ["flags", ", ".join(e.flags) or "-"],
+        ["modalities", ", ".join(e.modalities)], ["languages", ", ".join(e.languages) or "-"],
+        ["context", f"{a.max_context} tokens" if a.max_context else None],
+    ]
+    arch = [f"{k}={v}" for k, v in a.model_dump().items() if v is not None and k != "max_context"]
+    facts.append(["architecture", ", ".join(arch) or "-"])
+    if e.superseded_by:
+        facts.append(["superseded by", e.superseded_by])
+    table(["fact", "value"], facts)
+    lineage = [[p, "parent" + ("" if known else " (not in catalog)")] for p in parents]
+    lineage += [[c, "child"] for c in children]
+    if lineage:
+        table(["model", "relation"], lineage, title="Lineage")
+    if e.scores:
+        table(["benchmark", ("value", "right"), "date", "source"],
+              [[s.name, f"{s.value:g}", s.date, s.source] for s in e.scores], title="Scores")
+    if e.artifacts:
+        table(["format", "repo", "files"],
+              [[x.format, x.repo, ", ".join(f.quant for f in x.files) or "-"] for x in e.artifacts],
+              title="Quantized artifacts")
+    if e.notes:
+        line(f"Notes: {e.notes}")
+    line("Sources: " + "; ".join(e.sources))
+    line(f"File: {m.path}")
