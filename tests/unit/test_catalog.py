@@ -79,10 +79,16 @@ def test_duplicate_id_differing_in_case(tmp_path):
     assert any("duplicate id" in str(p) for p in cat.problems)
 
 
-def test_missing_superseded_by_target_is_a_problem(tmp_path):
-    write_entry(tmp_path, "org/old", entry(superseded_by="org/new"))
+def test_lineage_cycle_is_a_problem(tmp_path):
+    write_entry(tmp_path, "org/a", entry(method="finetune", base_model="org/b", uses=["chat"]))
+    write_entry(tmp_path, "org/b", entry(method="finetune", base_model="org/a", uses=["chat"]))
     cat = load(tmp_path)
-    assert any(p.field == "superseded_by" for p in cat.problems)
+    assert any("cycle" in str(p) for p in cat.problems)
+
+
+def test_own_parent_is_a_problem(tmp_path):
+    write_entry(tmp_path, "org/a", entry(method="finetune", base_model="org/a", uses=["chat"]))
+    assert any("own parent" in str(p) for p in load(tmp_path).problems)
 
 
 def test_overlay_overrides_builtin_entry_with_same_id(tmp_path):

@@ -32,7 +32,7 @@ def load(catalog_dirs: Optional[list[Path]]) -> "tuple[object, list[str]]":
     from ..catalog import load_catalog
 
     catalog = load_catalog(catalog_dirs or [])
-    warnings = [f"{p} (entry left out)" if p.line is not None or p.field else str(p) for p in catalog.problems]
+    warnings = [str(p) for p in catalog.problems]
     for w in warnings:
         output.warn(w)
     if warnings:

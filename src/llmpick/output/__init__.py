@@ -14,8 +14,6 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..schema import SCHEMA_VERSION
-
 GIB = 1024**3
 
 
@@ -29,6 +27,8 @@ def _plain(value: Any) -> Any:
 def emit_json(command: str, *, items: Iterable[Any] | None = None, item: Any = None,
               warnings: Sequence[str] = (), **extra: Any) -> None:
     """Write the versioned JSON envelope: ``{"schema_version", "command", ..., "items"|"item", "warnings"}``."""
+    from ..schema import SCHEMA_VERSION
+
     doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "command": command}
     doc.update({k: _plain(v) for k, v in extra.items()})
     if items is not None:

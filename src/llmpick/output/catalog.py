@@ -46,7 +46,7 @@ def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequenc
     if e.superseded_by:
         facts.append(["superseded by", e.superseded_by])
     table(["fact", "value"], facts)
-    lineage = [[p, "parent" + ("" if known else " (not in catalog)")] for p in parents]
+    lineage = [[p, "parent" + ("" if known else " (not in catalog)")] for p, known in parents]
     lineage += [[c, "child"] for c in children]
     if lineage:
         table(["model", "relation"], lineage, title="Lineage")
