@@ -77,3 +77,10 @@ def test_files_use_no_yaml_tags_or_anchors():
         text = path.read_text(encoding="utf-8")
         assert "!!" not in text and not any(line.lstrip().startswith("<<:") for line in text.splitlines()), path
         yaml.safe_load(text)
+
+
+def test_coverage_targets(catalog):
+    from llmpick.stats import catalog_stats
+
+    s = catalog_stats(catalog)
+    assert s.shortfalls == [], s.shortfalls

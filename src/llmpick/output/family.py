@@ -1,0 +1,56 @@
+"""Human rendering of `tree` and `catalog stats`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import literal, renderable, table
+
+
+def render_tree(t: Any) -> None:
+    from rich.text import Text
+    from rich.tree import Tree
+
+    def label(node_id: str, kind: str | None) -> Text:
+        node = t.nodes[node_id]
+        text = literal(node_id)
+        if node_id == t.focus:
+            text.stylize("bold")
+        extra = []
+        if node.get("method"):
+            extra.append(str(node["method"]))
+        if kind == "merge":
+            others = [p for p in node.get("parents", []) if p != parent_of.get(node_id)]
+            if others:
+                extra.append("merged with " + ", ".join(others))
+        if not node["in_catalog"]:
+            extra.append("not in catalog")
+        if extra:
+            text.append(Text("  (" + "; ".join(extra) + ")", style="dim"))
+        return text
+
+    parent_of: dict[str, str] = {}
+    root = Tree(label(t.root, None))
+    stack = [(t.root, root, {t.root})]
+    while stack:
+        node, branch, path = stack.pop()
+        for child, kind in reversed(t.children(node)):
+            if child in path:
+                continue
+            parent_of[child] = node
+            stack.append((child, branch.add(label(child, kind)), path | {child}))
+    renderable(root)
+
+
+def render_stats(s: Any) -> None:
+    table(["use", ("models", "right")], sorted(s.by_use.items(), key=lambda kv: -kv[1]), title=f"{s.total} models by use")
+    table(["size class", ("models", "right")], [(k, v) for k, v in s.by_size.items() if v or k != "unknown"],
+          title="By size class")
+    table(["license class", ("models", "right")], list(s.by_license_class.items()), title="By license class")
+    table(["year", ("models", "right")], list(s.by_year.items()), title="By release year")
+    table(["family", ("models", "right")], list(s.by_family.items()), title="By family")
+    if s.missing:
+        table(["model", "missing facts"], [(k, ", ".join(v)) for k, v in sorted(s.missing.items())],
+              title="Entries with missing facts")
+    if s.shortfalls:
+        table(["coverage gap"], [[x] for x in s.shortfalls], title="Below the coverage targets")
