@@ -1,0 +1,336 @@
+"""The one door to the Hugging Face Hub: the only module that imports ``huggingface_hub`` (lazily).
+
+Policy, all in one place:
+
+* **Endpoint**: ``--endpoint``, else ``HF_ENDPOINT`` (read now, not at import), else huggingface.co.
+* **Token**: huggingface_hub's usual places (``HF_TOKEN``, then ``$HF_HOME/token``).  It is only ever
+  placed in request headers; no message built here contains it or the request headers.
+* **Time**: every request has a connect/read timeout *and* a total deadline (``timeout`` seconds), so a
+  server that drips bytes cannot hold a call forever.  Bodies are capped (``MAX_BODY_BYTES``).
+* **Retries**: 429, 5xx, timeouts and dropped connections are retried with exponential backoff and full
+  jitter, honouring ``Retry-After``, at most ``MAX_ATTEMPTS`` tries and ``MAX_RETRY_SECONDS`` of sleeping.
+* **Offline**: ``offline=True`` or ``HF_HUB_OFFLINE=1`` refuses before anything is sent.
+
+Every failure is one of the :class:`HubError` subclasses below, with a message safe to print.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .errors import HubError
+from .schema import HubFile, HubGguf, HubRepoData, is_hub_id
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_TIMEOUT = 10.0
+
+# Retry policy (module-level so tests and benchmarks can tune it without mocking the client).
+MAX_ATTEMPTS = 4
+BACKOFF_BASE = 0.5  # seconds; attempt n sleeps up to BACKOFF_BASE * 2**n (full jitter)
+BACKOFF_CAP = 8.0
+MAX_RETRY_SECONDS = 30.0  # total sleeping allowed for one call; a longer Retry-After fails at once
+SLEEP: Callable[[float], None] = time.sleep
+MAX_BODY_BYTES = 32 * 1024 * 1024  # a model_info with every file of a huge repo is a few MiB
+MAX_CONFIG_BYTES = 1024 * 1024
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+# --- Errors -------------------------------------------------------------------------------
+
+
+class HubNotFound(HubError):
+    """The repo does not exist, or is private and the token cannot see it."""
+
+
+class HubGated(HubError):
+    """The repo is gated and this token has not been granted access."""
+
+
+class HubOffline(HubError):
+    """Offline mode: nothing was sent."""
+
+
+class HubUnavailable(HubError):
+    """Rate limited, server errors, timeouts or dropped connections, after every retry."""
+
+
+class HubBadAnswer(HubError):
+    """The Hub answered, but not with what the API promises (not JSON, wrong shape, too large)."""
+
+
+def offline_from_env() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE
+
+
+def resolve_endpoint(endpoint: str | None = None) -> str:
+    value = endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
+    value = value.strip().rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        from .errors import UsageError
+
+        raise UsageError(f"Hub endpoint '{value}' is not an http(s) URL.", "Pass --endpoint https://... or fix HF_ENDPOINT.")
+    return value
+
+
+def check_repo_id(repo: str) -> str:
+    if not is_hub_id(repo):
+        from .errors import UsageError
+
+        raise UsageError(f"'{repo}' is not a Hub repo id (org/name).", "Write it as ORG/NAME, e.g. Qwen/Qwen2.5-7B-Instruct.")
+    return repo
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def _retry_after(headers: Any) -> float | None:
+    raw = headers.get("Retry-After") if headers is not None else None
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            return max(0.0, parsedate_to_datetime(raw).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+class Hub:
+    """A configured connection to one Hub endpoint.  Thread-safe: one instance serves many workers."""
+
+    def __init__(self, endpoint: str | None = None, *, timeout: float | None = None, offline: bool | None = None) -> None:
+        self.endpoint = resolve_endpoint(endpoint)
+        self.timeout = float(timeout) if timeout else DEFAULT_TIMEOUT
+        if self.timeout <= 0:
+            from .errors import UsageError
+
+            raise UsageError("--timeout must be a positive number of seconds.")
+        self.offline = offline_from_env() if offline is None else (offline or offline_from_env())
+        self._lock = threading.Lock()
+        self._api: Any = None
+        self._headers: dict[str, str] | None = None
+
+    # -- the one place HfApi is built --------------------------------------------------
+
+    def _hf(self) -> Any:
+        with self._lock:
+            if self._api is None:
+                # Telemetry would send an extra request to the import-time endpoint; llmpick opts out.
+                os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                from huggingface_hub import HfApi
+
+                self._api = HfApi(endpoint=self.endpoint, library_name="llmpick", library_version=_version())
+            return self._api
+
+    def _auth_headers(self) -> dict[str, str]:
+        with self._lock:
+            if self._headers is None:
+                from huggingface_hub.utils import build_hf_headers
+
+                self._headers = build_hf_headers(library_name="llmpick", library_version=_version())
+            return dict(self._headers)
+
+    # -- public calls --------------------------------------------------------------------
+
+    def model_info(self, repo: str, *, with_config: bool = False) -> HubRepoData:
+        """``model_info(repo, files_metadata=True)`` as :class:`HubRepoData`; config.json too when asked."""
+        check_repo_id(repo)
+        raw = self._get_json(f"/api/models/{repo}", {"blobs": "true"}, repo, MAX_BODY_BYTES)
+        data = parse_model_info(raw, repo)
+        if with_config:
+            data.config = self.config_json(repo, revision=data.sha)
+        return data
+
+    def config_json(self, repo: str, *, revision: str | None = None) -> dict[str, Any] | None:
+        """The repo's config.json, or None when it has none (GGUF-only repos)."""
+        check_repo_id(repo)
+        from urllib.parse import quote
+
+        rev = quote(revision or "main", safe="")
+        try:
+            doc = self._get_json(f"/{repo}/resolve/{rev}/config.json", None, repo, MAX_CONFIG_BYTES)
+        except _EntryMissing:
+            return None
+        if not isinstance(doc, dict):
+            raise HubBadAnswer(f"{repo}: config.json is not a JSON object.")
+        return doc
+
+    # -- transport -----------------------------------------------------------------------
+
+    def _get_json(self, path: str, params: dict[str, str] | None, repo: str, max_bytes: int) -> Any:
+        body = self._with_retries(lambda: self._get_once(path, params, repo, max_bytes), repo)
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise HubBadAnswer(f"{repo}: the Hub's answer is not valid JSON.", "Try again later; if it persists, "
+                               "check --endpoint / HF_ENDPOINT.") from None
+
+    def _with_retries(self, call: Callable[[], bytes], repo: str) -> bytes:
+        slept = 0.0
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return call()
+            except _Retryable as exc:
+                last = exc
+            if attempt == MAX_ATTEMPTS - 1:
+                break
+            delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
+            if last.retry_after is not None:
+                delay = max(delay, last.retry_after)
+            if slept + delay > MAX_RETRY_SECONDS:
+                break
+            SLEEP(delay)
+            slept += delay
+        raise HubUnavailable(f"{repo}: {last.reason} (gave up after {attempt + 1} attempt(s)).",
+                             "The Hub may be busy or unreachable; try again later or raise --timeout.")
+
+    def _get_once(self, path: str, params: dict[str, str] | None, repo: str, max_bytes: int) -> bytes:
+        if self.offline:
+            raise HubOffline("Offline mode (--offline or HF_HUB_OFFLINE=1): the Hub was not contacted.",
+                             "Run without --offline (and unset HF_HUB_OFFLINE) to fetch.")
+        self._hf()  # configures the environment and validates the endpoint once
+        import httpx2
+        from huggingface_hub import errors as hf_errors
+        from huggingface_hub.utils import get_session, hf_raise_for_status
+
+        url = self.endpoint + path
+        deadline = time.monotonic() + self.timeout
+        try:
+            with get_session().stream("GET", url, params=params, headers=self._auth_headers(),
+                                      timeout=self.timeout) as resp:
+                status = resp.status_code
+                if status == 429 or status >= 500:
+                    raise _Retryable(f"HTTP {status} from the Hub" + (" (rate limited)" if status == 429 else ""),
+                                     _retry_after(resp.headers) if status in (429, 503) else None)
+                chunks, size = [], 0
+                limit = max_bytes if status < 400 else 64 * 1024
+                for chunk in resp.iter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        if status >= 400:
+                            break
+                        raise HubBadAnswer(f"{repo}: the Hub's answer is larger than {limit // (1024 * 1024)} MiB; "
+                                           "refusing it.")
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise _Retryable(f"no complete answer within {self.timeout:g} s")
+                body = b"".join(chunks)
+                if status >= 400:
+                    headers = [(k, v) for k, v in resp.headers.items()
+                               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+                    done = httpx2.Response(status, headers=headers, content=body[:limit], request=resp.request)
+                    try:
+                        hf_raise_for_status(done)
+                    except hf_errors.GatedRepoError:
+                        raise HubGated(f"{repo} is gated: its files need an accepted license and a token.",
+                                       "Accept the terms on the model's Hub page, then set HF_TOKEN "
+                                       "(or run `hf auth login`).") from None
+                    except hf_errors.RepositoryNotFoundError:
+                        raise HubNotFound(f"{repo} was not found on the Hub (it does not exist, or it is private).",
+                                          "Check the id; for a private repo set HF_TOKEN.") from None
+                    except (hf_errors.EntryNotFoundError, hf_errors.RemoteEntryNotFoundError):
+                        raise _EntryMissing() from None
+                    except hf_errors.RevisionNotFoundError:
+                        raise HubNotFound(f"{repo}: revision not found on the Hub.") from None
+                    except hf_errors.HfHubHTTPError:
+                        if status == 404:
+                            raise _EntryMissing() if "/resolve/" in path else HubNotFound(
+                                f"{repo} was not found on the Hub.", "Check the id.") from None
+                        raise HubError(f"{repo}: the Hub answered HTTP {status}.") from None
+                    raise HubError(f"{repo}: the Hub answered HTTP {status}.")
+                return body
+        except HubError:
+            raise
+        except _EntryMissing:
+            raise
+        except _Retryable:
+            raise
+        except hf_errors.OfflineModeIsEnabled:
+            raise HubOffline("Offline mode (HF_HUB_OFFLINE=1): the Hub was not contacted.",
+                             "Unset HF_HUB_OFFLINE to fetch.") from None
+        except httpx2.TimeoutException:
+            raise _Retryable(f"no answer within {self.timeout:g} s") from None
+        except httpx2.ConnectError:
+            raise _Retryable(f"cannot connect to {self.endpoint}") from None
+        except (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError, httpx2.NetworkError):
+            raise _Retryable("the connection was closed before the answer was complete") from None
+        except httpx2.HTTPError as exc:
+            raise HubError(f"{repo}: request failed ({type(exc).__name__}).") from None
+
+
+class _EntryMissing(Exception):
+    """A file that is not in the repo (404 EntryNotFound)."""
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# --- Parsing ------------------------------------------------------------------------------
+
+
+def parse_model_info(raw: Any, repo: str) -> HubRepoData:
+    """Validate one ``model_info`` answer and keep the facts llmpick uses."""
+    from pydantic import ValidationError
+
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise HubBadAnswer(f"{repo}: the Hub's answer does not describe a model (no id).")
+    try:
+        from huggingface_hub.hf_api import ModelInfo
+
+        info = ModelInfo(**raw)
+    except Exception as exc:  # noqa: BLE001 - any parse failure means an answer of the wrong shape
+        raise HubBadAnswer(f"{repo}: the Hub's answer has an unexpected shape ({type(exc).__name__}).") from None
+    try:
+        card = raw.get("cardData") if isinstance(raw.get("cardData"), dict) else {}
+        license_ = card.get("license")
+        if isinstance(license_, list):
+            license_ = license_[0] if license_ else None
+        if license_ == "other" and isinstance(card.get("license_name"), str):
+            license_ = card["license_name"]
+        base = card.get("base_model")
+        base_list = [base] if isinstance(base, str) else [b for b in base or [] if isinstance(b, str)]
+        langs = card.get("language")
+        lang_list = [langs] if isinstance(langs, str) else [x for x in langs or [] if isinstance(x, str)]
+        st = info.safetensors
+        gg = info.gguf if isinstance(info.gguf, dict) else None
+        return HubRepoData(
+            id=info.id,
+            sha=info.sha,
+            last_modified=raw.get("lastModified") if isinstance(raw.get("lastModified"), str) else None,
+            downloads=info.downloads,
+            likes=info.likes,
+            license=license_ if isinstance(license_, str) else None,
+            gated=info.gated,
+            private=info.private,
+            pipeline_tag=info.pipeline_tag,
+            library_name=info.library_name,
+            tags=list(info.tags or []),
+            base_model=base_list,
+            languages=lang_list,
+            safetensors_total=st.total if st else None,
+            safetensors_parameters=dict(st.parameters) if st and isinstance(st.parameters, dict) else {},
+            gguf=HubGguf(total=gg.get("total"), architecture=gg.get("architecture"),
+                         context_length=gg.get("context_length")) if gg else None,
+            files=[HubFile(name=s.rfilename, size=s.size if s.size is not None else (s.lfs.size if s.lfs else None))
+                   for s in info.siblings or []],
+        )
+    except (ValidationError, TypeError, ValueError, AttributeError):
+        raise HubBadAnswer(f"{repo}: the Hub's answer has fields of the wrong type.") from None

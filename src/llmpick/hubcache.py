@@ -1,0 +1,219 @@
+"""The Hub cache: one JSON file per repo under ``<cache dir>/hub/<org>/<name>.json``.
+
+* Repo ids are validated (``is_hub_id``) before they become paths.
+* Writes are atomic (temp file + rename) and serialized per file with a lock file, so a killed or
+  concurrent refresh leaves either the old file or the new one, never a mix.
+* A damaged file (truncated, not JSON, wrong shape) is reported as a problem and treated as absent.
+
+Reading is cheap and does no network I/O; the lookups at the bottom are what `list`, `show`,
+`estimate` and `recommend` use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import UsageError
+from .schema import HubCacheFile, HubRepoData, HubSummaryOut, is_hub_id
+
+MAX_CACHE_FILE_BYTES = 64 * 1024 * 1024
+LOCK_TIMEOUT = 60.0
+
+
+def root() -> Path:
+    return paths.cache_dir() / "hub"
+
+
+def path_for(repo: str) -> Path:
+    if not is_hub_id(repo):
+        raise UsageError(f"'{repo}' is not a Hub repo id (org/name).")
+    org, name = repo.split("/", 1)
+    return root() / org / f"{name}.json"
+
+
+@dataclass(frozen=True)
+class Cached:
+    """What the cache holds for one repo: the file, or the problem that made it unusable."""
+
+    repo: str
+    file: HubCacheFile | None
+    problem: str | None = None
+
+    @property
+    def age_seconds(self) -> float | None:
+        return None if self.file is None else age_seconds(self.file.fetched_at)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def age_seconds(iso: str, now: datetime | None = None) -> float | None:
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return ((now or datetime.now(timezone.utc)) - when).total_seconds()
+
+
+def read(repo: str) -> Cached:
+    """The cached file for ``repo``; absent or damaged files give ``file=None`` (damage in ``problem``)."""
+    try:
+        path = path_for(repo)
+    except UsageError as exc:
+        return Cached(repo, None, exc.message)
+    try:
+        if path.stat().st_size > MAX_CACHE_FILE_BYTES:
+            return Cached(repo, None, f"{path}: cache file too large; ignored (run `llmpick refresh {repo}`)")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Cached(repo, None)
+    except OSError as exc:
+        return Cached(repo, None, f"{path}: cannot read ({exc.strerror or exc}); ignored")
+    return _parse(repo, path, raw)
+
+
+def _parse(repo: str, path: Path, raw: bytes) -> Cached:
+    from pydantic import ValidationError
+
+    hint = f"; ignored (run `llmpick refresh {repo}` to replace it)"
+    try:
+        doc = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return Cached(repo, None, f"{path}: damaged cache file (not JSON){hint}")
+    try:
+        file = HubCacheFile.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        return Cached(repo, None, f"{path}: damaged cache file ({where}: {first['msg']}){hint}")
+    if file.repo.lower() != repo.lower():
+        return Cached(repo, None, f"{path}: cache file is for {file.repo}, not {repo}{hint}")
+    return Cached(repo, file)
+
+
+def write(repo: str, data: HubRepoData, *, endpoint: str) -> tuple[HubCacheFile, bool]:
+    """Store fresh data atomically under the repo's lock.  Returns the file and whether the facts changed."""
+    from filelock import FileLock, Timeout
+
+    from .atomic import write_atomic
+
+    path = path_for(repo)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
+    try:
+        with lock:
+            old = _parse(repo, path, path.read_bytes()) if path.exists() else Cached(repo, None)
+            if old.file is not None and old.file.data.config is not None and data.config is None \
+                    and old.file.revision == data.sha:
+                data = data.model_copy(update={"config": old.file.data.config})  # keep a config.json fetched earlier
+            changed = old.file is None or old.file.data != data
+            new = HubCacheFile(repo=repo, fetched_at=now_iso(), endpoint=endpoint, revision=data.sha, data=data)
+            write_atomic(path, new.model_dump_json(indent=1).encode())
+            return new, changed
+    except Timeout:
+        from .errors import HubError
+
+        raise HubError(f"{repo}: another llmpick refresh holds {path}.lock; try again when it is done.") from None
+
+
+def iter_cached() -> Iterable[Path]:
+    base = root()
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.glob("*/*.json") if not p.name.startswith("."))
+
+
+# --- Lookups for list / show / estimate / recommend ----------------------------------------
+
+
+def hub_summary(repo: str) -> HubSummaryOut | None:
+    """Downloads, likes and last update of a repo, from the cache (None when not cached or damaged)."""
+    c = read(repo)
+    if c.file is None:
+        return None
+    d = c.file.data
+    return HubSummaryOut(downloads=d.downloads, likes=d.likes, last_modified=d.last_modified,
+                         fetched_at=c.file.fetched_at)
+
+
+_SPLIT_RE = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
+_HALF_PRECISION = {"BF16", "F16", "FP16"}
+
+
+def _quant_re(quant: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![A-Za-z0-9_])" + re.escape(quant) + r"(?![A-Za-z0-9_])", re.IGNORECASE)
+
+
+def file_size_in(data: HubRepoData, quant: str, file_name: str | None = None) -> int | None:
+    """Exact bytes of the weights for ``quant`` in one repo's file list, or None.
+
+    GGUF: the file whose name carries the quant as a separate token (``...-Q4_K_M.gguf``); split files
+    (``-00001-of-00003.gguf``) are summed; ``mmproj`` files are not weights.  Half precision (BF16/F16)
+    in a safetensors repo: the sum of its ``*.safetensors`` files.
+    """
+    sizes = {f.name: f.size for f in data.files}
+    if file_name and file_name in sizes:
+        if _SPLIT_RE.search(file_name) is None:
+            return sizes[file_name]
+    q = quant.strip().upper()
+    if not q:
+        return None
+    pattern = _quant_re(q)
+    groups: dict[str, list[int | None]] = {}
+    for name, size in sizes.items():
+        base = name.rsplit("/", 1)[-1]
+        if not base.lower().endswith(".gguf") or "mmproj" in base.lower() or not pattern.search(name):
+            continue
+        m = _SPLIT_RE.search(name)
+        key = name[: m.start()] if m else name
+        groups.setdefault(key, []).append(size)
+    if groups:
+        key = sorted(groups, key=lambda k: (len(groups[k]) > 1, len(k), k))[0]
+        parts = groups[key]
+        return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+    if q in _HALF_PRECISION:
+        st = [s for n, s in sizes.items() if n.endswith(".safetensors")]
+        if st and all(s is not None for s in st):
+            return sum(s for s in st if s is not None)
+    return None
+
+
+def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_repos: Iterable[str] = ()) -> int | None:
+    """Exact size in bytes of the weights file(s) for ``quant``, from the Hub cache; None when unknown.
+
+    The first argument is a Hub repo id (a catalog model id or an artifact repo) or a catalog ``Model``;
+    for a ``Model`` its artifact repos are searched too (files named in the catalog first).  Reads only
+    the local cache: never the network.
+    """
+    named: dict[str, str] = {}
+    if hasattr(model_id_or_artifact_repo, "entry"):
+        model = model_id_or_artifact_repo
+        repos = [model.id]
+        for art in model.entry.artifacts:
+            repos.append(art.repo)
+            for f in art.files:
+                if f.file and f.quant.upper() == quant.upper():
+                    named.setdefault(art.repo, f.file)
+    else:
+        repos = [str(model_id_or_artifact_repo)]
+    repos += [r for r in artifact_repos if r not in repos]
+    for repo in repos:
+        if not is_hub_id(repo):
+            continue
+        c = read(repo)
+        if c.file is None:
+            continue
+        size = file_size_in(c.file.data, quant, named.get(repo))
+        if size:
+            return size
+    return None

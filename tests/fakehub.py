@@ -1,0 +1,329 @@
+"""A small fake Hugging Face Hub: a real HTTP server on 127.0.0.1 that speaks the API as HUB.md describes.
+
+The real ``huggingface_hub`` client talks to it over real HTTP.  It serves fixture JSON from
+``tests/fixtures/hub`` (``models/<org>/<name>.json`` = the ``model_info`` answer with ``blobs=true``,
+``files/<org>/<name>/<file>`` = repo files), can synthesize plausible repos on the fly
+(``synthetic=True``, for benchmarks), and injects faults per repo::
+
+    hub = FakeHub().start()
+    hub.fault("Qwen/Qwen2.5-7B-Instruct", "503", times=2)   # two 503s, then success
+    hub.fault("x/y", "slow")                                   # permanent until hub.reset()
+
+Fault kinds: notfound, gated, 429, 500, 503, slow, close, malformed, enormous, control.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hub"
+REPO = r"(?P<repo>[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*)"
+API_RE = re.compile(rf"^/api/models/{REPO}(?:/revision/(?P<rev>[^/]+))?$")
+RESOLVE_RE = re.compile(rf"^/{REPO}/resolve/(?P<rev>[^/]+)/(?P<file>.+)$")
+NASTY = "[red]x[/red] [bold]y\x1b[31m\x07 \u202e[/]"  # rich markup + terminal escapes + bidi override
+
+
+@dataclass
+class Fault:
+    kind: str
+    times: int | None  # None: permanent
+    retry_after: int = 1
+
+
+class FakeHub:
+    def __init__(self, *, latency: float = 0.0, synthetic: bool = False, slow_seconds: float = 3.0,
+                 enormous_bytes: int = 64 * 1024 * 1024) -> None:
+        self.latency = latency
+        self.synthetic = synthetic
+        self.slow_seconds = slow_seconds
+        self.enormous_bytes = enormous_bytes
+        self.granted_token: str | None = None  # a Bearer token that may read gated repos' files
+        self.faults: dict[str, Fault] = {}
+        self.overrides: dict[str, dict[str, Any]] = {}
+        self.requests: list[tuple[str, str]] = []
+        self.auth_headers: list[str] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- control ---------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> FakeHub:
+        hub = self
+
+        class Handler(_Handler):
+            fake = hub
+
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.faults.clear()
+            self.overrides.clear()
+            self.requests.clear()
+            self.auth_headers.clear()
+        self.latency, self.synthetic, self.granted_token = 0.0, False, None
+
+    def fault(self, repo: str, kind: str, times: int | None = None, retry_after: int = 1) -> None:
+        with self._lock:
+            self.faults[repo] = Fault(kind, times, retry_after)
+
+    def set(self, repo: str, **fields: Any) -> None:
+        """Override top-level fields of a repo's model_info answer (e.g. likes=5, gated='manual')."""
+        with self._lock:
+            self.overrides.setdefault(repo, {}).update(fields)
+
+    def count(self, prefix: str = "") -> int:
+        with self._lock:
+            return sum(1 for _, p in self.requests if p.startswith(prefix))
+
+    def take_fault(self, repo: str) -> Fault | None:
+        with self._lock:
+            f = self.faults.get(repo)
+            if f is None:
+                return None
+            if f.times is not None:
+                if f.times <= 0:
+                    return None
+                f.times -= 1
+            return f
+
+    # -- data ------------------------------------------------------------------------------
+
+    def model(self, repo: str) -> dict[str, Any] | None:
+        path = FIXTURES / "models" / f"{repo}.json"
+        if path.is_file():
+            doc = json.loads(path.read_text())
+        elif self.synthetic or repo.startswith("synthetic/"):
+            doc = synthetic(repo)
+        else:
+            return None
+        with self._lock:
+            doc.update(copy.deepcopy(self.overrides.get(repo, {})))
+        return doc
+
+    def file(self, repo: str, name: str) -> bytes | None:
+        path = FIXTURES / "files" / repo / name
+        if path.is_file() and ".." not in name:
+            return path.read_bytes()
+        if (self.synthetic or repo.startswith("synthetic/")) and name == "config.json":
+            return json.dumps({"architectures": ["LlamaForCausalLM"], "num_hidden_layers": 16, "hidden_size": 2048,
+                               "num_attention_heads": 16, "num_key_value_heads": 4, "vocab_size": 32000,
+                               "max_position_embeddings": 8192, "intermediate_size": 5632}).encode()
+        return None
+
+
+def synthetic(repo: str) -> dict[str, Any]:
+    n = sum(repo.encode()) % 1000
+    return {
+        "id": repo, "sha": f"{n:040x}", "lastModified": "2024-06-01T00:00:00.000Z", "private": False, "gated": False,
+        "downloads": 1000 + n, "likes": n, "tags": ["text-generation", "gguf"], "pipeline_tag": "text-generation",
+        "library_name": "transformers", "cardData": {"license": "apache-2.0"},
+        "safetensors": {"parameters": {"BF16": 1_000_000_000 + n}, "total": 1_000_000_000 + n},
+        "siblings": [{"rfilename": "README.md", "size": 1200},
+                     {"rfilename": "model-Q4_K_M.gguf", "size": 600_000_000 + n},
+                     {"rfilename": "model-Q8_0.gguf", "size": 1_100_000_000 + n}],
+    }
+
+
+def control_chars(doc: dict[str, Any]) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    doc["cardData"] = dict(doc.get("cardData") or {}, license=NASTY, base_model=NASTY, language=[NASTY])
+    doc["tags"] = list(doc.get("tags") or []) + [NASTY]
+    doc["pipeline_tag"] = doc.get("pipeline_tag")
+    doc["library_name"] = NASTY
+    if doc.get("gguf"):
+        doc["gguf"] = dict(doc["gguf"], architecture=NASTY)
+    return doc
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:  # clients that hang up are expected
+        pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeHub
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real Hub
+
+    def log_message(self, *args: Any) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None, *, head: bool = False,
+              ctype: str = "application/json; charset=utf-8") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if not head:
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    def _json(self, status: int, doc: Any, headers: dict[str, str] | None = None, *, head: bool = False) -> None:
+        self._send(status, json.dumps(doc).encode(), headers, head=head)
+
+    def _serve(self, head: bool) -> None:
+        fake = self.fake
+        split = urlsplit(self.path)
+        path = unquote(split.path)
+        with fake._lock:
+            fake.requests.append((self.command, path))
+            auth = self.headers.get("Authorization")
+            if auth:
+                fake.auth_headers.append(auth)
+        if fake.latency:
+            time.sleep(fake.latency)
+        m = API_RE.match(path)
+        if m:
+            return self._model_info(m.group("repo"), parse_qs(split.query), head)
+        m = RESOLVE_RE.match(path)
+        if m:
+            return self._resolve(m.group("repo"), m.group("file"), head)
+        self._json(404, {"error": "Not found"}, head=head)
+
+    def _common_fault(self, repo: str, fault: Fault | None, head: bool) -> bool:
+        """Serve the faults shared by every route; True when the request was answered."""
+        if fault is None:
+            return False
+        kind = fault.kind
+        if kind == "notfound":
+            self._json(401, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}, head=head)
+        elif kind == "429":
+            self._json(429, {"error": "rate limited"}, {"Retry-After": str(fault.retry_after),
+                                                          "RateLimit": f'"api";r=0;t={fault.retry_after}'}, head=head)
+        elif kind in ("500", "503"):
+            extra = {"Retry-After": str(fault.retry_after)} if kind == "503" else {}
+            self._json(int(kind), {"error": "Internal Error"}, extra, head=head)
+        elif kind == "slow":
+            time.sleep(self.fake.slow_seconds)
+            return False  # then answer normally (the client has given up by then)
+        elif kind == "close":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                self.wfile.write(b'{"id": "' + repo.encode() + b'", "siblings": [')
+                self.wfile.flush()
+            except OSError:
+                pass
+            self.close_connection = True
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+        elif kind == "malformed":
+            self._send(200, b'{"id": "' + repo.encode() + b'", "downloads": 12, "siblings": [{"rfil', head=head)
+        elif kind == "enormous":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(self.fake.enormous_bytes + 20))
+            self.end_headers()
+            try:
+                self.wfile.write(b'{"id": "x", "pad": "')
+                chunk = b"a" * 65536
+                sent = 0
+                while sent < self.fake.enormous_bytes:
+                    self.wfile.write(chunk)
+                    sent += len(chunk)
+            except OSError:
+                pass
+            self.close_connection = True
+        else:
+            return False
+        return True
+
+    def _model_info(self, repo: str, query: dict[str, list[str]], head: bool) -> None:
+        fake = self.fake
+        fault = fake.take_fault(repo)
+        if fault is not None and fault.kind not in ("gated", "control") and self._common_fault(repo, fault, head):
+            return
+        doc = fake.model(repo)
+        if doc is None:
+            return self._json(401, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}, head=head)
+        if fault is not None and fault.kind == "gated":
+            doc["gated"] = "manual"
+        if fault is not None and fault.kind == "control":
+            doc = control_chars(doc)
+        blobs = query.get("blobs", ["false"])[0].lower() == "true"
+        if not blobs:
+            doc["siblings"] = [{"rfilename": s["rfilename"]} for s in doc.get("siblings", [])]
+        expand = query.get("expand")
+        if expand:
+            doc = {k: v for k, v in doc.items() if k in set(expand) | {"id", "_id"}}
+        self._json(200, doc, head=head)
+
+    def _resolve(self, repo: str, name: str, head: bool) -> None:
+        fake = self.fake
+        fault = fake.take_fault(repo)
+        if fault is not None and fault.kind not in ("gated", "control") and self._common_fault(repo, fault, head):
+            return
+        doc = fake.model(repo)
+        if doc is None:
+            return self._json(401, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}, head=head)
+        gated = doc.get("gated") or (fault is not None and fault.kind == "gated")
+        if gated and self.headers.get("Authorization") != f"Bearer {fake.granted_token}":
+            status = 401 if not self.headers.get("Authorization") else 403
+            return self._json(status, {"error": "Access to this model is restricted."},
+                              {"X-Error-Code": "GatedRepo", "X-Error-Message": "Access restricted"}, head=head)
+        body = fake.file(repo, name)
+        if body is None:
+            return self._json(404, {"error": "Entry not found"}, {"X-Error-Code": "EntryNotFound"}, head=head)
+        headers = {"X-Repo-Commit": doc.get("sha") or "0" * 40, "ETag": f'"{hash(body) & 0xFFFFFFFF:08x}"',
+                   "Accept-Ranges": "bytes"}
+        rng = self.headers.get("Range")
+        m = re.match(r"bytes=(\d+)-(\d*)$", rng or "")
+        if m:
+            start = int(m.group(1))
+            end = int(m.group(2)) if m.group(2) else len(body) - 1
+            part = body[start:end + 1]
+            headers["Content-Range"] = f"bytes {start}-{start + len(part) - 1}/{len(body)}"
+            return self._send(206, part, headers, head=head, ctype="application/octet-stream")
+        self._send(200, body, headers, head=head, ctype="application/octet-stream")
+
+
+if __name__ == "__main__":  # python tests/fakehub.py [--synthetic]: serve until Ctrl-C
+    import sys
+
+    hub = FakeHub(synthetic="--synthetic" in sys.argv).start()
+    print(hub.url, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        hub.stop()
