@@ -338,3 +338,141 @@ def catalog_json_schema() -> str:
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     doc["title"] = "llmpick catalog entry"
     return json.dumps(doc, indent=2, sort_keys=True)
+
+
+# --- Hub ------------------------------------------------------------------------------------
+# What llmpick keeps from the Hugging Face Hub (one cache file per repo) and how Hub data
+# appears in JSON output.  Hub answers are outside data: they are validated by these models
+# before they are cached, and a cache file that fails them is ignored, never trusted.
+
+HUB_CACHE_VERSION = 1
+
+
+class HubFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="path of the file inside the repo (rfilename)")
+    size: int | None = Field(None, ge=0, description="bytes; null when the Hub did not say")
+
+
+class HubGguf(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    total: int | None = Field(None, ge=0, description="parameter count the GGUF header reports")
+    architecture: str | None = None
+    context_length: int | None = Field(None, ge=0)
+
+
+class HubRepoData(BaseModel):
+    """The facts llmpick keeps from one ``model_info`` answer (plus config.json when fetched)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    sha: str | None = None
+    last_modified: str | None = Field(None, description="ISO 8601, as the Hub reports it")
+    downloads: int | None = Field(None, ge=0)
+    likes: int | None = Field(None, ge=0)
+    license: str | None = Field(None, description="cardData.license (license_name when it is 'other')")
+    gated: bool | str | None = Field(None, description="false, or 'auto' / 'manual' for gated repos")
+    private: bool | None = None
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    base_model: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    safetensors_total: int | None = Field(None, ge=0)
+    safetensors_parameters: dict[str, int] = Field(default_factory=dict, description="parameters per dtype")
+    gguf: HubGguf | None = None
+    files: list[HubFile] = Field(default_factory=list)
+    config: dict[str, Any] | None = Field(None, description="config.json, when it was fetched")
+
+
+class HubCacheFile(BaseModel):
+    """One cache file: ``<cache>/hub/<org>/<name>.json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = HUB_CACHE_VERSION
+    repo: str
+    fetched_at: str = Field(description="UTC ISO 8601 time of the fetch")
+    endpoint: str = Field(description="the Hub endpoint it came from")
+    revision: str | None = Field(None, description="the commit sha the data describes")
+    data: HubRepoData
+
+
+class HubSummaryOut(BaseModel):
+    """Hub popularity shown by `list` and `show` (from the cache; null when never refreshed)."""
+
+    downloads: int | None
+    likes: int | None
+    last_modified: str | None
+    fetched_at: str
+
+
+class RepoOutcomeOut(BaseModel):
+    repo: str
+    outcome: Literal["updated", "unchanged", "failed", "cached", "missing"]
+    reason: str | None = None
+    fetched_at: str | None = None
+
+
+class RefreshItemOut(BaseModel):
+    """`refresh --format json`: one item per catalog model."""
+
+    model: str
+    outcome: Literal["updated", "unchanged", "failed", "cached", "missing"]
+    reason: str | None = None
+    repos: list[RepoOutcomeOut]
+
+
+class VerifyDiffOut(BaseModel):
+    """`catalog verify --format json`: one item per catalog fact that differs from the Hub."""
+
+    model: str
+    field: str
+    catalog: Any
+    hub: Any
+    source: str = Field(description="which Hub fact it was compared with")
+    file: str = Field(description="the catalog file to fix")
+
+
+# --- Memory estimate ----------------------------------------------------------------------
+# Owned by estimate.py (issue 3).  Bytes are integers; unknown parts are null, never 0.
+
+
+class MemoryEstimate(BaseModel):
+    """How much memory one model needs at one quantization, context and engine, and how that was worked out.
+
+    ``total_bytes`` is the sum of the known parts (weights + KV cache + vision + overhead); a part that could not
+    be estimated is null and named in ``missing``.  ``overhead_bytes`` = ``overhead_per_gpu_bytes`` (paid once on
+    every GPU used: CUDA context and compute buffer) + ``overhead_shared_bytes`` (paid once).  To place a model
+    on several GPUs, give each GPU layers x ``per_layer_weights_bytes`` + layers x ``per_layer_kv_bytes`` plus
+    its ``overhead_per_gpu_bytes``; ``non_layer_weights_bytes`` (embeddings + output head) goes to one of them.
+    """
+
+    model: str | None
+    quant: str
+    quant_family: str
+    bits_per_weight: float | None = Field(None, description="effective bits per weight of the whole model")
+    context: int
+    parallel: int = 1
+    kv_cache_type: str
+    engine: str
+    weights_bytes: int
+    kv_cache_bytes: int | None
+    vision_bytes: int | None
+    overhead_bytes: int
+    overhead_per_gpu_bytes: int
+    overhead_shared_bytes: int
+    total_bytes: int
+    active_weights_bytes: int = Field(description="weight bytes read per generated token (MoE: routed experts only)")
+    layers: int | None
+    per_layer_weights_bytes: int | None
+    per_layer_kv_bytes: int | None
+    non_layer_weights_bytes: int | None
+    params_total: int | None = None
+    params_active: int | None = None
+    basis: dict[str, str]
+    assumptions: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
