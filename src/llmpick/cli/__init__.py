@@ -72,6 +72,8 @@ def _root(
 
 
 def main() -> None:
+    # pydantic looks for plugins through importlib.metadata on first use (~50 ms); the CLI has none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..licenses import lookup
 from ..schema import Model
 from . import count, line, table
 
@@ -36,7 +37,8 @@ def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequenc
         ["family", e.family], ["organization", f"{e.organization} ({e.origin or '?'})"],
         ["released", e.released], ["method", e.method],
         ["parameters", count(e.params.total) + (f", {count(e.params.active)} active" if e.params.active else "")],
-        ["license", f"{e.license} ({e.license_class})" + (", gated" if e.gated else "")],
+        ["license", f"{e.license} ({e.license_class})" + (", gated" if e.gated else "")
+         + (f" — {note.note}" if (note := lookup(e.license)) else "")],
         ["uses", ", ".join(e.uses) or "-"], ["flags", ", ".join(e.flags) or "-"],
         ["modalities", ", ".join(e.modalities)], ["languages", ", ".join(e.languages) or "-"],
         ["context", f"{a.max_context} tokens" if a.max_context else None],
