@@ -84,3 +84,41 @@ def test_coverage_targets(catalog):
 
     s = catalog_stats(catalog)
     assert s.shortfalls == [], s.shortfalls
+
+
+# The facts issue 2 names for the seed, as (id, leaderboard v1 average, method or None).
+SEED_LEADERBOARD = [
+    ("Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B", 67.84, "merge"),
+    ("fblgit/juanako-7b-UNA", 67.46, None),
+    ("Weyaxi/OpenOrca-Zephyr-7B", 64.97, "merge"),
+    ("VAGOsolutions/SauerkrautLM-7b-HerO", 64.49, "merge+finetune"),
+    ("monology/openinstruct-mistral-7b", 63.64, None),
+    ("chargoddard/loyal-piano-m7", 63.50, None),
+    ("Azure99/blossom-v3-mistral-7b", 62.95, None),
+    ("Gryphe/MythoMist-7b", 61.67, "merge"),
+    ("Intel/neural-chat-7b-v3-1", 61.59, None),
+    ("teknium/OpenHermes-2.5-Mistral-7B", 61.52, None),
+]
+
+
+@pytest.mark.parametrize("model_id, average, method", SEED_LEADERBOARD)
+def test_seed_leaderboard_facts(catalog, model_id, average, method):
+    e = catalog.get(model_id).entry
+    scores = {s.name: s.value for s in e.scores}
+    assert scores.get("open_llm_leaderboard_v1") == pytest.approx(average)
+    if method:
+        assert e.method == method
+
+
+def test_seed_uses_are_tagged_honestly(catalog):
+    assert "coding" in catalog.get("deepseek-ai/deepseek-coder-33b-instruct").entry.uses
+    for llava in ("liuhaotian/llava-v1.5-7b", "liuhaotian/llava-v1.5-13b"):
+        e = catalog.get(llava).entry
+        assert "vision" in e.uses and "image" in e.modalities
+    alma = catalog.get("webbigdata/ALMA-7B-Ja").entry
+    assert "translation" in alma.uses and "ja" in alma.languages
+    assert "storytelling" in catalog.get("NurtureAI/neural-chat-7b-v3-16k").entry.uses
+    goliath = catalog.get("alpindale/goliath-120b").entry
+    assert goliath.method == "merge" and len(goliath.merge_parents) == 2
+    switch = catalog.get("google/switch-c-2048").entry
+    assert switch.params.total > 1.5e12 and any(a.format == "qmoe" for a in switch.artifacts)
