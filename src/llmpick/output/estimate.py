@@ -1,0 +1,68 @@
+"""Human rendering of memory estimates: a GiB table with a breakdown bar per row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import GIB, gib, line, table
+
+BAR_WIDTH = 16
+# weights, KV cache, vision, overhead
+BAR_CHARS = ("█", "▓", "▒", "░")
+
+
+def breakdown_bar(parts: Sequence[int | None], scale: int, width: int = BAR_WIDTH) -> str:
+    """A bar whose length is total/scale of ``width``, split by part; unknown parts are shown as '?'."""
+    if scale <= 0:
+        return ""
+    out = ""
+    for value, ch in zip(parts, BAR_CHARS):
+        if value is None:
+            out += "?"
+            continue
+        out += ch * int(round(value / scale * width))
+    return out
+
+
+def memory_rows(rows: Sequence[tuple[Any, int | None]], with_fit: bool) -> tuple[list[Any], list[list[Any]]]:
+    scale = max((est.total_bytes for est, _ in rows), default=0)
+    cols: list[Any] = ["quant", ("bits/w", "right"), ("weights GiB", "right"), ("KV GiB", "right"),
+                       ("other GiB", "right"), ("total GiB", "right"), "breakdown"]
+    if with_fit:
+        cols.append(("max context", "right"))
+    out = []
+    for est, fit in rows:
+        kv = gib_short(est.kv_cache_bytes) if est.kv_cache_bytes is not None else "unknown"
+        w = gib_short(est.weights_bytes) + ("" if est.basis.get("weights") == "formula" else
+                                          {"file_size": " (file)", "params": " (params)"}.get(est.basis.get("weights", ""), " ?"))
+        vision = est.vision_bytes
+        over = est.overhead_bytes + (vision or 0)
+        row = [est.quant, f"{est.bits_per_weight:.2f}" if est.bits_per_weight else "-", w, kv, gib_short(over),
+               gib_short(est.total_bytes),
+               breakdown_bar([est.weights_bytes, est.kv_cache_bytes, vision, est.overhead_bytes], scale)]
+        if with_fit:
+            row.append(f"{fit:,}" if fit else "does not fit")
+        out.append(row)
+    return cols, out
+
+
+def render_estimates(model_id: str, rows: Sequence[tuple[Any, int | None]], fit_vram: float | None) -> None:
+    if not rows:
+        return
+    first = rows[0][0]
+    ctx = f"{first.context:,} tokens" + (f" x {first.parallel} sequences" if first.parallel > 1 else "")
+    title = f"{model_id}: memory at {ctx}, {first.kv_cache_type} KV cache, {first.engine}"
+    cols, body = memory_rows(rows, fit_vram is not None)
+    caption = f"GiB = 2^30 bytes. Bar: {BAR_CHARS[0]} weights {BAR_CHARS[1]} KV cache {BAR_CHARS[2]} vision " \
+              f"{BAR_CHARS[3]} overhead (other = vision + overhead)."
+    if fit_vram is not None:
+        caption += f" Max context: longest that fits in {fit_vram:g} GiB."
+    table(cols, body, title=title, caption=caption)
+    vision = first.vision_bytes
+    if vision:
+        line(f"Vision encoder + projector: {gib(vision, 2)} (included in overhead column and total).")
+
+
+def gib_short(n: int | None) -> str:
+    return "?" if n is None else f"{n / GIB:.2f}"
