@@ -315,6 +315,7 @@ def parse_model_info(raw: Any, repo: str) -> HubRepoData:
             id=info.id,
             sha=info.sha,
             last_modified=raw.get("lastModified") if isinstance(raw.get("lastModified"), str) else None,
+            created_at=raw.get("createdAt") if isinstance(raw.get("createdAt"), str) else None,
             downloads=info.downloads,
             likes=info.likes,
             license=license_ if isinstance(license_, str) else None,

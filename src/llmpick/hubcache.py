@@ -217,3 +217,61 @@ def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_rep
         if size:
             return size
     return None
+
+
+# --- catalog verify -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    model: str
+    field: str
+    catalog: Any
+    hub: Any
+    source: str
+    file: str
+
+
+def compare(model: Any) -> tuple[list[Difference], list[str], bool]:
+    """Catalog facts of one model (parameters, license, context, gated) against its cached Hub data.
+
+    Returns the differences, problems met (a damaged cache file), and whether Hub data was cached at all.
+    A fact the catalog leaves null is not compared.
+    """
+    e = model.entry
+    main = read(model.id)
+    problems = [main.problem] if main.problem else []
+    if main.file is None:
+        return [], problems, False
+    d = main.file.data
+    diffs: list[Difference] = []
+
+    def differ(field_name: str, ours: Any, theirs: Any, source: str) -> None:
+        if ours is not None and theirs is not None and ours != theirs:
+            diffs.append(Difference(model.id, field_name, ours, theirs, source, model.path))
+
+    differ("params.total", e.params.total, d.safetensors_total, f"{model.id} safetensors.total")
+    if e.license and d.license:
+        differ("license", e.license.lower(), d.license.strip().lower(), f"{model.id} cardData.license")
+    if e.gated is not None and d.gated is not None:
+        differ("gated", e.gated, bool(d.gated), f"{model.id} gated ({d.gated!r})")
+    ctx, source = _hub_context(model, d)
+    differ("arch.max_context", e.arch.max_context, ctx, source)
+    return diffs, problems, True
+
+
+def _hub_context(model: Any, d: HubRepoData) -> tuple[int | None, str]:
+    cfg = d.config or {}
+    text = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else {}
+    value = text.get("max_position_embeddings") or cfg.get("max_position_embeddings")
+    if isinstance(value, int) and value > 0:
+        return value, f"{model.id} config.json max_position_embeddings"
+    if d.gguf and d.gguf.context_length:
+        return d.gguf.context_length, f"{model.id} gguf.context_length"
+    for art in model.entry.artifacts:
+        if art.format != "gguf":
+            continue
+        c = read(art.repo)
+        if c.file is not None and c.file.data.gguf and c.file.data.gguf.context_length:
+            return c.file.data.gguf.context_length, f"{art.repo} gguf.context_length"
+    return None, ""

@@ -371,6 +371,7 @@ class HubRepoData(BaseModel):
     id: str
     sha: str | None = None
     last_modified: str | None = Field(None, description="ISO 8601, as the Hub reports it")
+    created_at: str | None = None
     downloads: int | None = Field(None, ge=0)
     likes: int | None = Field(None, ge=0)
     license: str | None = Field(None, description="cardData.license (license_name when it is 'other')")

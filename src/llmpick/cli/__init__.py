@@ -84,3 +84,4 @@ def main() -> None:
 # Command modules register themselves on import; they import the core lazily, inside commands.
 from . import catalog_cmds, family_cmds  # noqa: E402,F401
 from . import estimate_cmd  # noqa: E402,F401
+from . import hub_cmds  # noqa: E402,F401

@@ -1,0 +1,198 @@
+"""`refresh`, `catalog verify` and `catalog add`: the commands that use Hub data."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .. import output
+from ..errors import UsageError
+from . import catalog_app, command
+from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
+
+EndpointOpt = Annotated[Optional[str], typer.Option(
+    "--endpoint", help="Hub URL (default: HF_ENDPOINT, else https://huggingface.co).", show_default=False)]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds one Hub request may take.")]
+OfflineOpt = Annotated[bool, typer.Option(
+    "--offline", help="Never touch the network; use cached Hub data only (also HF_HUB_OFFLINE=1).")]
+
+
+def parse_age(text: str) -> float:
+    """'7d', '12h', '30m', '90s' or plain seconds -> seconds."""
+    raw = text.strip().lower()
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+    mult = units.get(raw[-1:], None)
+    num = raw[:-1] if mult else raw
+    try:
+        value = float(num) * (mult or 1)
+    except ValueError:
+        raise UsageError(f"--max-age '{text}' is not a duration.", "Use e.g. 7d, 12h, 30m or a number of seconds.") from None
+    if value < 0:
+        raise UsageError("--max-age must not be negative.")
+    return value
+
+
+def _offline(flag: bool) -> bool:
+    from ..hub import offline_from_env
+
+    return flag or offline_from_env()
+
+
+@command("refresh")
+def refresh_cmd(
+    models: Annotated[Optional[list[str]], typer.Argument(help="Catalog models to refresh (default: every model whose cached data is older than --max-age).", show_default=False)] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Refresh every catalog model, however fresh its cache.")] = False,
+    max_age: Annotated[str, typer.Option("--max-age", help="Refresh cached data older than this: 7d, 12h, 30m.")] = "7d",
+    concurrency: Annotated[int, typer.Option("--concurrency", help="Requests in flight at once.")] = 8,
+    timeout: TimeoutOpt = 10.0,
+    endpoint: EndpointOpt = None,
+    offline: OfflineOpt = False,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Fetch Hub data (downloads, likes, license, gated, parameters, file sizes) for catalog models into the cache."""
+    from .. import refresh
+    from ..schema import RefreshItemOut
+
+    age = parse_age(max_age)
+    cat, warnings = load(catalog)
+    chosen = refresh.targets(cat, models or [], max_age=age, force=all_)
+    is_offline = _offline(offline)
+    hub = None
+    if not chosen:
+        outcomes = []
+        output.info(f"All cached Hub data is younger than {max_age}; nothing to do (--all refreshes anyway).")
+    elif is_offline:
+        outcomes = refresh.offline(chosen)
+        output.warn("Offline: the Hub was not contacted; showing what the cache holds.")
+    else:
+        from ..hub import Hub
+
+        hub = Hub(endpoint, timeout=timeout)
+        from ..output.hub import progress
+
+        with progress(sum(len(t.repos) for t in chosen)) as bar:
+            outcomes = refresh.run(hub, chosen, concurrency=concurrency, on_done=bar.advance)
+    counts = refresh.counts(outcomes)
+    ep = hub.endpoint if hub else None
+    if is_json(fmt, json_):
+        items = [RefreshItemOut.model_validate(_plain(o)) for o in outcomes]
+        output.emit_json("refresh", items=items, summary=counts, endpoint=ep, offline=is_offline, warnings=warnings)
+    else:
+        from ..output.hub import render_refresh
+
+        render_refresh(outcomes, counts, endpoint=ep, offline=is_offline)
+    failed = counts.get("failed", 0)
+    if failed:
+        output.error(f"{failed} of {len(outcomes)} model(s) could not be refreshed; their last good data is kept.",
+                     "See the reasons above; try again later, or raise --timeout.")
+        raise typer.Exit(4)
+
+
+def _plain(o: object) -> dict:
+    from dataclasses import asdict
+
+    return asdict(o)  # type: ignore[call-overload]
+
+
+@command("verify", parent=catalog_app)
+def verify(
+    models: Annotated[Optional[list[str]], typer.Argument(help="Models to check (default: all).", show_default=False)] = None,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Compare catalog facts (parameters, license, context, gated) with cached Hub data; exit 1 on any difference."""
+    from ..hubcache import compare
+    from ..schema import VerifyDiffOut
+
+    cat, warnings = load(catalog)
+    chosen = [cat.resolve(m) for m in models] if models else list(cat)
+    diffs, problems, uncached, checked = [], [], [], 0
+    for m in chosen:
+        d, p, cached = compare(m)
+        diffs += d
+        problems += p
+        if cached:
+            checked += 1
+        else:
+            uncached.append(m.id)
+    for p in problems:
+        output.warn(p)
+    if uncached and checked:
+        shown = ", ".join(uncached[:5]) + (f" and {len(uncached) - 5} more" if len(uncached) > 5 else "")
+        output.warn(f"{len(uncached)} model(s) not compared, no cached Hub data: {shown}. "
+                    "Run `llmpick refresh` to fetch it.")
+    if not checked:
+        output.warn("Nothing was compared: no cached Hub data. Run `llmpick refresh` first.")
+    if is_json(fmt, json_):
+        output.emit_json("catalog verify", items=[VerifyDiffOut(**d.__dict__) for d in diffs], checked=checked,
+                         warnings=warnings + problems,
+                         not_cached=uncached)
+    else:
+        from ..output.hub import render_verify
+
+        render_verify(diffs, checked)
+    if diffs:
+        raise typer.Exit(1)
+
+
+@command("add", parent=catalog_app)
+def add(
+    ref: Annotated[str, typer.Argument(help="The Hub repo: hf:ORG/NAME.")],
+    output_dir: Annotated[Optional[Path], typer.Option("--output", help="Catalog folder to write into (default: the first --catalog / LLMPICK_CATALOG folder, else the built-in catalog).", show_default=False)] = None,
+    timeout: TimeoutOpt = 10.0,
+    endpoint: EndpointOpt = None,
+    offline: OfflineOpt = False,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Draft a catalog file from the Hub (model_info + config.json); unknown facts are marked TODO."""
+    from .. import hubcache, paths
+    from ..atomic import write_atomic
+    from ..catalog import load_catalog
+    from ..draft import draft, parse_hf_ref, require_text_generation, to_yaml, validate_yaml
+    from ..errors import CatalogError
+    from ..hub import Hub, HubOffline
+
+    repo = parse_hf_ref(ref)
+    dest_root = output_dir or (catalog[0] if catalog else None) or (paths.user_catalog_dirs() or [None])[0] \
+        or paths.builtin_catalog_dir()
+    org, name = repo.split("/", 1)
+    dest = Path(dest_root) / org / f"{name}.yaml"
+    cat = load_catalog(catalog or [])
+    known = {m.id.lower(): m for m in cat}
+    if repo.lower() in known:
+        raise UsageError(f"{repo} is already in the catalog ({known[repo.lower()].path}).",
+                         "Edit that file, or run `llmpick refresh` to update its Hub data.")
+    if dest.exists() or dest.with_suffix(".yml").exists():
+        raise UsageError(f"{dest} already exists.", "Remove it or choose another --output folder.")
+    hub = Hub(endpoint, timeout=timeout, offline=offline)
+    if hub.offline:
+        cached = hubcache.read(repo).file
+        if cached is None or cached.data.config is None:
+            raise HubOffline(f"Offline: {repo} is not in the cache with its config.json, and the Hub was not contacted.",
+                             "Run without --offline (and unset HF_HUB_OFFLINE).")
+        data, fetched_at, ep = cached.data, cached.fetched_at, cached.endpoint
+        output.warn(f"Offline: drafting from cached Hub data fetched {fetched_at}.")
+    else:
+        data = hub.model_info(repo, with_config=True)
+        require_text_generation(data, repo)
+        stored, _ = hubcache.write(repo, data, endpoint=hub.endpoint)
+        fetched_at, ep = stored.fetched_at, hub.endpoint
+    require_text_generation(data, repo)
+    d = draft(repo, data, endpoint=ep, fetched_at=fetched_at)
+    text = to_yaml(d)
+    problems = validate_yaml(text, str(dest))
+    if problems:
+        raise CatalogError(f"The draft for {repo} does not validate; nothing was written.",
+                           "This is a bug in llmpick's drafting; please report it with the repo id.", problems)
+    write_atomic(dest, text.encode("utf-8"))
+    if is_json(fmt, json_):
+        output.emit_json("catalog add", item={"id": repo, "file": str(dest), "todos": d.todos, "entry": d.data})
+    else:
+        from ..output.hub import render_added
+
+        render_added(str(dest), d.todos)

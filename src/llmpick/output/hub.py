@@ -1,0 +1,96 @@
+"""Human rendering of Hub data: `refresh` outcomes and progress, `catalog verify`, `catalog add`.
+
+Every Hub string is outside data: cells go through :func:`literal` (via ``table``), lines through ``sanitize``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from . import color_allowed, info, line, table
+
+
+def age(seconds: float | None) -> str:
+    """A cache age for people: 'just now', '5m', '3h', '2d'."""
+    if seconds is None:
+        return "?"
+    s = max(0.0, seconds)
+    if s < 60:
+        return "just now"
+    if s < 3600:
+        return f"{int(s // 60)}m ago"
+    if s < 86400:
+        return f"{int(s // 3600)}h ago"
+    return f"{int(s // 86400)}d ago"
+
+
+def number(n: int | None) -> str:
+    """A download/like count: 1234 -> 1.2k, 5873211 -> 5.9M."""
+    if n is None:
+        return "-"
+    if n >= 1_000_000:
+        return f"{n / 1e6:.1f}M"
+    if n >= 1_000:
+        return f"{n / 1e3:.1f}k"
+    return str(n)
+
+
+class _NoProgress:
+    def advance(self, *_: Any) -> None:
+        pass
+
+
+@contextmanager
+def progress(total: int, label: str = "Refreshing") -> Iterator[Any]:
+    """A rich progress bar on stderr when stderr is a terminal (and NO_COLOR unset); otherwise nothing."""
+    if total <= 0 or not color_allowed(sys.stderr):
+        yield _NoProgress()
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import console
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+
+        class _Bar:
+            def advance(self, *_: Any) -> None:
+                bar.advance(task)
+
+        yield _Bar()
+
+
+def render_refresh(outcomes: Sequence[Any], counts: dict[str, int], *, endpoint: str | None, offline: bool) -> None:
+    if not outcomes:
+        return
+    rows = []
+    for o in outcomes:
+        detail = o.reason or ", ".join(f"{r.repo}: {r.outcome}" for r in o.repos[1:]) or ""
+        rows.append([o.model, o.outcome, detail])
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    where = "from the cache (offline: the Hub was not contacted)" if offline else f"from {endpoint}"
+    table(["model", "outcome", "detail"], rows, caption=f"{len(outcomes)} model(s): {summary}; {where}")
+
+
+def render_verify(diffs: Sequence[Any], checked: int) -> None:
+    if not diffs:
+        line(f"{checked} model(s) checked against cached Hub data: no differences.")
+        return
+    table(["model", "field", "catalog", "hub", "compared with"],
+          [[d.model, d.field, d.catalog, d.hub, d.source] for d in diffs],
+          caption=f"{len(diffs)} difference(s) in {checked} model(s) checked")
+    for d in diffs:
+        line(f"{d.file}: {d.field}: catalog has {d.catalog!r}, the Hub says {d.hub!r}")
+
+
+def render_added(path: str, todos: dict[str, str]) -> None:
+    line(f"Wrote {path}")
+    if todos:
+        line(f"{len(todos)} field(s) to check (marked # TODO in the file):")
+        for k, v in todos.items():
+            line(f"  {k}: {v}")
+    info(f"Then run `llmpick catalog validate {path}`.")
