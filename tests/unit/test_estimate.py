@@ -1,0 +1,263 @@
+"""Memory formulas, table-driven with hand-computed bytes, plus properties that must hold for any entry."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from llmpick.errors import UsageError
+from llmpick.estimate import KV_CACHE_TYPES, estimate, kv_cache_bytes, max_context_that_fits, tensor_shapes
+from llmpick.schema import Architecture, ArtifactFile, Artifact, CatalogEntry, Model, Params
+
+MIB = 2**20
+
+
+def make(params: int | None = None, active: int | None = None, *, modalities=("text",), artifacts=(), released=None,
+         **arch) -> CatalogEntry:
+    return CatalogEntry(name="t", family="t", organization="t", summary="t", method="base",
+                        params=Params(total=params, active=active), arch=Architecture(**arch), license="x",
+                        license_class="unknown", sources=["t"], modalities=list(modalities), artifacts=list(artifacts),
+                        released=released)
+
+
+LLAMA2_7B = dict(type="LlamaForCausalLM", layers=32, hidden_size=4096, intermediate_size=11008, attention_heads=32,
+                 kv_heads=32, vocab_size=32000, max_context=4096, tie_word_embeddings=False)
+# A tiny model whose bytes are easy to count by hand: hidden 256, 2 layers, 4 heads of 64, 2 KV heads, FFN 512,
+# vocab 1000.  Per layer: q 256*256, k 128*256, v 128*256, o 256*256, gate/up/down 512*256 each, norms 2*256.
+TINY = dict(type="LlamaForCausalLM", layers=2, hidden_size=256, intermediate_size=512, attention_heads=4, kv_heads=2,
+            head_dim=64, vocab_size=1000, max_context=2048, tie_word_embeddings=False)
+TINY_MATRIX = 2 * (256 * 256 * 2 + 128 * 256 * 2 + 512 * 256 * 3) + 2 * 1000 * 256  # 2-D weights
+TINY_VECTOR = 2 * 2 * 256 + 256  # norms
+
+
+# --- KV cache ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("arch", "ctx", "kw", "expected"), [
+    # llama.cpp: Llama-2-7B at n_ctx=512, f16: "kv self size = 256.00 MB"
+    (dict(layers=32, hidden_size=4096, attention_heads=32, kv_heads=32), 512, {}, 256 * MIB),
+    # GQA (8 KV heads of 128), 8192 tokens: 2*32*8*128*8192*2
+    (dict(layers=32, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128), 8192, {}, 2 * 32 * 8 * 128 * 8192 * 2),
+    # MQA: one KV head
+    (dict(layers=10, hidden_size=1024, attention_heads=16, kv_heads=1), 1000, {}, 2 * 10 * 1 * 64 * 1000 * 2),
+    # parallel sequences each hold their context
+    (dict(layers=2, hidden_size=256, attention_heads=4, kv_heads=2), 100, {"parallel": 3}, 2 * 2 * 2 * 64 * 300 * 2),
+    # q8_0: 34 bytes per 32 values; q4_0: 18 per 32; fp8: 1 byte
+    (dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1), 64, {"kv_cache": "q8_0"}, 2 * 128 * 64 * 34 / 32),
+    (dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1), 64, {"kv_cache": "q4_0"}, 2 * 128 * 64 * 18 / 32),
+    (dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1), 64, {"kv_cache": "fp8"}, 2 * 128 * 64),
+    # sliding window on every layer: at most the window
+    (dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=100), 1000, {}, 2 * 4 * 512 * 100 * 2),
+    # half the layers windowed (Gemma-2 style)
+    (dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=100, sliding_window_layers=2), 1000, {},
+     2 * 512 * 2 * (2 * 1000 + 2 * 100)),
+    # a window longer than the context changes nothing
+    (dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=4096), 1000, {}, 2 * 4 * 512 * 1000 * 2),
+    # MLA: one latent of kv_lora_rank + qk_rope_head_dim per token and layer
+    (dict(layers=61, hidden_size=7168, attention_heads=128, kv_heads=128, kv_lora_rank=512, qk_rope_head_dim=64), 1000, {},
+     61 * 576 * 1000 * 2),
+])
+def test_kv_cache_formula(arch: dict, ctx: int, kw: dict, expected: float) -> None:
+    got, _, missing = kv_cache_bytes(Architecture(**arch), ctx, **kw)
+    assert got == pytest.approx(expected)
+    assert missing == []
+
+
+def test_kv_cache_missing_kv_heads_is_visible() -> None:
+    got, _, missing = kv_cache_bytes(Architecture(layers=2, hidden_size=256, attention_heads=4), 10)
+    assert got == 2 * 2 * 4 * 64 * 10 * 2  # upper bound: no GQA
+    assert "no kv_heads" in missing[0]
+    got, _, missing = kv_cache_bytes(Architecture(layers=2), 10)
+    assert got is None and "KV cache unknown" in missing[0]
+
+
+def test_llama2_7b_kv_is_256_mib_through_estimate() -> None:
+    est = estimate(make(6_738_415_616, **LLAMA2_7B), "F16", 512)
+    assert est.kv_cache_bytes == 256 * MIB
+    assert est.per_layer_kv_bytes == 8 * MIB
+
+
+# --- Weights -----------------------------------------------------------------------------
+
+
+def test_tiny_shapes_are_counted_by_hand() -> None:
+    shapes = tensor_shapes(Architecture(**TINY))
+    assert shapes is not None and shapes.params == TINY_MATRIX + TINY_VECTOR
+
+
+@pytest.mark.parametrize(("quant", "expected"), [
+    ("F16", TINY_MATRIX * 2 + TINY_VECTOR * 4),            # norms stay F32
+    ("F32", (TINY_MATRIX + TINY_VECTOR) * 4),
+    ("Q8_0", TINY_MATRIX // 32 * 34 + TINY_VECTOR * 4),    # Q8_0 everywhere, output stays Q8_0
+    # Q4_0: output.weight -> Q6_K (256 x 1000 = 1000 blocks of 256), the rest Q4_0
+    ("Q4_0", (TINY_MATRIX - 256_000) // 32 * 18 + 256_000 // 256 * 210 + TINY_VECTOR * 4),
+    # GPTQ 4-bit g128: layers at 4 + 20/128 bits, embeddings and head fp16, norms 16-bit
+    ("GPTQ-4bit", (TINY_MATRIX - 512_000) * (4 + 20 / 128) / 8 + 512_000 * 2 + TINY_VECTOR * 2),
+    ("MLX-4bit", TINY_MATRIX * 4.5 / 8 + TINY_VECTOR * 2),
+])
+def test_weights_by_hand(quant: str, expected: float) -> None:
+    est = estimate(make(TINY_MATRIX + TINY_VECTOR, **TINY), quant, 16)
+    assert est.weights_bytes == round(expected)
+    assert est.basis["weights"] == "formula"
+
+
+def test_q4_k_m_on_a_7b_shape_is_the_real_file() -> None:
+    # TheBloke/Llama-2-7b-Chat-GGUF llama-2-7b-chat.Q4_K_M.gguf: 4.08 GB
+    est = estimate(make(6_738_415_616, **LLAMA2_7B), "Q4_K_M", 4096)
+    assert est.weights_bytes == pytest.approx(4.08e9, rel=0.005)
+    assert est.layers == 32
+    assert est.per_layer_weights_bytes * 32 + est.non_layer_weights_bytes == pytest.approx(est.weights_bytes, abs=64)
+
+
+def test_file_size_wins_and_is_the_basis() -> None:
+    e = make(6_738_415_616, artifacts=[Artifact(format="gguf", repo="a/b", files=[ArtifactFile(quant="q8_0", size_bytes=7_000_000_000)])],
+             **LLAMA2_7B)
+    assert estimate(e, "Q8_0", 512).weights_bytes == 7_000_000_000
+    assert estimate(e, "Q8_0", 512).basis["weights"] == "file_size"
+    assert estimate(e, "Q6_K", 512).basis["weights"] == "formula"
+    given_size = estimate(e, "Q6_K", 512, file_size_bytes=5_500_000_000)
+    assert given_size.weights_bytes == 5_500_000_000 and given_size.basis["weights"] == "file_size"
+
+
+def test_params_only_fallback_is_visible() -> None:
+    est = estimate(make(3_000_000_000, layers=26), "Q8_0", 1024)
+    assert est.basis["weights"] == "params"
+    assert est.weights_bytes == round(3e9 * 8.501 / 8)
+    assert est.kv_cache_bytes is None and est.basis["kv_cache"] == "unknown"
+    assert any("KV cache unknown" in m for m in est.missing)
+    assert est.total_bytes == est.weights_bytes + est.overhead_bytes
+
+
+def test_moe_uses_total_for_memory_and_active_for_speed() -> None:
+    moe = make(None, type="MixtralForCausalLM", layers=4, hidden_size=256, intermediate_size=512, attention_heads=4,
+               kv_heads=2, vocab_size=1000, experts=8, experts_per_token=2, tie_word_embeddings=False)
+    dense = make(None, **{**TINY, "layers": 4})
+    m, d = estimate(moe, "F16", 64), estimate(dense, "F16", 64)
+    expert_bytes = 4 * 3 * 512 * 256 * 2  # one expert in every layer
+    assert m.weights_bytes - d.weights_bytes == pytest.approx(7 * expert_bytes + 4 * 8 * 256 * 2)  # + the F16 router
+    # read per token: everything but the token embedding, with 2 of 8 experts
+    assert m.active_weights_bytes == pytest.approx(d.active_weights_bytes + expert_bytes + 4 * 8 * 256 * 2, rel=1e-6)
+    assert m.active_weights_bytes < m.weights_bytes
+
+
+def test_vision_part() -> None:
+    e = make(None, modalities=("text", "image"), vision_params=400_000_000, **TINY)
+    assert estimate(e, "Q4_K_M", 64).vision_bytes == 800_000_000
+    e2 = make(None, modalities=("text", "image"), **TINY)
+    est = estimate(e2, "Q4_K_M", 64)
+    assert est.vision_bytes is None and any("vision encoder unknown" in m for m in est.missing)
+
+
+# --- Inputs ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ctx", [0, -1, 10_000_001])
+def test_bad_context(ctx: int) -> None:
+    with pytest.raises(UsageError):
+        estimate(make(None, **TINY), "Q4_K_M", ctx)
+
+
+def test_context_capped_at_the_model_maximum() -> None:
+    est = estimate(make(None, **TINY), "Q4_K_M", 100_000)
+    assert est.context == 2048 and any("capped" in a for a in est.assumptions)
+
+
+def test_bad_kv_type_and_engine() -> None:
+    with pytest.raises(UsageError):
+        estimate(make(None, **TINY), "Q4_K_M", 64, kv_cache="q3")
+    with pytest.raises(UsageError):
+        estimate(make(None, **TINY), "Q4_K_M", 64, engine="torchserve")
+
+
+@pytest.mark.parametrize("engine", ["llama.cpp", "vllm", "transformers", "mlx", "exllamav2"])
+def test_every_engine_has_overhead(engine: str) -> None:
+    est = estimate(make(None, **TINY), "Q4_K_M", 64, engine=engine)
+    assert est.overhead_bytes == est.overhead_per_gpu_bytes + est.overhead_shared_bytes > 0
+    assert est.total_bytes == est.weights_bytes + est.kv_cache_bytes + est.vision_bytes + est.overhead_bytes
+
+
+def test_max_context_that_fits() -> None:
+    e = Model("t/llama2", make(6_738_415_616, **LLAMA2_7B), "x")
+    base = estimate(e, "Q4_K_M", 1).total_bytes
+    per_token = 2 * 32 * 4096 * 2
+    got = max_context_that_fits(e, "Q4_K_M", base + 1000 * per_token)
+    assert got == 1001
+    assert max_context_that_fits(e, "Q4_K_M", 10**15) == 4096
+    assert max_context_that_fits(e, "Q4_K_M", 1000) is None
+
+
+# --- Properties ----------------------------------------------------------------------------
+
+archs = st.builds(
+    dict,
+    layers=st.integers(1, 120), hidden_size=st.sampled_from([256, 512, 2048, 4096, 5120, 8192]),
+    heads_div=st.sampled_from([1, 2, 4, 8]), ffn_mult=st.integers(1, 16), vocab_size=st.integers(1000, 300_000),
+    gqa=st.sampled_from([1, 2, 4, 8]), sliding=st.one_of(st.none(), st.integers(128, 8192)),
+    experts=st.one_of(st.none(), st.sampled_from([4, 8, 16])), tied=st.booleans(),
+)
+
+
+def build(d: dict) -> CatalogEntry:
+    heads = max(1, d["hidden_size"] // (64 * d["heads_div"]))
+    kvh = max(1, heads // d["gqa"])
+    heads = kvh * d["gqa"] if heads % kvh else heads
+    arch = dict(type="LlamaForCausalLM", layers=d["layers"], hidden_size=d["hidden_size"], attention_heads=heads,
+                kv_heads=kvh, head_dim=64, intermediate_size=256 * d["ffn_mult"], vocab_size=d["vocab_size"],
+                sliding_window=d["sliding"], tie_word_embeddings=d["tied"], max_context=1_000_000)
+    if d["experts"]:
+        arch.update(experts=d["experts"], experts_per_token=2)
+    return make(None, **arch)
+
+
+LADDER = ["IQ1_S", "IQ2_XXS", "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K",
+          "Q8_0", "F16", "F32"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(archs, st.integers(1, 500_000), st.integers(1, 500_000), st.sampled_from(sorted(KV_CACHE_TYPES)))
+def test_more_context_never_needs_less(d: dict, c1: int, c2: int, kv: str) -> None:
+    e = build(d)
+    lo, hi = sorted((c1, c2))
+    a, b = estimate(e, "Q4_K_M", lo, kv_cache=kv), estimate(e, "Q4_K_M", hi, kv_cache=kv)
+    assert b.kv_cache_bytes >= a.kv_cache_bytes and b.total_bytes >= a.total_bytes
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(archs, st.integers(0, len(LADDER) - 2))
+def test_more_bits_never_need_less(d: dict, i: int) -> None:
+    e = build(d)
+    assert estimate(e, LADDER[i + 1], 512).weights_bytes >= estimate(e, LADDER[i], 512).weights_bytes
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(1.0, 15.0), st.floats(1.0, 15.0))
+def test_exl2_bits_are_monotone(x: float, y: float) -> None:
+    e = make(None, **TINY)
+    lo, hi = sorted((round(x, 2), round(y, 2)))
+    assert estimate(e, f"EXL2-{hi}bpw", 64).weights_bytes >= estimate(e, f"EXL2-{lo}bpw", 64).weights_bytes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(archs, st.sampled_from(["Q4_K_M", "IQ2_XS", "GPTQ-4bit", "NF4", "FP8", "MLX-4bit", "EXL2-3.5bpw", "QMoE", "F16"]),
+       st.integers(1, 10_000_000), st.integers(1, 64),
+       st.sampled_from(["llama.cpp", "vllm", "transformers", "mlx", "exllamav2"]))
+def test_estimates_are_finite_and_non_negative(d: dict, quant: str, ctx: int, par: int, engine: str) -> None:
+    est = estimate(build(d), quant, ctx, parallel=par, engine=engine)
+    for v in (est.weights_bytes, est.kv_cache_bytes, est.overhead_bytes, est.total_bytes, est.active_weights_bytes):
+        assert v is not None and v >= 0 and math.isfinite(v)
+    assert est.active_weights_bytes <= est.weights_bytes
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.one_of(st.none(), st.integers(1, 10**12)), st.one_of(st.none(), st.integers(1, 200)),
+       st.one_of(st.none(), st.integers(64, 16384)), st.one_of(st.none(), st.integers(1, 128)))
+def test_partial_entries_never_give_silent_zero(total, layers, hidden, heads) -> None:
+    est = estimate(make(total, layers=layers, hidden_size=hidden, attention_heads=heads), "Q4_K_M", 1024)
+    assert est.total_bytes >= 0
+    if est.kv_cache_bytes is None:
+        assert est.basis["kv_cache"] == "unknown" and est.missing
+    if total is None:
+        assert est.basis["weights"] == "unknown" and any("weights unknown" in m for m in est.missing)
