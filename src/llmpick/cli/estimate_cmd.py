@@ -6,12 +6,13 @@ import typer
 
 from .. import output
 from . import command
+from .hub_cmds import EndpointOpt, OfflineOpt, TimeoutOpt
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
 
 @command("estimate")
 def estimate_cmd(
-    model: Annotated[str, typer.Argument(help="Hub id or an unambiguous part of it, e.g. mistral-7b-instruct-v0.1.")],
+    model: Annotated[str, typer.Argument(help="Hub id or an unambiguous part of it, e.g. mistral-7b-instruct-v0.1; or any Hub repo as hf:ORG/NAME.")],
     quant: Annotated[Optional[list[str]], typer.Option("--quant", "-q", help="Quantization (repeatable), e.g. Q4_K_M, Q8_0, GPTQ-4bit, EXL2-4.65bpw. Default: a table over the common GGUF quants.")] = None,
     context: Annotated[str, typer.Option("--context", "-c", help="Tokens per sequence, e.g. 8192 or 32k (capped at the model's maximum).")] = "8192",
     parallel: Annotated[int, typer.Option("--parallel", "-p", help="Sequences served at once (each holds its own KV cache).")] = 1,
@@ -21,22 +22,29 @@ def estimate_cmd(
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 10.0,
+    offline: OfflineOpt = False,
 ) -> None:
     """Memory (GiB) for weights, KV cache and runtime overhead, per quantization."""
     from ..errors import UsageError
     from ..estimate import check_context, estimate, max_context_that_fits
     from ..quant import COMMON_QUANTS, resolve_quant
+    from ..hubcache import cached_file_size
     from ..units import parse_tokens
+    from .hub_cmds import hub_model
 
     formats = [resolve_quant(q) for q in (quant or COMMON_QUANTS)]
     ctx = check_context(parse_tokens(context, "--context"))
     if fit_vram is not None and not 0 < fit_vram <= 1_000_000:
         raise UsageError(f"--fit-vram must be a positive number of GiB, not {fit_vram:g}.", "For example: --fit-vram 24.")
     cat, warnings = load(catalog)
-    m = cat.resolve(model)
+    m = hub_model(model, endpoint=endpoint, timeout=timeout, offline=offline) if model.lower().startswith("hf:") \
+        else cat.resolve(model)
     rows = []
     for f in formats:
-        est = estimate(m, f, ctx, parallel=parallel, kv_cache=kv_cache, engine=engine)
+        est = estimate(m, f, ctx, parallel=parallel, kv_cache=kv_cache, engine=engine,
+                       file_size_bytes=cached_file_size(m, f.name))
         fit = None
         if fit_vram is not None:
             fit = max_context_that_fits(m, f, int(fit_vram * output.GIB), parallel=parallel, kv_cache=kv_cache,

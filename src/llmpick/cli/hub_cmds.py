@@ -196,3 +196,47 @@ def add(
         from ..output.hub import render_added
 
         render_added(str(dest), d.todos)
+
+
+def hub_model(ref: str, *, endpoint: Optional[str] = None, timeout: float = 10.0, offline: bool = False):  # type: ignore[no-untyped-def]
+    """A catalog-like Model for any Hub repo (``estimate hf:ORG/NAME``): model_info, config.json when the repo has one.
+
+    The answer is cached; offline, the cache is used (and said so).  Gated repos whose config.json cannot be
+    read fall back to the parameter count (with a warning).
+    """
+    from .. import hubcache
+    from ..draft import draft, parse_hf_ref, require_text_generation
+    from ..hub import Hub, HubGated, HubOffline
+
+    repo = parse_hf_ref(ref)
+    hub = Hub(endpoint, timeout=timeout, offline=offline)
+    if hub.offline:
+        cached = hubcache.read(repo)
+        if cached.file is None:
+            raise HubOffline(f"Offline: no cached Hub data for {repo}, and the Hub was not contacted.",
+                             "Run once without --offline (and unset HF_HUB_OFFLINE) to fetch it.")
+        output.warn(f"Offline: using cached Hub data for {repo} (fetched {cached.file.fetched_at}).")
+        data, fetched_at, ep = cached.file.data, cached.file.fetched_at, cached.file.endpoint
+    else:
+        data = hub.model_info(repo)
+        require_text_generation(data, repo)
+        if any(f.name == "config.json" for f in data.files):
+            try:
+                data.config = hub.config_json(repo, revision=data.sha)
+            except HubGated:
+                output.warn(f"{repo} is gated: its config.json needs an accepted license and HF_TOKEN; "
+                            "estimating from the parameter count only.")
+        stored, _ = hubcache.write(repo, data, endpoint=hub.endpoint)
+        fetched_at, ep = stored.fetched_at, hub.endpoint
+        base = next((b for b in data.base_model if b.lower() != repo.lower()), None)
+        if data.config is None and base and (data.gguf or any(f.name.endswith(".gguf") for f in data.files)):
+            from ..errors import LlmpickError
+            from ..schema import is_hub_id
+
+            try:  # a GGUF repo: the layer shapes (for the KV cache) are in its base model's config.json
+                data = data.model_copy(update={"config": hub.config_json(base) if is_hub_id(base) else None})
+            except LlmpickError:
+                output.warn(f"{repo}: the config.json of its base model {base} could not be read; "
+                            "the KV cache cannot be estimated.")
+    require_text_generation(data, repo)
+    return draft(repo, data, endpoint=ep, fetched_at=fetched_at).model()
