@@ -550,3 +550,22 @@ def _entry_for_test(**arch: Any) -> CatalogEntry:  # pragma: no cover - a helper
 
 __all__ = ["estimate", "max_context_that_fits", "kv_cache_bytes", "tensor_shapes", "MemoryEstimate", "KV_CACHE_TYPES",
            "ENGINES", "GGML_TYPES"]
+
+
+# --- Catalog-wide figure ------------------------------------------------------------------
+
+VRAM_NEED_QUANT = "Q4_K_M"
+VRAM_NEED_CONTEXT = 8192
+
+
+def vram_need(entry_or_model: Any) -> tuple[int | None, list[str]]:
+    """The catalog's "VRAM need": total bytes at Q4_K_M and 8K context (capped at the model's maximum), one
+    sequence, f16 KV cache, llama.cpp on one GPU; with the assumptions that go with it.  None when the weights are
+    unknown."""
+    _, entry = _unpack(entry_or_model)
+    est = estimate(entry_or_model, VRAM_NEED_QUANT, VRAM_NEED_CONTEXT)
+    if est.basis.get("weights") == "unknown":
+        return None, est.missing
+    notes = [f"{VRAM_NEED_QUANT}, {est.context} tokens, 1 sequence, f16 KV cache, llama.cpp, one GPU"]
+    notes += [f"weights from {est.basis['weights']}"] + est.missing
+    return est.total_bytes, notes

@@ -261,11 +261,18 @@ class ModelSummaryOut(BaseModel):
     parents: list[str]
     superseded_by: str | None
     scores: list[ScoreOut]
+    vram_need_bytes: int | None = Field(None, description="memory at Q4_K_M and 8K context (see vram_need_assumptions)")
+    vram_need_assumptions: list[str] = Field(default_factory=list)
 
     @classmethod
     def of(cls, model: Model) -> ModelSummaryOut:
+        from .estimate import vram_need  # memory estimate section; imported late (estimate imports this module)
+
         e = model.entry
+        need, need_notes = vram_need(model)
         return cls(
+            vram_need_bytes=need,
+            vram_need_assumptions=need_notes,
             id=model.id,
             name=e.name,
             family=e.family,

@@ -96,3 +96,20 @@ def test_quants_command(cli) -> None:
     r = cli("quants", "--json")
     names = [q["name"] for q in r.json["items"]]
     assert "Q4_K_M" in names and "QMoE" in names
+
+
+def test_list_vram_need_and_filter(cli) -> None:
+    r = cli("list", "--catalog", CAT, "--json")
+    items = {i["id"]: i for i in r.json["items"]}
+    tiny = items["testorg/tiny-7b"]
+    assert tiny["vram_need_bytes"] > 0 and "Q4_K_M" in tiny["vram_need_assumptions"][0]
+    assert items["testorg/thin-3b"]["vram_need_bytes"] > 0  # params-based weights, KV unknown (said)
+    small = cli("list", "--catalog", CAT, "--max-vram", "5", "--json").json["items"]
+    assert all(i["vram_need_bytes"] <= 5 * 2**30 for i in small)
+    assert "testorg/tiny-7b" in {i["id"] for i in cli("list", "--catalog", CAT, "--max-vram", "100", "--json").json["items"]}
+    assert cli("list", "--max-vram", "0").exit_code == 2
+
+
+def test_show_has_a_memory_table(cli) -> None:
+    r = cli("show", "testorg/tiny-7b", "--catalog", CAT)
+    assert r.exit_code == 0 and "Memory" in r.stdout and "Q4_K_M" in r.stdout

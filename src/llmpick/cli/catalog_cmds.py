@@ -26,6 +26,7 @@ def list_models(
     search: Annotated[Optional[str], typer.Option("--search", "-s", help="Words to find in id, name, family or summary.")] = None,
     sort: Annotated[str, typer.Option("--sort", help="id, name, params, released, context, score.")] = "id",
     limit: Annotated[Optional[int], typer.Option("--limit", help="Show at most N models.")] = None,
+    max_vram: Annotated[Optional[float], typer.Option("--max-vram", help="Only models whose VRAM need (Q4_K_M, 8K context) fits in this many GiB.")] = None,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
@@ -43,8 +44,17 @@ def list_models(
         search=search,
     )
     flt.check()
+    if max_vram is not None and not max_vram > 0:
+        from ..errors import UsageError
+
+        raise UsageError(f"--max-vram must be a positive number of GiB, not {max_vram:g}.", "For example: --max-vram 12.")
     cat, warnings = load(catalog)
-    models = select(cat, flt, sort=sort, limit=limit)
+    models = select(cat, flt, sort=sort, limit=None if max_vram is not None else limit)
+    if max_vram is not None:
+        from ..estimate import vram_need
+
+        models = [m for m in models if (need := vram_need(m)[0]) is not None and need <= max_vram * output.GIB]
+        models = models[:limit] if limit is not None else models
     if is_json(fmt, json_):
         from ..schema import ModelSummaryOut
 
@@ -75,6 +85,9 @@ def show(
         from ..output.catalog import render_show
 
         render_show(m, parents, children)
+        from ..output.estimate import render_memory_grid
+
+        render_memory_grid(m)
 
 
 @command("uses")

@@ -22,9 +22,13 @@ def render_list(models: Sequence[Model]) -> None:
         if e.params.active:
             params += f" (A{count(e.params.active)})"
         ctx = f"{e.arch.max_context // 1024}K" if e.arch.max_context else None
-        rows.append([m.id, params, e.method, ctx, e.license_class, ", ".join(e.uses)])
-    table(["model", ("params", "right"), "method", ("context", "right"), "license", "uses"], rows,
-          caption=f"{len(models)} model(s)")
+        from ..estimate import vram_need
+
+        need = vram_need(m)[0]
+        rows.append([m.id, params, e.method, ctx, f"{need / 2**30:.1f}" if need else "?", e.license_class,
+                     ", ".join(e.uses)])
+    table(["model", ("params", "right"), "method", ("context", "right"), ("VRAM GiB", "right"), "license", "uses"], rows,
+          caption=f"{len(models)} model(s); VRAM GiB: Q4_K_M weights + 8K-context f16 KV cache + llama.cpp overhead")
 
 
 def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequence[str]) -> None:
