@@ -261,6 +261,7 @@ class ModelSummaryOut(BaseModel):
     parents: list[str]
     superseded_by: str | None
     scores: list[ScoreOut]
+    hub: HubSummaryOut | None = Field(None, description="Hub downloads/likes/last update from the cache (`llmpick refresh`); null when never fetched")
     vram_need_bytes: int | None = Field(None, description="memory at Q4_K_M and 8K context (see vram_need_assumptions)")
     vram_need_assumptions: list[str] = Field(default_factory=list)
 

@@ -58,11 +58,16 @@ def list_models(
     if is_json(fmt, json_):
         from ..schema import ModelSummaryOut
 
-        output.emit_json("list", items=[ModelSummaryOut.of(m) for m in models], warnings=warnings)
+        from ..hubcache import hub_summary
+
+        output.emit_json("list", items=[ModelSummaryOut.of(m).model_copy(update={"hub": hub_summary(m.id)})
+                                        for m in models], warnings=warnings)
     else:
         from ..output.catalog import render_list
 
-        render_list(models)
+        from ..hubcache import hub_summary
+
+        render_list(models, {m.id: hub_summary(m.id) for m in models})
 
 
 @command("show")
@@ -80,11 +85,16 @@ def show(
     if is_json(fmt, json_):
         from ..schema import ModelDetailOut
 
-        output.emit_json("show", item=ModelDetailOut.of(m, children=children), warnings=warnings)
+        from ..hubcache import hub_summary
+
+        output.emit_json("show", item=ModelDetailOut.of(m, children=children).model_copy(
+            update={"hub": hub_summary(m.id)}), warnings=warnings)
     else:
         from ..output.catalog import render_show
 
-        render_show(m, parents, children)
+        from ..hubcache import hub_summary
+
+        render_show(m, parents, children, hub_summary(m.id))
         from ..output.estimate import render_memory_grid
 
         render_memory_grid(m)

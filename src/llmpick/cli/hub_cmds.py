@@ -226,8 +226,6 @@ def hub_model(ref: str, *, endpoint: Optional[str] = None, timeout: float = 10.0
             except HubGated:
                 output.warn(f"{repo} is gated: its config.json needs an accepted license and HF_TOKEN; "
                             "estimating from the parameter count only.")
-        stored, _ = hubcache.write(repo, data, endpoint=hub.endpoint)
-        fetched_at, ep = stored.fetched_at, hub.endpoint
         base = next((b for b in data.base_model if b.lower() != repo.lower()), None)
         if data.config is None and base and (data.gguf or any(f.name.endswith(".gguf") for f in data.files)):
             from ..errors import LlmpickError
@@ -238,5 +236,7 @@ def hub_model(ref: str, *, endpoint: Optional[str] = None, timeout: float = 10.0
             except LlmpickError:
                 output.warn(f"{repo}: the config.json of its base model {base} could not be read; "
                             "the KV cache cannot be estimated.")
+        stored, _ = hubcache.write(repo, data, endpoint=hub.endpoint)
+        fetched_at, ep = stored.fetched_at, hub.endpoint
     require_text_generation(data, repo)
     return draft(repo, data, endpoint=ep, fetched_at=fetched_at).model()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..licenses import lookup
 from ..schema import Model
 from . import count, line, table
 
 
-def render_list(models: Sequence[Model]) -> None:
+def render_list(models: Sequence[Model], hub: Mapping[str, Any] | None = None) -> None:
     if not models:
         from . import info
 
@@ -27,11 +28,19 @@ def render_list(models: Sequence[Model]) -> None:
         need = vram_need(m)[0]
         rows.append([m.id, params, e.method, ctx, f"{need / 2**30:.1f}" if need else "?", e.license_class,
                      ", ".join(e.uses)])
-    table(["model", ("params", "right"), "method", ("context", "right"), ("VRAM GiB", "right"), "license", "uses"], rows,
-          caption=f"{len(models)} model(s); VRAM GiB: Q4_K_M weights + 8K-context f16 KV cache + llama.cpp overhead")
+    columns: list[Any] = ["model", ("params", "right"), "method", ("context", "right"), ("VRAM GiB", "right"),
+                          "license", "uses"]
+    caption = f"{len(models)} model(s); VRAM GiB: Q4_K_M weights + 8K-context f16 KV cache + llama.cpp overhead"
+    if hub and any(hub.values()):  # Hub popularity from the cache (`llmpick refresh`)
+        from .hub import hub_cells
+
+        columns += [("downloads", "right"), ("likes", "right"), "updated"]
+        rows = [r + hub_cells(hub.get(m.id)) for r, m in zip(rows, models)]
+        caption += "; downloads/likes/updated: cached Hub data"
+    table(columns, rows, caption=caption)
 
 
-def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequence[str]) -> None:
+def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequence[str], hub: Any = None) -> None:
     e = m.entry
     a = e.arch
     line(f"{m.id} — {e.name}")
@@ -51,6 +60,10 @@ def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequenc
     facts.append(["architecture", ", ".join(arch) or "-"])
     if e.superseded_by:
         facts.append(["superseded by", e.superseded_by])
+    if hub is not None:
+        from .hub import hub_line
+
+        facts.append(["on the Hub", hub_line(hub)])
     table(["fact", "value"], facts)
     lineage = [[p, "parent" + ("" if known else " (not in catalog)")] for p, known in parents]
     lineage += [[c, "child"] for c in children]

@@ -94,3 +94,24 @@ def render_added(path: str, todos: dict[str, str]) -> None:
         for k, v in todos.items():
             line(f"  {k}: {v}")
     info(f"Then run `llmpick catalog validate {path}`.")
+
+
+def _age_of(iso: str | None) -> str:
+    from ..hubcache import age_seconds
+
+    return age(age_seconds(iso)) if iso else "?"
+
+
+def hub_cells(summary: Any) -> list[str]:
+    """`list` columns: downloads, likes, last update (with the age of the cached data)."""
+    if summary is None:
+        return ["-", "-", "-"]
+    updated = (summary.last_modified or "?")[:10]
+    return [number(summary.downloads), number(summary.likes), f"{updated} (cached {_age_of(summary.fetched_at)})"]
+
+
+def hub_line(summary: Any) -> str:
+    """`show` fact: '1.5M downloads, 812 likes, last update 2025-01-12 (cached data, fetched 2h ago)'."""
+    updated = (summary.last_modified or "?")[:10]
+    return (f"{number(summary.downloads)} downloads, {number(summary.likes)} likes, last update {updated} "
+            f"(cached Hub data, fetched {_age_of(summary.fetched_at)})")
