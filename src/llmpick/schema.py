@@ -61,7 +61,7 @@ FLAGS: dict[str, str] = {
 Flag = Literal["uncensored", "nsfw-capable"]
 
 METHODS: dict[str, str] = {
-    "base": "pretrained from scratch, no instruction tuning",
+    "base": "the root of a lineage: pretrained from scratch (instruction-tuned too when no separate base was released)",
     "finetune": "trained further from a base model (SFT, DPO, RLHF ...)",
     "merge": "weights merged from several models (mergekit: slerp, ties, passthrough ...)",
     "merge+finetune": "a merge that was then trained further",
@@ -295,16 +295,6 @@ class ModelSummaryOut(BaseModel):
         )
 
 
-class Envelope(BaseModel):
-    """The outer object of every ``--format json`` answer."""
-
-    schema_version: int = SCHEMA_VERSION
-    command: str
-    items: list[Any] | None = None
-    item: Any | None = None
-    warnings: list[str] = Field(default_factory=list)
-
-
 class ModelDetailOut(ModelSummaryOut):
     """`show`: the summary plus every catalog fact and the lineage around the model."""
 
@@ -317,6 +307,7 @@ class ModelDetailOut(ModelSummaryOut):
     artifacts: list[dict[str, Any]]
     sources: list[str]
     notes: str | None
+    license_note: str | None = Field(None, description="the license's main condition, from llmpick's license table")
     file: str
 
     @classmethod
@@ -334,8 +325,16 @@ class ModelDetailOut(ModelSummaryOut):
             artifacts=[a.model_dump() for a in e.artifacts],
             sources=list(e.sources),
             notes=e.notes,
+            license_note=_license_note(e.license),
             file=model.path,
         )
+
+
+def _license_note(license_id: str) -> str | None:
+    from .licenses import lookup
+
+    row = lookup(license_id)
+    return row.note if row else None
 
 
 def catalog_json_schema() -> str:
@@ -485,3 +484,27 @@ class MemoryEstimate(BaseModel):
     basis: dict[str, str]
     assumptions: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
+
+
+# --- Recommendation (recommend, check, hardware) --------------------------------------------
+
+
+class RecommendationOut(BaseModel):
+    """One item of `recommend` / `check`: a model at one quantization, how it fits, how fast, why, how to run it."""
+
+    model: ModelSummaryOut
+    quant: str
+    quant_family: str
+    artifact: dict[str, Any] = Field(description="{format, repo}: where the weights come from")
+    fit: Literal["gpu", "split", "cpu", "none"]
+    engine: str
+    memory: dict[str, Any] = Field(description="bytes: total_bytes, available_bytes, weights/kv/overhead, per card")
+    placement: dict[str, Any]
+    tokens_per_second: float | None = Field(description="estimated decode speed; null when a bandwidth is unknown")
+    tokens_per_second_range: list[float] | None
+    speed_basis: dict[str, Any]
+    score: float
+    score_parts: dict[str, Any]
+    reasons: list[str]
+    run: dict[str, Any]
+    assumptions: list[str] = Field(default_factory=list)

@@ -85,3 +85,4 @@ def main() -> None:
 from . import catalog_cmds, family_cmds  # noqa: E402,F401
 from . import estimate_cmd  # noqa: E402,F401
 from . import hub_cmds  # noqa: E402,F401
+from . import recommend_cmd  # noqa: E402,F401
