@@ -49,7 +49,9 @@ def console(stderr: bool = False) -> Any:
 
     stream = sys.stderr if stderr else sys.stdout
     tty = color_allowed(stream)
-    return Console(file=stream, no_color=not tty, color_system="auto" if tty else None,
+    # Piped into a file or a pager, tables get room instead of rich's 80-column default.
+    width = None if (hasattr(stream, "isatty") and stream.isatty()) or os.environ.get("COLUMNS") else 160
+    return Console(file=stream, no_color=not tty, color_system="auto" if tty else None, width=width,
                    highlight=False, emoji=False, markup=False, soft_wrap=False)
 
 
@@ -73,14 +75,17 @@ def sanitize(value: str) -> str:
 
 def table(columns: Sequence[str | tuple[str, str]], rows: Iterable[Sequence[Any]], *,
           title: str | None = None, caption: str | None = None) -> None:
-    """Print a table.  Columns are names or (name, justify).  Cells from outside are literal."""
+    """Print a table.  Columns are names or (name, justify).  Cells from outside are literal.
+
+    The first column holds ids, which stay whole on one line; other columns fold.
+    """
     from rich.table import Table
     from rich.text import Text
 
     t = Table(title=title, caption=caption, show_lines=False, header_style="bold", title_justify="left")
-    for col in columns:
+    for i, col in enumerate(columns):
         name, justify = (col, "left") if isinstance(col, str) else col
-        t.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        t.add_column(name, justify=justify, overflow="fold", no_wrap=i == 0)  # type: ignore[arg-type]
     for row in rows:
         t.add_row(*[c if isinstance(c, Text) else literal(c) for c in row])
     console().print(t)
@@ -117,6 +122,17 @@ def gib(n_bytes: int | float | None, digits: int = 1) -> str:
     if n_bytes is None:
         return "?"
     return f"{n_bytes / GIB:.{digits}f} GiB"
+
+
+def tokens(n: int | None) -> str | None:
+    """A context length as people write it: 32768 -> 32K, 128000 -> 128K."""
+    if not n:
+        return None
+    if n % 1000 == 0:
+        return f"{n // 1000}K"
+    if n % 1024 == 0:
+        return f"{n // 1024}K"
+    return f"{n:,}"
 
 
 def count(n: int | None) -> str:

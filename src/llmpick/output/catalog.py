@@ -7,7 +7,7 @@ from typing import Any
 
 from ..licenses import lookup
 from ..schema import Model
-from . import count, line, table
+from . import count, line, table, tokens
 
 
 def render_list(models: Sequence[Model], hub: Mapping[str, Any] | None = None) -> None:
@@ -22,7 +22,7 @@ def render_list(models: Sequence[Model], hub: Mapping[str, Any] | None = None) -
         params = count(e.params.total)
         if e.params.active:
             params += f" (A{count(e.params.active)})"
-        ctx = f"{e.arch.max_context // 1024}K" if e.arch.max_context else None
+        ctx = tokens(e.arch.max_context)
         from ..estimate import vram_need
 
         need = vram_need(m)[0]
