@@ -304,8 +304,8 @@ def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[_Weights | None, li
 # --- KV cache -----------------------------------------------------------------------------
 
 
-def kv_cache_bytes(a: Architecture, context: int, *, parallel: int = 1, kv_cache: str = "f16"
-                   ) -> tuple[float | None, list[str], list[str]]:
+def kv_cache_bytes(a: Architecture, context: int, *, parallel: int = 1, kv_cache: str = "f16",
+                   engine: str | None = None) -> tuple[float | None, list[str], list[str]]:
     """Bytes of the KV cache for ``parallel`` sequences of ``context`` tokens: (bytes | None, notes, missing).
 
     2 (K and V) x layers x kv_heads x head_dim x tokens x bytes per element; sliding-window layers hold at most
@@ -338,6 +338,12 @@ def kv_cache_bytes(a: Architecture, context: int, *, parallel: int = 1, kv_cache
     swa_layers = 0
     if a.sliding_window and a.sliding_window < context:
         swa_layers = L if a.sliding_window_layers is None else a.sliding_window_layers
+        if engine == "llama.cpp" and a.sliding_window_layers is None:
+            # llama.cpp keeps a window-sized cache only for interleaved local/global models (Gemma 2/3,
+            # gpt-oss ...); Mistral-7B-v0.1-style "every layer slides" GGUFs carry no window and hold it all.
+            swa_layers = 0
+            notes.append(f"KV cache: the {a.sliding_window}-token sliding window is not used by llama.cpp for this "
+                         "model; the full context is cached")
         if swa_layers:
             notes.append(f"KV cache: {swa_layers} of {L} layers use a {a.sliding_window}-token sliding window and "
                          "hold at most that (engines that ignore the window hold the full context)")
@@ -438,7 +444,7 @@ def estimate(entry_or_model: Any, quant: str | QuantFormat = "Q4_K_M", context: 
     weights = int(round(w.total)) if w else None
     basis["weights"] = w.basis if w else "unknown"
 
-    kv, kv_notes, kv_missing = kv_cache_bytes(a, context, parallel=parallel, kv_cache=kv_type)
+    kv, kv_notes, kv_missing = kv_cache_bytes(a, context, parallel=parallel, kv_cache=kv_type, engine=eng)
     assumptions += kv_notes
     missing += kv_missing
     basis["kv_cache"] = "formula" if kv is not None else "unknown"

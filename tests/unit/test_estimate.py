@@ -261,3 +261,20 @@ def test_partial_entries_never_give_silent_zero(total, layers, hidden, heads) ->
         assert est.basis["kv_cache"] == "unknown" and est.missing
     if total is None:
         assert est.basis["weights"] == "unknown" and any("weights unknown" in m for m in est.missing)
+
+
+def test_llama_cpp_caches_full_context_for_uniform_sliding_window():
+    # Mistral-7B-v0.1 shape: every layer slides over 4096 tokens; llama.cpp ignores that window.
+    a = Architecture(layers=32, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128, sliding_window=4096)
+    full, _, _ = kv_cache_bytes(a, 8192, engine="llama.cpp")
+    windowed, _, _ = kv_cache_bytes(a, 8192, engine="vllm")
+    assert full == 2 * 32 * 8 * 128 * 8192 * 2
+    assert windowed == 2 * 32 * 8 * 128 * 4096 * 2
+
+
+def test_interleaved_window_is_honoured_by_llama_cpp():
+    # Gemma-2-9B shape: 21 of 42 layers slide over 4096 tokens.
+    a = Architecture(layers=42, hidden_size=3584, attention_heads=16, kv_heads=8, head_dim=256,
+                     sliding_window=4096, sliding_window_layers=21)
+    got, _, _ = kv_cache_bytes(a, 8192, engine="llama.cpp")
+    assert got == 2 * 8 * 256 * 2 * (21 * 8192 + 21 * 4096)
