@@ -168,6 +168,7 @@ class _QuietServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeHub
     protocol_version = "HTTP/1.1"  # keep-alive, like the real Hub
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
 
     def log_message(self, *args: Any) -> None:  # quiet
         pass
@@ -317,10 +318,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, body, headers, head=head, ctype="application/octet-stream")
 
 
-if __name__ == "__main__":  # python tests/fakehub.py [--synthetic]: serve until Ctrl-C
-    import sys
+if __name__ == "__main__":  # python tests/fakehub.py [--synthetic] [--latency S]: print the URL, serve until killed
+    import argparse
 
-    hub = FakeHub(synthetic="--synthetic" in sys.argv).start()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--synthetic", action="store_true")
+    ap.add_argument("--latency", type=float, default=0.0)
+    a = ap.parse_args()
+    hub = FakeHub(synthetic=a.synthetic, latency=a.latency).start()
     print(hub.url, flush=True)
     try:
         while True:
