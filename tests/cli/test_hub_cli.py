@@ -75,8 +75,8 @@ def test_token_never_printed(cli, fake, monkeypatch, kind):
     monkeypatch.setattr(H, "MAX_ATTEMPTS", 2)
     fake.fault(MISTRAL, kind)
     outs = [refresh(cli, fake, MISTRAL), refresh(cli, fake, MISTRAL, "--json"),
-            cli("catalog", "add", "hf:" + MISTRAL, "--endpoint", fake.url, "--timeout", "0.5"),
-            cli("estimate", "hf:" + MISTRAL, "-q", "Q4_K_M", "--endpoint", fake.url, "--timeout", "0.5")]
+            cli("catalog", "add", "hf:" + MISTRAL, "--endpoint", fake.url, "--timeout", "0.25"),
+            cli("estimate", "hf:" + MISTRAL, "-q", "Q4_K_M", "--endpoint", fake.url, "--timeout", "0.25")]
     for r in outs:
         assert TOKEN not in r.stdout and TOKEN not in r.stderr and "SuperSecret" not in r.stdout + r.stderr
     assert f"Bearer {TOKEN}" in fake.auth_headers
