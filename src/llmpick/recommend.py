@@ -29,7 +29,7 @@ i-quants are never picked unless asked for with ``--quant``.
 
 * ``quality`` in [0, 1]: a size prior ``0.30 + 0.18 * log10(params / 1e8)`` (MoE: the geometric mean of total
   and active parameters), plus a recency term of +0.04 per year since mid-2023 (clamped to -0.12..+0.08; -0.04
-  when the release date is unknown), -0.10 for base (not instruction-tuned) models, -0.02 when superseded; when
+  when the release date is unknown), -0.10 for base models with no listed use (not instruction-tuned), -0.02 when superseded; when
   the catalog has benchmark scores, each benchmark is put on the prior's scale (z-score among the catalog models
   that report it, times the prior's spread, plus the prior's mean) and the mean of those counts 70 %, the prior
   30 %.  With ``--use``, benchmarks of that use (e.g. humaneval for coding) count twice.
@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from .errors import UsageError
 from .hardware import GIB, Hardware
@@ -233,7 +233,7 @@ def size_prior(m: Model) -> float:
         base += min(0.08, max(-0.12, 0.04 * (year - 2023.5)))
     else:
         base -= 0.04
-    if e.method == "base":
+    if e.method == "base" and not e.uses:
         base -= 0.10
     if e.superseded_by:
         base -= 0.02
@@ -292,8 +292,7 @@ def _std(xs: Sequence[float]) -> float:
 # --- Candidates ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     quant: str
     family: str
     bits: float
@@ -306,60 +305,93 @@ class Candidate:
 _ORIGINAL_DTYPE = {"bfloat16": "BF16", "bf16": "BF16", "float16": "F16", "fp16": "F16", "float32": "BF16"}
 _ENGINE = {"gguf": "llama.cpp", "awq": "vllm", "gptq": "vllm", "fp8": "vllm", "original": "vllm", "qmoe": "qmoe",
            "mlx": "mlx"}
+_UNLISTED_GGUF: tuple[str, ...] | None = None
 
 
-def candidates(m: Model, want: str | None, hw: Hardware) -> list[Candidate]:
-    """The quantizations this model can be run at, from its artifacts and its original weights."""
-    from .quant import COMMON_QUANTS, resolve_quant
+def _unlisted_gguf() -> tuple[str, ...]:
+    """GGUF repos whose files the catalog does not list: the usual quantized set (16-bit GGUFs are rarely
+    published; vLLM serves 16-bit from the original repo)."""
+    global _UNLISTED_GGUF
+    if _UNLISTED_GGUF is None:
+        from .quant import COMMON_QUANTS
 
+        _UNLISTED_GGUF = tuple(q for q in COMMON_QUANTS if q not in ("F16", "BF16", "F32"))
+    return _UNLISTED_GGUF
+
+
+def candidates(m: Model, want: str | None, hw: Hardware, *, raw: bool = False) -> list[Candidate]:
+    """The quantizations this model can be run at, from its artifacts and its original weights.
+
+    ``raw``: plain tuples in Candidate's field order (the hot path builds Candidates only for survivors)."""
     out: dict[tuple[str, str], Candidate] = {}
     e = m.entry
-    want_fmt = resolve_quant(want) if want else None
-
-    def add(qname: str, fmt_kind: str, repo: str | None, size: int | None = None) -> None:
-        try:
-            q = resolve_quant(qname)
-        except UsageError:
-            return
-        if want_fmt is not None and q.name != want_fmt.name:
-            return
-        if want_fmt is None and q.name in LOW_BIT:
-            return
-        key = (q.name, fmt_kind)
-        if key not in out:
-            out[key] = Candidate(q.name, q.family, q.bits, fmt_kind, repo, _ENGINE[fmt_kind], size)
-
-    has_gguf = False
+    want_fmt = _resolved(want) if want else None
+    want_name = want_fmt.name if want_fmt is not None else None
+    entries: list[tuple[str, str, str | None, int | None]] = []  # (quant, kind, repo, size)
     for art in e.artifacts:
-        if art.format == "gguf":
-            has_gguf = True
-            # Unlisted files: the usual quantized set (16-bit GGUFs are rarely published; vLLM serves 16-bit).
-            names = [f.quant for f in art.files] or [q for q in COMMON_QUANTS if q not in ("F16", "BF16", "F32")]
-            if (want_fmt is not None and want_fmt.is_gguf and want_fmt.name not in names and not art.files
-                    and want_fmt.name not in ("F16", "BF16", "F32")):
-                names.append(want_fmt.name)  # repos usually carry the usual quants even when unlisted
-            for qn in names:
-                sizes = [f.size_bytes for f in art.files if f.quant == qn]
-                add(qn, "gguf", art.repo, sizes[0] if len(sizes) == 1 else None)
-        elif art.format in ("awq", "gptq"):
-            names = [f.quant for f in art.files] or [f"{art.format.upper()}-4bit"]
-            for qn in names:
-                add(qn, art.format, art.repo)
-        elif art.format == "fp8":
-            add("FP8", "fp8", art.repo)
-        elif art.format == "qmoe":
-            add("QMoE", "qmoe", art.repo)
-        elif art.format == "mlx" and hw.unified:
-            names = [f.quant for f in art.files] or ["MLX-4bit"]
-            for qn in names:
-                add(qn, "mlx", art.repo)
-    # The original weights, served by vLLM.  Not for seq2seq/custom archs that only their own runtime serves.
-    dtype = _ORIGINAL_DTYPE.get((e.arch.dtype or "bfloat16").lower(), "BF16")
+        fmt = art.format
+        if fmt == "gguf":
+            if art.files:
+                for f in art.files:
+                    entries.append((f.quant, "gguf", art.repo, f.size_bytes))
+            else:
+                for qn in _unlisted_gguf():
+                    entries.append((qn, "gguf", art.repo, None))
+                # repos usually carry the usual quantized files even when the catalog lists none
+                if want_fmt is not None and want_fmt.is_gguf and want_name not in ("F16", "BF16", "F32"):
+                    entries.append((want_name, "gguf", art.repo, None))
+        elif fmt in ("awq", "gptq"):
+            if art.files:
+                for f in art.files:
+                    entries.append((f.quant, fmt, art.repo, None))
+            else:
+                entries.append(("AWQ-4bit" if fmt == "awq" else "GPTQ-4bit", fmt, art.repo, None))
+        elif fmt == "fp8":
+            entries.append(("FP8", "fp8", art.repo, None))
+        elif fmt == "qmoe":
+            entries.append(("QMoE", "qmoe", art.repo, None))
+        elif fmt == "mlx" and hw.unified:
+            for qn in ([f.quant for f in art.files] or ["MLX-4bit"]):
+                entries.append((qn, "mlx", art.repo, None))
+    # The original weights, served by vLLM.  Not for Switch (seq2seq) models, which only their own runtime serves.
     if not (e.arch.type or "").startswith("SwitchTransformers"):
-        add(dtype, "original", m.id)
-    if want_fmt is not None and want_fmt.is_gguf and not has_gguf and not out:
-        pass  # no GGUF published; the caller reports it
-    return list(out.values())
+        entries.append((_ORIGINAL_DTYPE.get((e.arch.dtype or "bfloat16").lower(), "BF16"), "original", m.id, None))
+    sizes_seen: dict[tuple[str, str], int] = {}
+    for qname, kind, repo, size in entries:
+        q = _resolved(qname)
+        if q is None:
+            continue
+        if want_name is not None and q.name != want_name:
+            continue
+        if want_name is None and q.name in LOW_BIT:
+            continue
+        key = (q.name, kind)
+        if key in out:
+            if size and kind == "gguf":  # a split GGUF: the parts add up
+                sizes_seen[key] = sizes_seen.get(key, out[key][6] or 0) + size
+            continue
+        out[key] = (q.name, q.family, q.bits, kind, repo, _ENGINE[kind], size)  # type: ignore[assignment]
+    for key, total in sizes_seen.items():
+        out[key] = out[key][:6] + (total,)  # type: ignore[assignment]
+    return list(out.values()) if raw else [Candidate(*c) for c in out.values()]
+
+
+_RESOLVED: dict[str, Any] = {}
+
+
+def _resolved(name: str) -> Any:
+    """resolve_quant, memoized (it runs for every artifact file of every model); None for unknown names."""
+    try:
+        return _RESOLVED[name]
+    except KeyError:
+        from .quant import resolve_quant
+
+        try:
+            q = resolve_quant(name)
+        except UsageError:
+            q = None
+        _RESOLVED[name] = q
+        return q
 
 
 # --- Placement -------------------------------------------------------------------------------
@@ -605,38 +637,38 @@ def score_option(m: Model, quant: str, bits: float | None, fit: str, tps: float 
                              "fit_factor": ff, "use_bonus": bonus, "speed_penalty": pen}
 
 
-def _bound(m: Model, c: Candidate, hw: Hardware, cons: Constraints, qm: QualityModel, allow_split: bool,
-           gpu_total: int, ram_cap: int) -> float | None:
-    """An upper bound on the score of (m, c): None when it surely does not fit."""
+def _bound(m: Model, c: Candidate, hw: Hardware, base: float, bonus: float, allow_split: bool,
+           gpu_total: int, ram_cap: int, gpu_bw: float | None) -> float | None:
+    """An upper bound on the score of (m, c): None when it surely does not fit.  ``base`` = 100 x quality."""
     p = m.entry.params.total
     if p:
-        low = BOUND_SLACK * p * c.bits / 8
-        if c.size_bytes:
-            low = min(low, c.size_bytes)
+        low = BOUND_SLACK * p * c[2] / 8
+        if c[6]:
+            low = min(low, c[6])
     else:
         low = 0.0
-    if c.engine == "vllm":
+    if c[5] == "vllm":
         fit = "gpu" if low <= gpu_total * hw.nodes else None
     elif low <= gpu_total:
         fit = "gpu"
-    elif allow_split and c.engine == "llama.cpp" and low <= gpu_total + ram_cap:
+    elif allow_split and c[5] == "llama.cpp" and low <= gpu_total + ram_cap:
         fit = "split" if hw.has_gpu else "cpu"
     else:
-        fit = None
+        return None
     if fit is None:
         return None
     # An upper bound on the speed (fewest bytes, no overheads) gives a lower bound on the speed penalty.
-    tps = None
+    pen = 0.0
     act = m.entry.params.active or p
     if act:
-        read = BOUND_SLACK * act * c.bits / 8
-        bw = (hw.gpu_bandwidth_gbs() if fit == "gpu" else hw.ram_bandwidth_gbs) or None
+        read = BOUND_SLACK * act * c[2] / 8
+        bw = gpu_bw if fit == "gpu" else hw.ram_bandwidth_gbs
         if bw and read > 0:
             tps = bw * 1e9 / read
-            if fit == "gpu" and c.engine == "vllm":
+            if fit == "gpu" and c[5] == "vllm":
                 tps *= max(1, len(hw.gpus)) * hw.nodes
-    s, _ = score_option(m, c.quant, c.bits, fit, tps, cons, qm)
-    return s
+            pen = 10.0 if tps < 5 else 4.0 if tps < 10 else 0.0
+    return base * quant_kept(c[0], c[2]) * FIT_FACTOR[fit] + bonus - pen
 
 
 # --- Public API ------------------------------------------------------------------------------
@@ -669,6 +701,7 @@ def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quali
     caps = hw.card_capacities()
     gpu_total = sum(caps)
     ram_cap = hw.ram_capacity() or 0
+    gpu_bw = hw.gpu_bandwidth_gbs()
     pool: list[tuple[float, int, Model, list[tuple[float, Candidate]]]] = []
     considered = 0
     for idx, m in enumerate(all_models):
@@ -679,10 +712,12 @@ def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quali
             continue
         considered += 1
         cands = []
-        for c in candidates(m, cons.quant, hw):
-            b = _bound(m, c, hw, cons, qm, allow_split, gpu_total, ram_cap)
+        base = 100 * qm.quality(m, cons.uses)[0]
+        bonus = USE_BONUS if cons.uses and any(u in m.entry.uses[:2] for u in cons.uses) else 0.0
+        for row in candidates(m, cons.quant, hw, raw=True):
+            b = _bound(m, row, hw, base, bonus, allow_split, gpu_total, ram_cap, gpu_bw)  # type: ignore[arg-type]
             if b is not None:
-                cands.append((b, c))
+                cands.append((b, Candidate(*row)))
         if cands:
             cands.sort(key=lambda x: -x[0])
             pool.append((cands[0][0], idx, m, cands))
@@ -864,7 +899,7 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
     mx = o.model.entry.arch.max_context
     if mx and mx < cons.context:
         r.append(f"context capped at the model's maximum of {mx} tokens")
-    if o.model.entry.method == "base":
+    if o.model.entry.method == "base" and not o.model.entry.uses:
         r.append("a base model: not instruction-tuned")
     if o.model.entry.superseded_by:
         r.append(f"superseded by {o.model.entry.superseded_by}")
