@@ -1,0 +1,118 @@
+"""`recommend`, `check`, `hardware` through the CLI: exit codes, the JSON contract, errors on stderr."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+CAT = str(FIXTURES / "recommend" / "catalog")
+
+
+def test_recommend_json_contract(cli):
+    r = cli("recommend", "--vram", "24", "--format", "json", "--catalog", CAT)
+    assert r.exit_code == 0, r.stderr
+    doc = r.json
+    assert doc["schema_version"] == 1 and doc["command"] == "recommend"
+    assert doc["hardware"]["gpus"][0]["vram_bytes"] == 24 * 2**30
+    assert doc["constraints"]["context"] == 8192
+    assert 0 < len(doc["items"]) <= 10
+    it = doc["items"][0]
+    for key in ("model", "quant", "fit", "memory", "tokens_per_second", "score", "reasons", "run"):
+        assert key in it
+    assert isinstance(it["memory"]["total_bytes"], int) and it["memory"]["total_bytes"] > 0
+    assert it["tokens_per_second"] is None  # --vram alone: bandwidth unknown
+    assert it["fit"] == "gpu" and it["reasons"]
+    scores = [i["score"] for i in doc["items"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_recommend_with_gpu_name_has_speed_and_run_lines(cli):
+    r = cli("recommend", "--gpu", "2x RTX 3090", "--use", "coding", "--json", "--catalog", CAT)
+    assert r.exit_code == 0, r.stderr
+    items = r.json["items"]
+    assert items and all("coding" in i["model"]["uses"] for i in items)
+    assert all(i["tokens_per_second"] and i["speed_basis"]["gpu_bandwidth_gb_per_s"] >= 936 for i in items)
+    runs = [i["run"] for i in items]
+    assert any((x["llama_cpp"] or "").startswith("llama-server -hf ") or (x["vllm"] or "").startswith("vllm serve")
+               for x in runs)
+
+
+def test_recommend_table_and_explain(cli):
+    r = cli("recommend", "--gpu", "RTX 4090", "--catalog", CAT, "--explain", "--top", "2")
+    assert r.exit_code == 0, r.stderr
+    assert "tok/s" in r.stdout and "score: 100 x quality" in r.stdout
+    assert "Hardware (from the flags)" in r.stderr
+
+
+def test_recommend_cpu_only(cli):
+    r = cli("recommend", "--ram", "32", "--json", "--catalog", CAT)
+    assert r.exit_code == 0
+    assert r.json["items"] and {i["fit"] for i in r.json["items"]} == {"cpu"}
+
+
+def test_nothing_fits_is_empty_with_hint(cli):
+    r = cli("recommend", "--vram", "0.5", "--json", "--catalog", CAT)
+    assert r.exit_code == 0
+    assert r.json["items"] == [] and "Nothing fits" in r.json["hint"]
+
+
+@pytest.mark.parametrize("args", [
+    ["--vram", "-1"], ["--vram", "abc"], ["--vram", "24", "--gpus", "0"], ["--gpu", "RTX 4099"],
+    ["--vram", "24", "--gpu", "RTX 4090"], ["--vram", "24", "--use", "nonsense"], ["--vram", "24", "--quant", "Q9_Z"],
+])
+def test_bad_input_exits_2_with_one_error(cli, args):
+    r = cli("recommend", *args, "--catalog", CAT)
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert r.stderr.count("Error:") == 1 and "Traceback" not in r.stderr
+
+
+def test_unknown_gpu_suggests(cli):
+    r = cli("recommend", "--gpu", "GTX 4090", "--catalog", CAT)
+    assert r.exit_code == 2 and "RTX 4090" in r.stderr
+
+
+def test_check_exit_codes(cli):
+    ok = cli("check", "testorg/Tiny-7B-Chat", "--vram", "24", "--catalog", CAT)
+    assert ok.exit_code == 0 and ok.stdout.startswith("FITS")
+    no = cli("check", "Big-70B-Chat", "--vram", "24", "--quant", "Q4_K_M", "--catalog", CAT)
+    assert no.exit_code == 1 and "DOES NOT FIT" in no.stdout
+    off = cli("check", "Big-70B-Chat", "--vram", "24", "--ram", "64", "--quant", "Q4_K_M", "--catalog", CAT)
+    assert off.exit_code == 1 and "offload" in off.stdout
+    allowed = cli("check", "Big-70B-Chat", "--vram", "24", "--ram", "64", "--quant", "Q4_K_M", "--allow-offload",
+                  "--catalog", CAT)
+    assert allowed.exit_code == 0
+
+
+def test_check_json(cli):
+    r = cli("check", "Big-70B-Chat", "--gpu", "2x A6000", "--quant", "Q4_K_M", "--json", "--catalog", CAT)
+    assert r.exit_code == 0, r.stderr
+    doc = r.json
+    assert doc["command"] == "check" and doc["fits"] is True and doc["items"][0]["fit"] == "gpu"
+    assert doc["items"][0]["run"]["llama_cpp"].startswith("llama-server -hf testorg/Big-70B-Chat-GGUF:Q4_K_M")
+    assert doc["items"][0]["run"]["ollama"]
+
+
+def test_check_unknown_model(cli):
+    r = cli("check", "no-such-model-xyz", "--vram", "24", "--catalog", CAT)
+    assert r.exit_code == 2
+
+
+def test_hardware_command(cli):
+    r = cli("hardware", "--gpu", "M2 Max 64GB", "--json")
+    assert r.exit_code == 0
+    item = r.json["item"]
+    assert item["unified"] is True and item["ram_bytes"] == 64 * 2**30
+    listed = cli("hardware", "--list-gpus", "--json")
+    assert listed.exit_code == 0 and len(listed.json["items"]) > 60
+    assert all(i["source"] for i in listed.json["items"])
+    detected = cli("hardware")
+    assert detected.exit_code == 0 and "LLMPICK_NO_DETECT" in detected.stderr
+
+
+def test_no_hardware_flags_uses_detection_notes(cli):
+    r = cli("recommend", "--json", "--catalog", CAT)
+    assert r.exit_code == 0
+    assert r.json["hardware"]["origin"] == "detected"
+    assert any("LLMPICK_NO_DETECT" in w for w in r.json["warnings"])
