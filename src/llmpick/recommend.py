@@ -618,6 +618,7 @@ def evaluate(m: Model, cand: Candidate, hw: Hardware, cons: Constraints, qm: Qua
                                cards=cards, gpu=prof if hw.has_gpu else CUDA, context=context, engine=cand.engine)
         if pl.tensor_parallel and pl.tensor_parallel > 1:
             speed.basis["tensor_parallel"] = f"{pl.tensor_parallel} cards read in parallel (x{TP_BANDWIDTH_SCALING} for all-reduce; uncalibrated)"
+            speed.basis["calibrated"] = False
     score, parts = score_option(m, cand.quant, cand.bits, pl.fit, speed.tokens_per_second, cons, qm)
     return Option(m, cand.quant, cand.family, cand.artifact_format, cand.repo, context, est, pl, speed, score, parts)
 

@@ -82,12 +82,23 @@ def render_recommend(result: Any, explain: bool = False) -> None:
 
 
 def _one_line(o: Any) -> str:
-    parts = [o.reasons[1].split(" (")[0] if len(o.reasons) > 1 else ""]
-    if o.fit == "split":
-        parts.insert(0, f"{o.placement.gpu_layers}/{o.placement.layers} layers on GPU")
+    pl = o.placement
+    if pl.fit == "gpu":
+        where = (f"vLLM TP {pl.tensor_parallel}" + (f" x PP {pl.pipeline_parallel}" if (pl.pipeline_parallel or 1) > 1 else "")
+                 if pl.tensor_parallel else f"{pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}, llama.cpp"
+                 if pl.engine == "llama.cpp" else f"{pl.cards_used} GPU(s), {pl.engine}")
+    elif pl.fit == "split":
+        where = f"{pl.gpu_layers}/{pl.layers} layers on GPU, rest in RAM"
+    else:
+        where = "RAM only, llama.cpp"
+    parts = [where, f"{o.quant} keeps ~{o.score_parts['quant_kept'] * 100:.0f}%"]
     if o.score_parts.get("use_bonus"):
         parts.append("a main use")
-    return "; ".join(p for p in parts if p)
+    if o.score_parts.get("speed_penalty"):
+        parts.append("slow")
+    if "benchmarks" in o.score_parts.get("quality_basis", ""):
+        parts.append("benchmarked")
+    return "; ".join(parts)
 
 
 def explain_option(o: Any, hw: Any) -> None:
