@@ -10,6 +10,7 @@ it (:func:`llmpick.quant.gguf_tensor_type` for GGUF mixes).  When a real file si
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .errors import UsageError
@@ -81,11 +82,17 @@ SHAPE_TOLERANCE = 0.03
 
 @dataclass(frozen=True)
 class _Tensor:
+    """One tensor, or one tensor of every layer when ``layers`` > 0 (the shapes repeat; only types vary)."""
+
     cls: str  # token_embd, output, attn_q/k/v/output/qkv, ffn_gate/up/down, router, norm, bias
-    layer: int | None
-    n: int  # elements
+    layers: int  # 0: outside the layers (embedding, head, final norm); else how many layers hold this tensor
+    n: int  # elements, per layer
     ncols: int  # row length (ggml ne[0]); block types need it to divide
     active: float = 1.0  # share read per token (routed experts: experts_per_token / experts)
+
+    @property
+    def total(self) -> int:
+        return self.n * max(1, self.layers)
 
 
 @dataclass
@@ -155,40 +162,37 @@ def tensor_shapes(a: Architecture, *, tied: bool | None = None) -> _Shapes | Non
         kvh = heads
         notes.append("weights: no kv_heads; attention K/V sized as kv_heads = attention_heads")
     tie = a.tie_word_embeddings if tied is None else tied
-    t: list[_Tensor] = [_Tensor("token_embd", None, vocab * h, h)]
+    t: list[_Tensor] = [_Tensor("token_embd", 0, vocab * h, h)]
     if not tie:
-        t.append(_Tensor("output", None, vocab * h, h))
-    t.append(_Tensor("norm", None, h, h))
+        t.append(_Tensor("output", 0, vocab * h, h))
+    t.append(_Tensor("norm", 0, h, h))
     typ = a.type or ""
     gated = typ not in _NON_GATED
     experts = a.experts or 0
     k = a.experts_per_token or (2 if experts else 0)
     shared = a.shared_experts or 0
-    for i in range(L):
-        q, kv, o = heads * hd * h, kvh * hd * h, heads * hd * h
-        if typ in _FUSED_QKV:
-            t.append(_Tensor("attn_qkv", i, q + 2 * kv, h))
-        else:
-            t += [_Tensor("attn_q", i, q, h), _Tensor("attn_k", i, kv, h), _Tensor("attn_v", i, kv, h)]
-        t.append(_Tensor("attn_output", i, o, heads * hd))
-        t.append(_Tensor("norm", i, 2 * h, h))
-        if typ in _QKV_BIAS:
-            t.append(_Tensor("bias", i, (heads + 2 * kvh) * hd, 1))
-        if experts:
-            share = min(1.0, k / experts)
-            t.append(_Tensor("router", i, experts * h, h))
-            for cls in (["ffn_gate"] if gated else []) + ["ffn_up"]:
-                t.append(_Tensor(cls, i, experts * ffn * h, h, share))
-            t.append(_Tensor("ffn_down", i, experts * ffn * h, ffn, share))
-            if shared:
-                for cls in (["ffn_gate"] if gated else []) + ["ffn_up"]:
-                    t.append(_Tensor(cls, i, shared * ffn * h, h))
-                t.append(_Tensor("ffn_down", i, shared * ffn * h, ffn))
-        else:
-            for cls in (["ffn_gate"] if gated else []) + ["ffn_up"]:
-                t.append(_Tensor(cls, i, ffn * h, h))
-            t.append(_Tensor("ffn_down", i, ffn * h, ffn))
-    return _Shapes(t, sum(x.n for x in t), notes)
+    q, kv, o = heads * hd * h, kvh * hd * h, heads * hd * h
+    if typ in _FUSED_QKV:
+        t.append(_Tensor("attn_qkv", L, q + 2 * kv, h))
+    else:
+        t += [_Tensor("attn_q", L, q, h), _Tensor("attn_k", L, kv, h), _Tensor("attn_v", L, kv, h)]
+    t.append(_Tensor("attn_output", L, o, heads * hd))
+    t.append(_Tensor("norm", L, 2 * h, h))
+    if typ in _QKV_BIAS:
+        t.append(_Tensor("bias", L, (heads + 2 * kvh) * hd, 1))
+    ffn_in = (["ffn_gate"] if gated else []) + ["ffn_up"]
+    if experts:
+        share = min(1.0, k / experts)
+        t.append(_Tensor("router", L, experts * h, h))
+        t += [_Tensor(cls, L, experts * ffn * h, h, share) for cls in ffn_in]
+        t.append(_Tensor("ffn_down", L, experts * ffn * h, ffn, share))
+        if shared:
+            t += [_Tensor(cls, L, shared * ffn * h, h) for cls in ffn_in]
+            t.append(_Tensor("ffn_down", L, shared * ffn * h, ffn))
+    else:
+        t += [_Tensor(cls, L, ffn * h, h) for cls in ffn_in]
+        t.append(_Tensor("ffn_down", L, ffn * h, ffn))
+    return _Shapes(t, sum(x.total for x in t), notes)
 
 
 # GGUF files of models released before this month were mostly made with llama.cpp's 2023 Q2_K mix.
@@ -210,28 +214,40 @@ def _tensor_ctx(a: Architecture, tied: bool, released: str | None = None) -> Ten
     )
 
 
+@lru_cache(maxsize=4096)
+def _layer_types(ftype: str, cls: str, ctx: TensorContext) -> tuple[tuple[str, int], ...]:
+    """(ggml type, number of layers) for one tensor class over every layer of a model under one GGUF mix."""
+    counts: dict[str, int] = {}
+    for i in range(ctx.n_layer):
+        typ = gguf_tensor_type(ftype, cls, i, ctx)
+        counts[typ] = counts.get(typ, 0) + 1
+    return tuple(counts.items())
+
+
 def _tensor_bits(fmt: QuantFormat, x: _Tensor, ctx: TensorContext) -> float:
-    """Bytes of one tensor under a format (returned as a float number of bytes)."""
+    """Bytes of one tensor (of every layer it stands for) under a format, as a float."""
     if fmt.is_gguf:
         if x.cls in ("norm", "bias"):
-            return x.n * 4.0  # 1-D tensors stay F32 (tensor_allows_quantization: ggml_n_dims < 2)
+            return x.total * 4.0  # 1-D tensors stay F32 (tensor_allows_quantization: ggml_n_dims < 2)
         if x.cls == "router":
             # ffn_gate_inp is never quantized (tensor_allows_quantization); convert_hf_to_gguf writes it F32
-            return x.n * 4.0 if fmt.name == "F32" else x.n * 2.0 if fmt.name in ("F16", "BF16") else x.n * 4.0
-        typ = gguf_tensor_type(fmt.name, x.cls, x.layer or 0, ctx)
-        typ = ggml_fallback(typ, x.ncols)
-        return float(ggml_tensor_bytes(typ, x.n))
+            return x.total * (2.0 if fmt.name in ("F16", "BF16") else 4.0)
+        if not x.layers:
+            typ = ggml_fallback(gguf_tensor_type(fmt.name, x.cls, 0, ctx), x.ncols)
+            return float(ggml_tensor_bytes(typ, x.n))
+        return float(sum(ggml_tensor_bytes(ggml_fallback(typ, x.ncols), x.n) * count
+                         for typ, count in _layer_types(fmt.name, x.cls, ctx)))
     if fmt.family == "qmoe":
-        return x.n * fmt.bits / 8
+        return x.total * fmt.bits / 8
     if x.cls in ("norm", "bias", "router"):
-        return x.n * (4.0 if fmt.name == "F32" else 2.0)
+        return x.total * (4.0 if fmt.name == "F32" else 2.0)
     if x.cls == "token_embd":
         bits = fmt.output_bits if ctx.tied_embeddings else fmt.embed_bits
     elif x.cls == "output":
         bits = fmt.output_bits
     else:
         bits = fmt.linear_bits
-    return x.n * (bits if bits is not None else fmt.bits) / 8
+    return x.total * (bits if bits is not None else fmt.bits) / 8
 
 
 @dataclass
@@ -273,7 +289,7 @@ def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[_Weights | None, li
             total += b
             if x.cls != "token_embd" or tied:
                 active += b * x.active
-            if x.layer is None:
+            if not x.layers:
                 non_layer += b
             else:
                 layer += b

@@ -167,6 +167,12 @@ def _use_more_bits(i: int, n: int) -> bool:
     return i < n // 8 or i >= 7 * n // 8 or (i - n // 8) % 3 == 2
 
 
+@functools.lru_cache(maxsize=1024)
+def _with_imatrix(ctx: TensorContext, ftype: str) -> TensorContext:
+    # llama-quant.cpp tensor_requires_imatrix: IQ1_*, IQ2_* and IQ3_XXS refuse to quantize without an imatrix
+    return replace(ctx, has_imatrix=ftype in ("IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ3_XXS"))
+
+
 def gguf_tensor_type(ftype: str, cls: str, i_layer: int, ctx: TensorContext) -> str:
     """The ggml type llama.cpp gives one tensor of class ``cls`` in layer ``i_layer`` under mix ``ftype``.
 
@@ -179,8 +185,7 @@ def gguf_tensor_type(ftype: str, cls: str, i_layer: int, ctx: TensorContext) -> 
     if default in ("F32", "F16", "BF16"):
         return default
     if ctx.has_imatrix is None:
-        # llama-quant.cpp tensor_requires_imatrix: IQ1_*, IQ2_* and IQ3_XXS refuse to quantize without an imatrix
-        ctx = replace(ctx, has_imatrix=ftype in ("IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ3_XXS"))
+        ctx = _with_imatrix(ctx, ftype)
     if ftype == "Q2_K" and ctx.legacy_q2_k and cls in ("attn_v", "attn_qkv", "ffn_down"):
         # The 2023 mix (k-quants as introduced in llama.cpp PR #1684, used for TheBloke's 2023 GGUF files):
         # "Q2_K - uses GGML_TYPE_Q4_K for the attention.vw and feed_forward.w2 tensors, GGML_TYPE_Q2_K for the
