@@ -311,8 +311,8 @@ class _Index:
         if not hit or hit[0] != stat.st_size or hit[1] != stat.st_mtime_ns:
             return None
         try:
-            return CatalogEntry.model_validate(hit[2])
-        except Exception:  # noqa: BLE001 - a stale or damaged cache entry is simply re-parsed
+            return CatalogEntry.from_trusted(hit[2])
+        except Exception:  # noqa: BLE001 - a damaged cache entry is simply re-parsed
             return None
 
     def put(self, where: str, stat: os.stat_result, entry: CatalogEntry) -> None:

@@ -209,6 +209,22 @@ class CatalogEntry(Strict):
             raise ValueError(f"method {self.method} needs base_model")
         return self
 
+    @classmethod
+    def from_trusted(cls, data: dict[str, Any]) -> CatalogEntry:
+        """Rebuild an entry from ``model_dump(mode="json")`` of one that was validated, without validating again.
+
+        Only for llmpick's own catalog index (written right after validation, keyed to the file's size and
+        mtime and to this code's version): it makes a warm start skip the validators.
+        """
+        d = dict(data)
+        d["params"] = Params.model_construct(**d.get("params", {}))
+        d["arch"] = Architecture.model_construct(**d.get("arch", {}))
+        d["scores"] = [Score.model_construct(**x) for x in d.get("scores", [])]
+        d["artifacts"] = [Artifact.model_construct(**dict(x, files=[ArtifactFile.model_construct(**f)
+                                                                    for f in x.get("files", [])]))
+                          for x in d.get("artifacts", [])]
+        return cls.model_construct(**d)
+
     @property
     def parents(self) -> list[str]:
         """Direct ancestors: the base model, then the merge parents."""

@@ -152,3 +152,16 @@ def test_resolve_unknown_suggests(cat):
     with pytest.raises(UsageError) as info:
         cat.resolve("alpindale/goliath-12b")
     assert "goliath-120b" in (info.value.hint or "")
+
+
+def test_index_round_trip_equals_validated_entries(tmp_path):
+    """A warm start (entries from the index) gives the same entries as parsing the YAML."""
+    from llmpick.catalog import load_catalog as real_load
+
+    cold = real_load(use_cache=False)
+    real_load()  # writes the index
+    warm = real_load()
+    assert [m.id for m in warm] == [m.id for m in cold]
+    for a, b in zip(cold, warm):
+        assert a.entry == b.entry, a.id
+        assert a.entry.parents == b.entry.parents
