@@ -316,7 +316,8 @@ class _Index:
             return None
 
     def put(self, where: str, stat: os.stat_result, entry: CatalogEntry) -> None:
-        self.data[where] = [stat.st_size, stat.st_mtime_ns, entry.model_dump(mode="json", exclude_defaults=True)]
+        # Every field, defaults included: rebuilding then never runs a default factory.
+        self.data[where] = [stat.st_size, stat.st_mtime_ns, entry.model_dump(mode="json")]
         self.dirty = True
 
     def save(self) -> None:

@@ -22,6 +22,7 @@ from .quant import (
     ggml_tensor_bytes,
     gguf_tensor_type,
     resolve_quant,
+    use_more_bits,
 )
 from .schema import Architecture, CatalogEntry, MemoryEstimate, Model, Params
 
@@ -214,13 +215,26 @@ def _tensor_ctx(a: Architecture, tied: bool, released: str | None = None) -> Ten
     )
 
 
+def _layer_signature(i: int, n: int) -> tuple[int, bool, bool, bool, bool]:
+    """Everything about a layer's position that llama.cpp's type rules look at (see gguf_tensor_type):
+    i < 2 and i < 4, i < n/16, i < n/8, use_more_bits, and n/8 <= i < 7n/8."""
+    return (min(i, 4), i < n // 16, i < n // 8, use_more_bits(i, n), n // 8 <= i < 7 * n // 8)
+
+
 @lru_cache(maxsize=4096)
 def _layer_types(ftype: str, cls: str, ctx: TensorContext) -> tuple[tuple[str, int], ...]:
-    """(ggml type, number of layers) for one tensor class over every layer of a model under one GGUF mix."""
+    """(ggml type, number of layers) for one tensor class over every layer of a model under one GGUF mix.
+
+    Layers with the same signature get the same type, so each signature is asked once.
+    """
+    n = ctx.n_layer
+    groups: dict[tuple[int, bool, bool, bool, bool], list[int]] = {}
+    for i in range(n):
+        groups.setdefault(_layer_signature(i, n), []).append(i)
     counts: dict[str, int] = {}
-    for i in range(ctx.n_layer):
-        typ = gguf_tensor_type(ftype, cls, i, ctx)
-        counts[typ] = counts.get(typ, 0) + 1
+    for layers in groups.values():
+        typ = gguf_tensor_type(ftype, cls, layers[0], ctx)
+        counts[typ] = counts.get(typ, 0) + len(layers)
     return tuple(counts.items())
 
 

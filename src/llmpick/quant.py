@@ -160,7 +160,7 @@ class TensorContext:
     legacy_q2_k: bool = False  # files made before llama.cpp's January 2024 Q2_K rework (see gguf_tensor_type)
 
 
-def _use_more_bits(i: int, n: int) -> bool:
+def use_more_bits(i: int, n: int) -> bool:
     # llama-quant.cpp: i_layer < n_layers/8 || i_layer >= 7*n_layers/8 || (i_layer - n_layers/8)%3 == 2
     # (C++ integer division and remainder, which truncate toward zero)
     # (for i < n/8 the first test already holds, so Python's floor modulo gives the same answer)
@@ -246,7 +246,7 @@ def gguf_tensor_type(ftype: str, cls: str, i_layer: int, ctx: TensorContext) -> 
             t = "Q5_K"
         elif ftype in ("IQ4_NL", "IQ4_XS") and g >= 4:
             t = "Q5_K"
-        elif ftype in ("Q4_K_M", "Q5_K_M") and _use_more_bits(i_layer, n):
+        elif ftype in ("Q4_K_M", "Q5_K_M") and use_more_bits(i_layer, n):
             t = "Q6_K"
         elif ftype == "Q4_K_S" and i_layer < 4:
             t = "Q5_K"
@@ -280,18 +280,18 @@ def gguf_tensor_type(ftype: str, cls: str, i_layer: int, ctx: TensorContext) -> 
         if ftype == "Q3_K_M":
             if i < n // 16:
                 return "Q5_K"
-            return "Q4_K" if (not falcon or _use_more_bits(i, n)) else "Q3_K"
-        if ftype == "IQ3_M" and (i < n // 8 or (ctx.n_expert == 8 and _use_more_bits(i, n))):
+            return "Q4_K" if (not falcon or use_more_bits(i, n)) else "Q3_K"
+        if ftype == "IQ3_M" and (i < n // 8 or (ctx.n_expert == 8 and use_more_bits(i, n))):
             return "Q4_K"
         if ftype == "Q3_K_L":
             return "Q4_K" if falcon else "Q5_K"
         if ftype == "Q4_K_M":
             if falcon:
-                return "Q6_K" if i < n // 16 else ("Q5_K" if _use_more_bits(i, n) else "Q4_K")
-            return "Q6_K" if _use_more_bits(i, n) else t
+                return "Q6_K" if i < n // 16 else ("Q5_K" if use_more_bits(i, n) else "Q4_K")
+            return "Q6_K" if use_more_bits(i, n) else t
         if i < n // 8 and ftype in ("IQ4_NL", "IQ4_XS") and not ctx.has_imatrix:
             return "Q5_K"
-        if ftype == "Q5_K_M" and _use_more_bits(i, n):
+        if ftype == "Q5_K_M" and use_more_bits(i, n):
             return "Q6_K"
         if ftype == "Q4_K_S" and not falcon and i < n // 8:
             return "Q5_K"

@@ -278,3 +278,22 @@ def test_interleaved_window_is_honoured_by_llama_cpp():
                      sliding_window=4096, sliding_window_layers=21)
     got, _, _ = kv_cache_bytes(a, 8192, engine="llama.cpp")
     assert got == 2 * 8 * 256 * 2 * (21 * 8192 + 21 * 4096)
+
+
+def test_grouped_layer_types_equal_the_rules_applied_layer_by_layer():
+    """_layer_types asks llama.cpp's rules once per layer signature; that must equal asking every layer."""
+    from llmpick.estimate import _layer_types
+    from llmpick.quant import GGUF_QUANTS, TensorContext, gguf_tensor_type
+
+    classes = ("attn_q", "attn_k", "attn_v", "attn_qkv", "attn_output", "ffn_gate", "ffn_up", "ffn_down")
+    for n_layer in (1, 2, 7, 16, 24, 28, 32, 40, 46, 61, 80, 126, 137):
+        for ctx in (TensorContext(n_layer=n_layer), TensorContext(n_layer=n_layer, n_gqa=8, n_expert=8),
+                    TensorContext(n_layer=n_layer, arch="falcon"), TensorContext(n_layer=n_layer, is_70b=True),
+                    TensorContext(n_layer=n_layer, legacy_q2_k=True)):
+            for ftype in GGUF_QUANTS:
+                for cls in classes:
+                    brute: dict[str, int] = {}
+                    for i in range(n_layer):
+                        t = gguf_tensor_type(ftype, cls, i, ctx)
+                        brute[t] = brute.get(t, 0) + 1
+                    assert dict(_layer_types(ftype, cls, ctx)) == brute, (n_layer, ctx, ftype, cls)

@@ -9,7 +9,7 @@ from llmpick.quant import (
     COMMON_QUANTS,
     GGUF_QUANTS,
     TensorContext,
-    _use_more_bits,
+    use_more_bits,
     ggml_bpw,
     ggml_fallback,
     ggml_tensor_bytes,
@@ -62,8 +62,8 @@ def test_tensor_bytes_whole_blocks() -> None:
     assert ggml_tensor_bytes("Q6_K", 257) == 420  # a partial block costs a whole one
 
 
-def test_use_more_bits_is_half_of_32_layers() -> None:
-    chosen = [i for i in range(32) if _use_more_bits(i, 32)]
+def testuse_more_bits_is_half_of_32_layers() -> None:
+    chosen = [i for i in range(32) if use_more_bits(i, 32)]
     assert chosen == [0, 1, 2, 3, 6, 9, 12, 15, 18, 21, 24, 27, 28, 29, 30, 31]
 
 
