@@ -334,4 +334,7 @@ class _Index:
 def _code_version() -> str:
     from . import __version__
 
-    return f"{__version__}:{Path(__file__).with_name('schema.py').stat().st_mtime_ns}"
+    # The index holds what this code made of the files: a new llmpick, schema or loader starts it afresh.
+    here = Path(__file__)
+    stamps = ":".join(str(here.with_name(n).stat().st_mtime_ns) for n in ("schema.py", "catalog.py"))
+    return f"{__version__}:{stamps}"

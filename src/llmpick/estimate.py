@@ -227,15 +227,20 @@ def _layer_types(ftype: str, cls: str, ctx: TensorContext) -> tuple[tuple[str, i
 
     Layers with the same signature get the same type, so each signature is asked once.
     """
-    n = ctx.n_layer
+    counts: dict[str, int] = {}
+    for first, size in _layer_groups(ctx.n_layer):
+        typ = gguf_tensor_type(ftype, cls, first, ctx)
+        counts[typ] = counts.get(typ, 0) + size
+    return tuple(counts.items())
+
+
+@lru_cache(maxsize=512)
+def _layer_groups(n: int) -> tuple[tuple[int, int], ...]:
+    """(first layer, number of layers) of each group of layers sharing a signature."""
     groups: dict[tuple[int, bool, bool, bool, bool], list[int]] = {}
     for i in range(n):
         groups.setdefault(_layer_signature(i, n), []).append(i)
-    counts: dict[str, int] = {}
-    for layers in groups.values():
-        typ = gguf_tensor_type(ftype, cls, layers[0], ctx)
-        counts[typ] = counts.get(typ, 0) + len(layers)
-    return tuple(counts.items())
+    return tuple((layers[0], len(layers)) for layers in groups.values())
 
 
 def _tensor_bits(fmt: QuantFormat, x: _Tensor, ctx: TensorContext) -> float:
