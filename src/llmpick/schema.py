@@ -83,10 +83,16 @@ Modality = Literal["text", "image", "audio", "video"]
 ArtifactFormat = Literal["gguf", "gptq", "awq", "exl2", "mlx", "safetensors", "bnb", "fp8", "qmoe"]
 
 
-class Strict(BaseModel):
+class Lazy(BaseModel):
+    """Base of every model here: pydantic builds each validator on first use, not at import (start-up time)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Strict(Lazy):
     """Base for catalog models: unknown keys are errors, values are not coerced silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 # --- Catalog entry ------------------------------------------------------------------------
@@ -244,19 +250,19 @@ class Model:
 # --- JSON output --------------------------------------------------------------------------
 
 
-class ParamsOut(BaseModel):
+class ParamsOut(Lazy):
     total: int | None
     active: int | None
 
 
-class ScoreOut(BaseModel):
+class ScoreOut(Lazy):
     name: str
     value: float
     source: str
     date: str | None
 
 
-class ModelSummaryOut(BaseModel):
+class ModelSummaryOut(Lazy):
     """How a model appears in every JSON answer."""
 
     id: str
@@ -371,25 +377,25 @@ def catalog_json_schema() -> str:
 HUB_CACHE_VERSION = 1
 
 
-class HubFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class HubFile(Lazy):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(description="path of the file inside the repo (rfilename)")
     size: int | None = Field(None, ge=0, description="bytes; null when the Hub did not say")
 
 
-class HubGguf(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class HubGguf(Lazy):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     total: int | None = Field(None, ge=0, description="parameter count the GGUF header reports")
     architecture: str | None = None
     context_length: int | None = Field(None, ge=0)
 
 
-class HubRepoData(BaseModel):
+class HubRepoData(Lazy):
     """The facts llmpick keeps from one ``model_info`` answer (plus config.json when fetched)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     sha: str | None = None
@@ -412,10 +418,10 @@ class HubRepoData(BaseModel):
     config: dict[str, Any] | None = Field(None, description="config.json, when it was fetched")
 
 
-class HubCacheFile(BaseModel):
+class HubCacheFile(Lazy):
     """One cache file: ``<cache>/hub/<org>/<name>.json``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     version: Literal[1] = HUB_CACHE_VERSION
     repo: str
@@ -425,7 +431,7 @@ class HubCacheFile(BaseModel):
     data: HubRepoData
 
 
-class HubSummaryOut(BaseModel):
+class HubSummaryOut(Lazy):
     """Hub popularity shown by `list` and `show` (from the cache; null when never refreshed)."""
 
     downloads: int | None
@@ -434,14 +440,14 @@ class HubSummaryOut(BaseModel):
     fetched_at: str
 
 
-class RepoOutcomeOut(BaseModel):
+class RepoOutcomeOut(Lazy):
     repo: str
     outcome: Literal["updated", "unchanged", "failed", "cached", "missing"]
     reason: str | None = None
     fetched_at: str | None = None
 
 
-class RefreshItemOut(BaseModel):
+class RefreshItemOut(Lazy):
     """`refresh --format json`: one item per catalog model."""
 
     model: str
@@ -450,7 +456,7 @@ class RefreshItemOut(BaseModel):
     repos: list[RepoOutcomeOut]
 
 
-class VerifyDiffOut(BaseModel):
+class VerifyDiffOut(Lazy):
     """`catalog verify --format json`: one item per catalog fact that differs from the Hub."""
 
     model: str
@@ -465,7 +471,7 @@ class VerifyDiffOut(BaseModel):
 # Owned by estimate.py (issue 3).  Bytes are integers; unknown parts are null, never 0.
 
 
-class MemoryEstimate(BaseModel):
+class MemoryEstimate(Lazy):
     """How much memory one model needs at one quantization, context and engine, and how that was worked out.
 
     ``total_bytes`` is the sum of the known parts (weights + KV cache + vision + overhead); a part that could not
@@ -505,7 +511,7 @@ class MemoryEstimate(BaseModel):
 # --- Recommendation (recommend, check, hardware) --------------------------------------------
 
 
-class RecommendationOut(BaseModel):
+class RecommendationOut(Lazy):
     """One item of `recommend` / `check`: a model at one quantization, how it fits, how fast, why, how to run it."""
 
     model: ModelSummaryOut
