@@ -7,6 +7,7 @@ mtime) so a warm start does not re-parse YAML.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -95,6 +96,18 @@ def load_catalog(extra_dirs: Iterable[Path | str] | None = None, *, builtin: boo
 
     Invalid files are left out and reported in ``Catalog.problems``; they never stop the rest.
     """
+    # The catalog is a large, acyclic tree of small objects: collecting cycles while building it only
+    # rescans the growing heap (over half the load time at 10,000 entries).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(extra_dirs, builtin, use_cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: bool) -> Catalog:
     layers: list[Path] = [paths.builtin_catalog_dir()] if builtin else []
     layers += paths.user_catalog_dirs([Path(d) for d in (extra_dirs or [])])
     index = _Index.open() if use_cache else None
@@ -134,7 +147,7 @@ def validate_files(files: Iterable[Path]) -> tuple[list[Model], list[Problem]]:
     return models, problems
 
 
-def _find_files(layer: Path) -> Iterator[tuple[Path, str]]:
+def _find_files(layer: Path) -> Iterator[tuple[str, str]]:
     with os.scandir(layer) as orgs:
         for org in sorted(orgs, key=lambda e: e.name):
             if not org.is_dir() or org.name.startswith((".", "_")):
@@ -142,22 +155,23 @@ def _find_files(layer: Path) -> Iterator[tuple[Path, str]]:
             with os.scandir(org.path) as files:
                 for f in sorted(files, key=lambda e: e.name):
                     if f.is_file() and f.name.endswith((".yaml", ".yml")):
-                        yield Path(f.path), f"{org.name}/{f.name.rsplit('.', 1)[0]}"
+                        yield f.path, f"{org.name}/{f.name.rsplit('.', 1)[0]}"
 
 
-def _load_file(path: Path, model_id: str, index: _Index | None) -> tuple[Model | None, list[Problem]]:
+def _load_file(path: str | Path, model_id: str, index: _Index | None) -> tuple[Model | None, list[Problem]]:
     where = str(path)
     if not is_hub_id(model_id):
         return None, [Problem(where, None, None, f"'{model_id}' is not a valid Hub id (org/name); rename the file")]
     try:
-        stat = path.stat()
+        stat = os.stat(where)
         if index is not None:
             cached = index.get(where, stat)
             if cached is not None:
                 return Model(model_id, cached, where), []
         if stat.st_size > MAX_FILE_BYTES:
             return None, [Problem(where, None, None, f"file is {stat.st_size} bytes, more than {MAX_FILE_BYTES}")]
-        raw = path.read_bytes()
+        with open(where, "rb") as f:
+            raw = f.read()
     except OSError as exc:
         return None, [Problem(where, None, None, f"cannot read: {exc.strerror or exc}")]
     data, problem = parse_yaml(raw, where)

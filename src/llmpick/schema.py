@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -93,6 +93,29 @@ class Strict(Lazy):
     """Base for catalog models: unknown keys are errors, values are not coerced silently."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
+
+
+def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
+    """An instance from complete, already validated values: what ``model_construct`` does, minus its
+    per-call default handling (a warm start builds tens of thousands of these)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = cls.model_fields.keys()
+    if not _FAST_CONSTRUCT or values.keys() != fields:
+        return cls.model_construct(**values)
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+# The slots model_construct fills (pydantic 2.x); if a release renames them, fall back to model_construct.
+_FAST_CONSTRUCT = set(getattr(BaseModel, "__slots__", ())) >= {
+    "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"}
+_M = TypeVar("_M", bound=BaseModel)
+_FIELDS: dict[type, Any] = {}
 
 
 # --- Catalog entry ------------------------------------------------------------------------
@@ -223,13 +246,12 @@ class CatalogEntry(Strict):
         mtime and to this code's version): it makes a warm start skip the validators.
         """
         d = dict(data)
-        d["params"] = Params.model_construct(**d.get("params", {}))
-        d["arch"] = Architecture.model_construct(**d.get("arch", {}))
-        d["scores"] = [Score.model_construct(**x) for x in d.get("scores", [])]
-        d["artifacts"] = [Artifact.model_construct(**dict(x, files=[ArtifactFile.model_construct(**f)
-                                                                    for f in x.get("files", [])]))
-                          for x in d.get("artifacts", [])]
-        return cls.model_construct(**d)
+        d["params"] = _trusted(Params, d["params"])
+        d["arch"] = _trusted(Architecture, d["arch"])
+        d["scores"] = [_trusted(Score, x) for x in d["scores"]]
+        d["artifacts"] = [_trusted(Artifact, dict(x, files=[_trusted(ArtifactFile, f) for f in x["files"]]))
+                          for x in d["artifacts"]]
+        return _trusted(cls, d)
 
     @property
     def parents(self) -> list[str]:
