@@ -48,6 +48,7 @@ search stops once ``top`` results beat every remaining bound.  The ranking is th
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, NamedTuple, Sequence
@@ -703,7 +704,11 @@ def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quali
     gpu_total = sum(caps)
     ram_cap = hw.ram_capacity() or 0
     gpu_bw = hw.gpu_bandwidth_gbs()
-    pool: list[tuple[float, int, Model, list[tuple[float, Candidate]]]] = []
+    # Best-first search.  A model's optimistic score is base + bonus (quant kept <= 1, fit factor <= 1, no
+    # penalty); its candidates' bounds are tighter, and exact evaluation is tightest.  Entries are expanded
+    # in that order, so most of a large catalog never has its candidates listed, let alone estimated, and
+    # the ranking is the same as evaluating everything.
+    heap: list[tuple[float, int, int, Model, list[tuple[float, Candidate]] | None]] = []
     considered = 0
     for idx, m in enumerate(all_models):
         if not flt.matches(m):
@@ -712,22 +717,28 @@ def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quali
         if cons.context_explicit and mx and mx < cons.context:
             continue
         considered += 1
-        cands = []
         base = 100 * qm.quality(m, cons.uses)[0]
         bonus = USE_BONUS if cons.uses and any(u in m.entry.uses[:2] for u in cons.uses) else 0.0
-        for row in candidates(m, cons.quant, hw, raw=True):
-            b = _bound(m, row, hw, base, bonus, allow_split, gpu_total, ram_cap, gpu_bw)  # type: ignore[arg-type]
-            if b is not None:
-                cands.append((b, Candidate(*row)))
-        if cands:
-            cands.sort(key=lambda x: -x[0])
-            pool.append((cands[0][0], idx, m, cands))
-    pool.sort(key=lambda x: (-x[0], x[1]))
+        heap.append((-(base + bonus), 0, idx, m, None))
+    heapq.heapify(heap)
     results: list[Option] = []
     evaluated = 0
-    for bound, _, m, cands in pool:
-        if len(results) >= cons.top and bound < results[cons.top - 1].score:
+    while heap:
+        neg, stage, idx, m, cands = heapq.heappop(heap)
+        if len(results) >= cons.top and -neg < results[cons.top - 1].score:
             break
+        if cands is None:  # expand: list the model's candidates with their bounds
+            base = 100 * qm.quality(m, cons.uses)[0]
+            bonus = USE_BONUS if cons.uses and any(u in m.entry.uses[:2] for u in cons.uses) else 0.0
+            cands = []
+            for row in candidates(m, cons.quant, hw, raw=True):
+                b = _bound(m, row, hw, base, bonus, allow_split, gpu_total, ram_cap, gpu_bw)  # type: ignore[arg-type]
+                if b is not None:
+                    cands.append((b, Candidate(*row)))
+            if cands:
+                cands.sort(key=lambda x: -x[0])
+                heapq.heappush(heap, (-cands[0][0], 1, idx, m, cands))
+            continue
         best: Option | None = None
         ctx = _context_for(m, cons)
         for b, c in cands:
