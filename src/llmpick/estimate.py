@@ -47,7 +47,7 @@ ENGINES = ("llama.cpp", "vllm", "transformers", "mlx", "exllamav2")
 _ENGINE_ALIASES = {"llamacpp": "llama.cpp", "llama-cpp": "llama.cpp", "ollama": "llama.cpp", "lmstudio": "llama.cpp",
                    "lm-studio": "llama.cpp", "koboldcpp": "llama.cpp", "hf": "transformers", "exl2": "exllamav2",
                    "exllama": "exllamav2", "tabbyapi": "exllamav2", "mlx-lm": "mlx", "mlx_lm": "mlx"}
-_DEFAULT_ENGINE = {"gguf": "llama.cpp", "gptq": "vllm", "awq": "vllm", "fp8": "vllm", "bnb": "transformers",
+_DEFAULT_ENGINE = {"mxfp4": "vllm", "gguf": "llama.cpp", "gptq": "vllm", "awq": "vllm", "fp8": "vllm", "bnb": "transformers",
                    "mlx": "mlx", "exl2": "exllamav2", "qmoe": "transformers", "float": "transformers"}
 
 # --- Runtime overhead constants, each with its source --------------------------------------
@@ -77,6 +77,7 @@ _QKV_BIAS = {"Qwen2ForCausalLM", "Qwen2MoeForCausalLM", "Qwen2VLForConditionalGe
              "Qwen2_5_VLForConditionalGeneration"}
 _FUSED_QKV = {"Phi3ForCausalLM", "FalconForCausalLM", "RWForCausalLM", "GPTNeoXForCausalLM", "BloomForCausalLM",
               "MPTForCausalLM", "Phi3VForCausalLM"}
+MXFP4_BITS = 4.25  # OCP MX spec: 32 FP4 (E2M1) values + one shared E8M0 scale
 # When the tensor shapes explain params.total within this share, the shapes are trusted as they are.
 SHAPE_TOLERANCE = 0.03
 
@@ -212,6 +213,7 @@ def _tensor_ctx(a: Architecture, tied: bool, released: str | None = None) -> Ten
         is_70b=(a.layers == 80 and typ in ("LlamaForCausalLM", "MistralForCausalLM")),
         tied_embeddings=tied,
         legacy_q2_k=bool(released and released < LEGACY_Q2_K_BEFORE),
+        native_mxfp4=(a.dtype or "").lower() == "mxfp4" and bool(a.experts),
     )
 
 
@@ -245,6 +247,13 @@ def _layer_groups(n: int) -> tuple[tuple[int, int], ...]:
 
 def _tensor_bits(fmt: QuantFormat, x: _Tensor, ctx: TensorContext) -> float:
     """Bytes of one tensor (of every layer it stands for) under a format, as a float."""
+    if ctx.native_mxfp4 and fmt.name != "F32":
+        # gpt-oss: routed experts ship as MXFP4 and llama.cpp's converter and quantizer keep them so (its
+        # F16 and Q8_0 GGUFs are ~13 GB for 21B parameters); the rest is bf16 in the original release.
+        if x.active < 1.0:
+            return x.total * MXFP4_BITS / 8
+        if fmt.family == "mxfp4":
+            return x.total * (4.0 if x.cls in ("norm", "bias") else 2.0)
     if fmt.is_gguf:
         if x.cls in ("norm", "bias"):
             return x.total * 4.0  # 1-D tensors stay F32 (tensor_allows_quantization: ggml_n_dims < 2)

@@ -158,6 +158,7 @@ class TensorContext:
     tied_embeddings: bool = False
     has_imatrix: bool | None = None  # None: only for the mixes that cannot be made without one (see below)
     legacy_q2_k: bool = False  # files made before llama.cpp's January 2024 Q2_K rework (see gguf_tensor_type)
+    native_mxfp4: bool = False  # experts released in MXFP4 (gpt-oss): every GGUF keeps them so
 
 
 def use_more_bits(i: int, n: int) -> bool:
@@ -346,6 +347,9 @@ _OTHER: tuple[QuantFormat, ...] = (
     _flat("FP8", "fp8", 8.0, 16, 16, "8-bit float (e4m3) weights", ("f8", "fp8-e4m3", "e4m3", "float8")),
     _flat("MLX-4bit", "mlx", 4.5, 4.5, 4.5, "MLX 4-bit, group size 64", ("mlx-4", "mlx4", "mlx-q4", "4bit-mlx")),
     _flat("MLX-8bit", "mlx", 8.5, 8.5, 8.5, "MLX 8-bit, group size 64", ("mlx-8", "mlx8", "mlx-q8", "8bit-mlx")),
+    # MXFP4 (OCP microscaling: 32 FP4 values share one 8-bit scale = 4.25 bits): how gpt-oss ships its experts;
+    # attention, router, embeddings and head stay bf16 in that release (see estimate: native MXFP4 experts).
+    _flat("MXFP4", "mxfp4", 4.25, 16, 16, "MXFP4 experts (gpt-oss's released format)", ("mxfp4-moe", "mx-fp4")),
     _flat("QMoE", "qmoe", 0.8, 0.8, 0.8, "QMoE sub-1-bit MoE compression (~0.8 bits per parameter)",
           ("qmoe-0.8", "qmoe-sub1bit")),
 )

@@ -303,8 +303,9 @@ class Candidate(NamedTuple):
     size_bytes: int | None = None
 
 
-_ORIGINAL_DTYPE = {"bfloat16": "BF16", "bf16": "BF16", "float16": "F16", "fp16": "F16", "float32": "BF16"}
-_ENGINE = {"gguf": "llama.cpp", "awq": "vllm", "gptq": "vllm", "fp8": "vllm", "original": "vllm", "qmoe": "qmoe",
+_ORIGINAL_DTYPE = {"bfloat16": "BF16", "bf16": "BF16", "float16": "F16", "fp16": "F16", "float32": "BF16",
+                   "mxfp4": "MXFP4"}
+_ENGINE = {"gguf": "llama.cpp", "mxfp4": "vllm", "awq": "vllm", "gptq": "vllm", "fp8": "vllm", "original": "vllm", "qmoe": "qmoe",
            "mlx": "mlx"}
 _UNLISTED_GGUF: tuple[str, ...] | None = None
 

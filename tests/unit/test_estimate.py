@@ -297,3 +297,24 @@ def test_grouped_layer_types_equal_the_rules_applied_layer_by_layer():
                         t = gguf_tensor_type(ftype, cls, i, ctx)
                         brute[t] = brute.get(t, 0) + 1
                     assert dict(_layer_types(ftype, cls, ctx)) == brute, (n_layer, ctx, ftype, cls)
+
+
+def test_native_mxfp4_experts_stay_mxfp4_in_every_format():
+    """gpt-oss ships MXFP4 experts; llama.cpp keeps them, so its F16 and Q8_0 files are far below 16 or 8 bits."""
+    from llmpick.schema import CatalogEntry
+
+    def gptoss(dtype):
+        return CatalogEntry(name="x", family="x", organization="x", summary="x", method="base",
+                            params=Params(total=20_900_000_000, active=3_600_000_000),
+                            arch=Architecture(type="GptOssForCausalLM", layers=24, hidden_size=2880,
+                                              intermediate_size=2880, attention_heads=64, kv_heads=8, head_dim=64,
+                                              vocab_size=201088, experts=32, experts_per_token=4, dtype=dtype),
+                            license="apache-2.0", license_class="permissive", sources=["test"])
+
+    native, plain = gptoss("mxfp4"), gptoss("bfloat16")
+    f16 = estimate(native, "F16").weights_bytes
+    assert f16 < 0.35 * estimate(plain, "F16").weights_bytes  # experts at 4.25 bits, not 16
+    assert estimate(native, "Q8_0").weights_bytes < f16
+    mx = estimate(native, "MXFP4")
+    assert mx.weights_bytes == pytest.approx(f16, rel=0.01)  # the release: MXFP4 experts + bf16 rest
+    assert mx.engine == "vllm"
