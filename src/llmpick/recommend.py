@@ -35,7 +35,8 @@ i-quants are never picked unless asked for with ``--quant``.
   30 %.  With ``--use``, benchmarks of that use (e.g. humaneval for coding) count twice.
 * ``fit_factor``: gpu 1.0, split 0.80 (llama.cpp with part of the model in RAM), cpu 0.75.
 * ``use_bonus``: +5 when the requested use is among the model's first two listed uses (its specialty).
-* ``speed_penalty``: 10 below 5 tok/s, 4 below 10 tok/s (when the speed is known).
+* ``speed_penalty``: 10 below 5 tok/s, 4 below 10 tok/s (when the speed is known; for parts in RAM of unknown
+  bandwidth, ranked as if it were 51.2 GB/s, dual-channel DDR4-3200, while the speed shown stays unknown).
 
 Per model, the quantization with the highest score among those that fit is chosen (so, for the same fit class,
 the one that keeps most quality).
@@ -62,6 +63,8 @@ FIT_FACTOR = {"gpu": 1.0, "split": 0.80, "cpu": 0.75, "none": 0.0}
 USE_BONUS = 5.0
 VLLM_GPU_UTILIZATION = 0.90  # vLLM --gpu-memory-utilization default
 TP_BANDWIDTH_SCALING = 0.75  # tensor parallel: bandwidths add, minus all-reduce cost (uncalibrated)
+# For ranking only, when --ram-bandwidth is not given: dual-channel DDR4-3200 (2 x 25.6 GB/s), a common desktop.
+ASSUMED_RAM_BANDWIDTH_GBS = 51.2
 BOUND_SLACK = 0.85  # estimate.weights >= BOUND_SLACK * params * bits / 8 for every format we know
 MAX_HYPOTHETICAL_CARDS = 256
 
@@ -621,7 +624,20 @@ def evaluate(m: Model, cand: Candidate, hw: Hardware, cons: Constraints, qm: Qua
         if pl.tensor_parallel and pl.tensor_parallel > 1:
             speed.basis["tensor_parallel"] = f"{pl.tensor_parallel} cards read in parallel (x{TP_BANDWIDTH_SCALING} for all-reduce; uncalibrated)"
             speed.basis["calibrated"] = False
-    score, parts = score_option(m, cand.quant, cand.bits, pl.fit, speed.tokens_per_second, cons, qm)
+    rank_tps = speed.tokens_per_second
+    assumed_ram = None
+    if rank_tps is None and pl.fit in ("cpu", "split") and not hw.ram_bandwidth_gbs and (bw or pl.fit == "cpu"):
+        # Unknown RAM bandwidth: the speed shown stays unknown, but ranking a 32B dense model on a CPU as if
+        # it were fast would be wrong; rank with a common desktop's bandwidth instead, and say so.
+        assumed_ram = ASSUMED_RAM_BANDWIDTH_GBS
+        rank_tps = estimate_speed(weight_bytes=est.active_weights_bytes, kv_bytes=kv_total, gpu_share=share,
+                                  layers=est.layers or 1, gpu_bandwidth_gbs=bw, cpu_bandwidth_gbs=assumed_ram,
+                                  cards=cards, gpu=prof if hw.has_gpu else CUDA, context=context,
+                                  engine=cand.engine).tokens_per_second
+    score, parts = score_option(m, cand.quant, cand.bits, pl.fit, rank_tps, cons, qm)
+    if assumed_ram is not None:
+        parts["speed_penalty_basis"] = (f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s "
+                                        "(dual-channel DDR4-3200); pass --ram-bandwidth")
     return Option(m, cand.quant, cand.family, cand.artifact_format, cand.repo, context, est, pl, speed, score, parts)
 
 
