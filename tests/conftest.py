@@ -52,3 +52,26 @@ def cli():
         return Result(runner.invoke(app, list(args), env=env, catch_exceptions=False))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def hub_server():
+    """One fake Hub (a real HTTP server on 127.0.0.1) for the whole run; tests reset it."""
+    from tests.fakehub import FakeHub
+
+    s = FakeHub(slow_seconds=1.0, enormous_bytes=4 * 1024 * 1024).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def fake(hub_server, monkeypatch):
+    """The fake Hub, reset, with llmpick's retry sleeps recorded in ``fake.sleeps`` instead of slept."""
+    from llmpick import hub as H
+
+    hub_server.reset()
+    sleeps: list[float] = []
+    monkeypatch.setattr(H, "SLEEP", sleeps.append)
+    hub_server.sleeps = sleeps
+    yield hub_server
+    hub_server.reset()

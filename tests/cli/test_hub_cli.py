@@ -9,27 +9,15 @@ import sys
 import pytest
 
 from llmpick import hub as H
-from tests.fakehub import FakeHub
 
 QWEN = "Qwen/Qwen2.5-7B-Instruct"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
 TOKEN = "hf_SuperSecretToken_0123456789abcdef"
 
 
-@pytest.fixture(scope="module")
-def server():
-    s = FakeHub(slow_seconds=1.0).start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def fake(server, monkeypatch):
-    server.reset()
-    monkeypatch.setattr(H, "SLEEP", lambda s: None)
+@pytest.fixture(autouse=True)
+def _no_index(monkeypatch):
     monkeypatch.setenv("LLMPICK_NO_INDEX", "1")
-    yield server
-    server.reset()
 
 
 def refresh(cli, fake, *args):

@@ -11,27 +11,11 @@ import pytest
 
 from llmpick import hub as H
 from llmpick.errors import ExitCode, UsageError
-from tests.fakehub import FakeHub
 
 QWEN = "Qwen/Qwen2.5-7B-Instruct"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
 
 
-@pytest.fixture(scope="module")
-def server():
-    s = FakeHub(slow_seconds=1.0, enormous_bytes=4 * 1024 * 1024).start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def fake(server, monkeypatch):
-    server.reset()
-    sleeps: list[float] = []
-    monkeypatch.setattr(H, "SLEEP", sleeps.append)
-    server.sleeps = sleeps
-    yield server
-    server.reset()
 
 
 def client(fake, **kw):

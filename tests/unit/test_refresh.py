@@ -16,25 +16,11 @@ from llmpick import hub as H
 from llmpick import hubcache, refresh
 from llmpick.catalog import load_catalog
 from llmpick.schema import HubCacheFile
-from tests.fakehub import FakeHub
 
 QWEN = "Qwen/Qwen2.5-7B-Instruct"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
 
 
-@pytest.fixture(scope="module")
-def server():
-    s = FakeHub(slow_seconds=1.0).start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def fake(server, monkeypatch):
-    server.reset()
-    monkeypatch.setattr(H, "SLEEP", lambda s: None)
-    yield server
-    server.reset()
 
 
 def all_cache_files_valid() -> int:
