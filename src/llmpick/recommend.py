@@ -52,7 +52,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from .errors import UsageError
 from .hardware import GIB, Hardware
@@ -580,13 +580,19 @@ def _stages(need: float, t: int, ov: int, per_card: int, limit: int = 64) -> int
 # --- Evaluation ------------------------------------------------------------------------------
 
 
+FileSize = Callable[[Model, str], "int | None"]
+
+
 def evaluate(m: Model, cand: Candidate, hw: Hardware, cons: Constraints, qm: QualityModel,
-             context: int, allow_split: bool) -> Option:
+             context: int, allow_split: bool, file_size: FileSize | None = None) -> Option:
     from .estimate import estimate
     from .speed import CUDA, estimate_speed, profile_for
 
     engine = {"llama.cpp": "llama.cpp", "vllm": "vllm", "qmoe": "transformers", "mlx": "mlx"}[cand.engine]
-    est = estimate(m, cand.quant, context, kv_cache=cons.kv_cache, engine=engine, file_size_bytes=cand.size_bytes)
+    size = cand.size_bytes
+    if size is None and file_size is not None:
+        size = file_size(m, cand.quant)  # a real file size (e.g. from `llmpick refresh`) beats the formula
+    est = estimate(m, cand.quant, context, kv_cache=cons.kv_cache, engine=engine, file_size_bytes=size)
     caps = hw.card_capacities()
     ram_cap = hw.ram_capacity()
     if cand.engine == "vllm":
@@ -702,8 +708,8 @@ def _prefilter(cons: Constraints):
     return flt
 
 
-def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quality: QualityModel | None = None
-              ) -> Result:
+def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quality: QualityModel | None = None,
+              file_size: FileSize | None = None) -> Result:
     """Rank the models that run on ``hw`` under ``cons`` (best first)."""
     cons.check()
     all_models = list(models)
@@ -762,7 +768,7 @@ def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quali
             if best is not None and b < best.score:
                 break
             evaluated += 1
-            opt = evaluate(m, c, hw, cons, qm, ctx, allow_split)
+            opt = evaluate(m, c, hw, cons, qm, ctx, allow_split, file_size)
             if opt.fit not in allowed:
                 continue
             if cons.min_speed is not None and (opt.speed.tokens_per_second is None
@@ -802,7 +808,8 @@ def _empty_hint(hw: Hardware, cons: Constraints, considered: int) -> str:
 
 
 def check(model: Model, hw: Hardware, cons: Constraints, *, allow_offload: bool = False,
-          quality: QualityModel | None = None, catalog: Sequence[Model] | None = None) -> tuple[bool, Option | None, str]:
+          quality: QualityModel | None = None, catalog: Sequence[Model] | None = None,
+          file_size: FileSize | None = None) -> tuple[bool, Option | None, str]:
     """Does ``model`` fit on the GPUs?  (ok, best option, one-line reason).  ``allow_offload`` accepts split/cpu."""
     cons.check()
     if cons.quant:
@@ -817,7 +824,7 @@ def check(model: Model, hw: Hardware, cons: Constraints, *, allow_offload: bool 
                              "Run `llmpick show " + model.id + "` for its artifacts, or leave out --quant.")
         raise UsageError(f"{model.id} has no artifact llmpick knows how to run.")
     ctx = _context_for(model, cons)
-    opts = [evaluate(model, c, hw, cons, qm, ctx, True) for c in cands]
+    opts = [evaluate(model, c, hw, cons, qm, ctx, True, file_size) for c in cands]
     gpu_ok = [o for o in opts if o.fit == "gpu"]
     off_ok = [o for o in opts if o.fit in ("split", "cpu")]
     pool = gpu_ok or (off_ok if allow_offload else [])

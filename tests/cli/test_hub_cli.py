@@ -45,6 +45,8 @@ def test_refresh_then_list_show_estimate_use_it(cli, fake):
     assert "812 likes" in cli("show", QWEN).stdout
     est = cli("estimate", QWEN, "-q", "Q4_K_M", "--json").json["items"][0]
     assert est["basis"]["weights"] == "file_size" and est["weights_bytes"] == 3993201344 + 689872288
+    checked = cli("check", QWEN, "-q", "Q4_K_M", "--vram", "24", "--json").json["items"][0]
+    assert checked["memory"]["weights_bytes"] == 3993201344 + 689872288
 
 
 def test_failure_exit_4_keeps_successes(cli, fake):

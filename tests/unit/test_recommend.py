@@ -239,3 +239,20 @@ def test_sanity_switch_c(real):
     assert check(m, hw(gpu="8x RTX 3090"), Constraints())[0]
     assert not check(m, hw(gpu="4x RTX 3090"), Constraints())[0]
     assert {c.quant for c in candidates(m, None, hw(gpu="4x A6000"))} == {"QMoE"}
+
+
+def test_a_real_file_size_replaces_the_formula():
+    """recommend/check take real sizes (the CLI passes the Hub cache's) over the estimator's formula."""
+    from llmpick.catalog import load_catalog
+
+    m = load_catalog().get("mistralai/Mistral-7B-Instruct-v0.1")
+    asked = []
+
+    def size(model, quant):
+        asked.append((model.id, quant))
+        return 5_000_000_000 if quant == "Q4_K_M" else None
+
+    ok, opt, _ = check(m, hw(vram="24"), Constraints(quant="Q4_K_M"), file_size=size)
+    assert ok and ("mistralai/Mistral-7B-Instruct-v0.1", "Q4_K_M") in asked
+    assert opt.estimate.weights_bytes == 5_000_000_000
+    assert opt.estimate.basis["weights"] == "file_size"

@@ -68,7 +68,9 @@ def recommend_cmd(
     cons.check()
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
     cat, warnings = load(catalog)
-    result = recommend(cat, hw, cons)
+    from ..hubcache import cached_file_size
+
+    result = recommend(cat, hw, cons, file_size=cached_file_size)
     if is_json(fmt, json_):
         from ..output.recommend import emit_recommend
 
@@ -104,7 +106,9 @@ def check_cmd(
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
     cat, warnings = load(catalog)
     m = cat.resolve(model)
-    ok, option, reason = check(m, hw, cons, allow_offload=allow_offload, catalog=list(cat))
+    from ..hubcache import cached_file_size
+
+    ok, option, reason = check(m, hw, cons, allow_offload=allow_offload, catalog=list(cat), file_size=cached_file_size)
     if is_json(fmt, json_):
         from ..output.recommend import emit_check
 
