@@ -174,3 +174,26 @@ def test_bad_options(cli, fake):
     assert cli("refresh", "--concurrency", "0", "--all", "--endpoint", fake.url).exit_code == 2
     assert cli("refresh", "--endpoint", "ftp://x", "--all").exit_code == 2
     assert cli("refresh", "no-such-model-xyz").exit_code == 2
+
+
+def test_ctrl_c_exits_130_without_a_traceback(fake, tmp_path):
+    """SIGINT in the middle of a refresh: exit 130, one line, and every cache file whole."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    fake.fault(QWEN, "slow")
+    env = dict(os.environ, LLMPICK_CACHE_DIR=str(tmp_path / "cache"), HF_ENDPOINT=fake.url)
+    p = subprocess.Popen([sys.executable, "-m", "llmpick", "refresh", QWEN, "--timeout", "5"], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 130, err
+    assert "Interrupted" in err and "Traceback" not in err
+    from llmpick.schema import HubCacheFile
+
+    for f in (tmp_path / "cache").glob("hub/**/*.json"):
+        HubCacheFile.model_validate_json(f.read_bytes())
