@@ -608,6 +608,27 @@ VRAM_NEED_QUANT = "Q4_K_M"
 VRAM_NEED_CONTEXT = 8192
 
 
+GRID_QUANTS = ("Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
+GRID_CONTEXTS = (4096, 8192, 32768, 131072)
+
+
+def memory_grid(entry_or_model: Any) -> tuple[list[int], list[tuple[str, list[MemoryEstimate]]]]:
+    """`show`'s table: estimates per common quant (rows) and context (columns, up to the model's maximum), with
+    llama.cpp, an f16 KV cache and one sequence.  Empty when the weights are unknown."""
+    _, entry = _unpack(entry_or_model)
+    max_ctx = entry.arch.max_context
+    contexts = [c for c in GRID_CONTEXTS if not max_ctx or c <= max_ctx]
+    if max_ctx and max_ctx > (contexts[-1] if contexts else 0):
+        contexts.append(max_ctx)
+    rows = []
+    for q in GRID_QUANTS:
+        ests = [estimate(entry_or_model, q, c) for c in contexts]
+        if ests[0].basis.get("weights") == "unknown":
+            break
+        rows.append((q, ests))
+    return contexts, rows
+
+
 def vram_need(entry_or_model: Any) -> tuple[int | None, list[str]]:
     """The catalog's "VRAM need": total bytes at Q4_K_M and 8K context (capped at the model's maximum), one
     sequence, f16 KV cache, llama.cpp on one GPU; with the assumptions that go with it.  None when the weights are

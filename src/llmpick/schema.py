@@ -310,12 +310,13 @@ class ModelSummaryOut(Lazy):
     vram_need_assumptions: list[str] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, model: Model) -> ModelSummaryOut:
-        from .estimate import vram_need  # memory estimate section; imported late (estimate imports this module)
-
+    def of(cls, model: Model, *, vram: tuple[int | None, list[str]] | None = None,
+           hub: HubSummaryOut | None = None) -> ModelSummaryOut:
+        """``vram``: (bytes, assumptions) from ``estimate.vram_need``; ``hub``: cached Hub data (both optional)."""
         e = model.entry
-        need, need_notes = vram_need(model)
+        need, need_notes = vram if vram is not None else (None, [])
         return cls(
+            hub=hub,
             vram_need_bytes=need,
             vram_need_assumptions=need_notes,
             id=model.id,
@@ -355,9 +356,10 @@ class ModelDetailOut(ModelSummaryOut):
     file: str
 
     @classmethod
-    def of(cls, model: Model, children: list[str] | None = None) -> ModelDetailOut:  # type: ignore[override]
+    def of(cls, model: Model, children: list[str] | None = None, *,  # type: ignore[override]
+           vram: tuple[int | None, list[str]] | None = None, hub: HubSummaryOut | None = None) -> ModelDetailOut:
         e = model.entry
-        base = ModelSummaryOut.of(model).model_dump()
+        base = dict(ModelSummaryOut.of(model, vram=vram, hub=hub))
         return cls(
             **base,
             summary=e.summary,

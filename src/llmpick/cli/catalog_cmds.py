@@ -48,26 +48,25 @@ def list_models(
         from ..errors import UsageError
 
         raise UsageError(f"--max-vram must be a positive number of GiB, not {max_vram:g}.", "For example: --max-vram 12.")
+    from ..estimate import vram_need
+    from ..hubcache import hub_summary
+
     cat, warnings = load(catalog)
     models = select(cat, flt, sort=sort, limit=None if max_vram is not None else limit)
+    needs = {m.id: vram_need(m) for m in models}
     if max_vram is not None:
-        from ..estimate import vram_need
-
-        models = [m for m in models if (need := vram_need(m)[0]) is not None and need <= max_vram * output.GIB]
+        models = [m for m in models if (need := needs[m.id][0]) is not None and need <= max_vram * output.GIB]
         models = models[:limit] if limit is not None else models
+    hubs = {m.id: hub_summary(m.id) for m in models}
     if is_json(fmt, json_):
         from ..schema import ModelSummaryOut
 
-        from ..hubcache import hub_summary
-
-        output.emit_json("list", items=[ModelSummaryOut.of(m).model_copy(update={"hub": hub_summary(m.id)})
-                                        for m in models], warnings=warnings)
+        output.emit_json("list", items=[ModelSummaryOut.of(m, vram=needs[m.id], hub=hubs[m.id]) for m in models],
+                         warnings=warnings)
     else:
         from ..output.catalog import render_list
 
-        from ..hubcache import hub_summary
-
-        render_list(models, {m.id: hub_summary(m.id) for m in models})
+        render_list(models, needs, hubs)
 
 
 @command("show")
@@ -82,22 +81,22 @@ def show(
     m = cat.resolve(model)
     parents = [(p, cat.get(p) is not None) for p in m.entry.parents]
     children = [c.id for c in cat.children(m.id)]
+    from ..estimate import vram_need
+    from ..hubcache import hub_summary
+
+    hub = hub_summary(m.id)
     if is_json(fmt, json_):
         from ..schema import ModelDetailOut
 
-        from ..hubcache import hub_summary
-
-        output.emit_json("show", item=ModelDetailOut.of(m, children=children).model_copy(
-            update={"hub": hub_summary(m.id)}), warnings=warnings)
+        output.emit_json("show", item=ModelDetailOut.of(m, children=children, vram=vram_need(m), hub=hub),
+                         warnings=warnings)
     else:
+        from ..estimate import memory_grid
         from ..output.catalog import render_show
-
-        from ..hubcache import hub_summary
-
-        render_show(m, parents, children, hub_summary(m.id))
         from ..output.estimate import render_memory_grid
 
-        render_memory_grid(m)
+        render_show(m, parents, children, hub)
+        render_memory_grid(*memory_grid(m))
 
 
 @command("uses")

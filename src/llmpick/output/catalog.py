@@ -10,7 +10,9 @@ from ..schema import Model
 from . import count, line, table, tokens
 
 
-def render_list(models: Sequence[Model], hub: Mapping[str, Any] | None = None) -> None:
+def render_list(models: Sequence[Model], needs: Mapping[str, tuple[int | None, list[str]]],
+                hub: Mapping[str, Any] | None = None) -> None:
+    """``needs``: model id -> ``estimate.vram_need``; ``hub``: model id -> cached Hub summary."""
     if not models:
         from . import info
 
@@ -23,9 +25,7 @@ def render_list(models: Sequence[Model], hub: Mapping[str, Any] | None = None) -
         if e.params.active:
             params += f" (A{count(e.params.active)})"
         ctx = tokens(e.arch.max_context)
-        from ..estimate import vram_need
-
-        need = vram_need(m)[0]
+        need = needs[m.id][0]
         rows.append([m.id, params, e.method, ctx, f"{need / 2**30:.1f}" if need else "?", e.license_class,
                      ", ".join(e.uses)])
     columns: list[Any] = ["model", ("params", "right"), "method", ("context", "right"), ("VRAM GiB", "right"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from . import GIB, gib, line, table
+from . import GIB, gib, line, table, tokens
 
 BAR_WIDTH = 16
 # weights, KV cache, vision, overhead
@@ -68,31 +68,16 @@ def gib_short(n: int | None) -> str:
     return "?" if n is None else f"{n / GIB:.2f}"
 
 
-GRID_QUANTS = ("Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
-GRID_CONTEXTS = (4096, 8192, 32768, 131072)
-
-
-def render_memory_grid(model: Any) -> None:
-    """`show`: total GiB per quant (rows) and context (columns), llama.cpp, f16 KV cache, one sequence."""
-    from ..estimate import estimate
-
-    max_ctx = model.entry.arch.max_context
-    contexts = [c for c in GRID_CONTEXTS if not max_ctx or c <= max_ctx]
-    if max_ctx and max_ctx not in contexts and max_ctx > (contexts[-1] if contexts else 0):
-        contexts.append(max_ctx)
-    if not contexts and max_ctx:
-        contexts = [max_ctx]
+def render_memory_grid(contexts: Sequence[int], grid: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """`show`: total GiB per quant (rows) and context (columns), from :func:`llmpick.estimate.memory_grid`."""
     rows = []
     notes: list[str] = []
-    for q in GRID_QUANTS:
-        ests = [estimate(model, q, c) for c in contexts]
-        if ests[0].basis.get("weights") == "unknown":
-            break
+    for q, ests in grid:
         rows.append([q] + [gib_short(e.total_bytes) + ("*" if e.kv_cache_bytes is None else "") for e in ests])
         notes += [n for n in ests[0].missing if n not in notes]
     if not rows:
         return
-    heads = [("tokens " + (f"{c // 1024}K" if c % 1024 == 0 else str(c)), "right") for c in contexts]
+    heads = [("tokens " + (tokens(c) or str(c)), "right") for c in contexts]
     caption = "Total GiB (2^30): weights + f16 KV cache + llama.cpp overhead, one sequence."
     if notes:
         caption += " * " + "; ".join(notes)
