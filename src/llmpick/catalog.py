@@ -16,16 +16,19 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import paths
 from .errors import CatalogError, UsageError
 from .schema import CatalogEntry, Model, is_hub_id
 
-try:  # the C loader is an order of magnitude faster; the pure one is only a fallback
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its safe loader, the C one when built with libyaml (an order of magnitude faster).
+
+    Imported on first parse: a warm start reads the index and never needs YAML."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 MAX_FILE_BYTES = 256 * 1024  # a catalog entry is a few KiB; anything this large is not one
 INDEX_VERSION = 1
@@ -191,8 +194,9 @@ def parse_yaml(raw: bytes, where: str) -> tuple[Any, Problem | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, Problem(where, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+    yaml, loader = _yaml()
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -245,11 +249,13 @@ class _LineFinder:
 
     def __init__(self, raw: bytes) -> None:
         try:
-            self.root = yaml.compose(raw.decode("utf-8"), Loader=_Loader)
+            yaml, loader = _yaml()
+            self.root = yaml.compose(raw.decode("utf-8"), Loader=loader)
         except Exception:  # noqa: BLE001 - best effort; the error is still reported, without a line
             self.root = None
 
     def line_of(self, loc: list[Any]) -> int | None:
+        yaml, _ = _yaml()
         node = self.root
         line = node.start_mark.line + 1 if node is not None else None
         for part in loc:

@@ -36,7 +36,9 @@ def emit_json(command: str, *, items: Iterable[Any] | None = None, item: Any = N
     if item is not None:
         doc["item"] = _plain(item)
     doc["warnings"] = list(warnings)
-    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    # Indented for a person at a terminal; compact (and faster) for the scripts that read it from a pipe.
+    indent = 2 if getattr(sys.stdout, "isatty", lambda: False)() else None
+    sys.stdout.write(json.dumps(doc, indent=indent, ensure_ascii=False) + "\n")
 
 
 def color_allowed(stream: Any) -> bool:
