@@ -188,7 +188,9 @@ def test_ctrl_c_exits_130_without_a_traceback(fake, tmp_path):
     env = dict(os.environ, LLMPICK_CACHE_DIR=str(tmp_path / "cache"), HF_ENDPOINT=fake.url)
     p = subprocess.Popen([sys.executable, "-m", "llmpick", "refresh", QWEN, "--timeout", "5"], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 20
+    while fake.count("/api/models/" + QWEN) == 0 and time.monotonic() < deadline:  # its request is in flight
+        time.sleep(0.05)
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=30)
     assert p.returncode == 130, err
