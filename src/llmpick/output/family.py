@@ -22,7 +22,8 @@ def render_tree(t: Any) -> None:
         if kind == "merge":
             others = [p for p in node.get("parents", []) if p != parent_of.get(node_id)]
             if others:
-                extra.append("merged with " + ", ".join(others))
+                shown = ", ".join(others[:2]) + (f" and {len(others) - 2} more" if len(others) > 2 else "")
+                extra.append("merged with " + shown)
         if not node["in_catalog"]:
             extra.append("not in catalog")
         if extra:
