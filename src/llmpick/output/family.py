@@ -35,11 +35,13 @@ def render_tree(t: Any) -> None:
     stack = [(t.root, root, {t.root})]
     while stack:
         node, branch, path = stack.pop()
-        for child, kind in reversed(t.children(node)):
+        added = []
+        for child, kind in t.children(node):  # branches in id order; the stack visits them depth first
             if child in path:
                 continue
             parent_of[child] = node
-            stack.append((child, branch.add(label(child, kind)), path | {child}))
+            added.append((child, branch.add(label(child, kind)), path | {child}))
+        stack.extend(reversed(added))
     renderable(root)
 
 
