@@ -44,6 +44,9 @@ _ROWS = [
     License("llama3.3", "commercial-with-conditions",
             "Over 700M monthly active users need a license from Meta; 'Built with Llama' attribution; "
             "acceptable-use policy.", "https://llama.meta.com/llama3_3/license/"),
+    License("llama4", "commercial-with-conditions",
+            "Over 700M monthly active users need a license from Meta; 'Built with Llama' attribution; "
+            "acceptable-use policy.", "https://www.llama.com/llama4/license/"),
     License("gemma", "commercial-with-conditions",
             "Commercial use allowed; the Gemma prohibited-use policy binds you and your users.",
             "https://ai.google.dev/gemma/terms"),
