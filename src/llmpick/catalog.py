@@ -76,6 +76,11 @@ class Catalog:
         if len(by_name) == 1:
             return by_name[0]
         partial = [m for m in self.models if needle in m.id.lower()]
+        if len(partial) > 1:
+            # "openhermes-2.5": the names that start with it, then the one the others derive from.
+            prefixed = [m for m in partial if m.id.lower().split("/", 1)[-1].startswith(needle)] or partial
+            root = self._common_ancestor(prefixed)
+            partial = [root] if root else prefixed
         if len(partial) == 1:
             return partial[0]
         if partial:
@@ -86,6 +91,25 @@ class Catalog:
         ids = {m.id.lower(): m.id for m in self.models}
         hint = f"Did you mean: {', '.join(ids[c] for c in close)}?" if close else "Run `llmpick list` to see ids."
         raise UsageError(f"Unknown model '{name}'.", hint)
+
+    def _common_ancestor(self, models: list[Model]) -> Model | None:
+        """The one model among ``models`` that every other one descends from, if there is one."""
+        ids = {m.id for m in models}
+        for cand in models:
+            if all(cand.id == m.id or cand.id in self._ancestors(m.id) for m in models):
+                return cand
+        return None if len(ids) > 1 else models[0]
+
+    def _ancestors(self, model_id: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [model_id]
+        while todo:
+            m = self.get(todo.pop())
+            for p in (m.entry.parents if m else []):
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        return seen
 
     def children(self, model_id: str) -> list[Model]:
         return [m for m in self.models if model_id in m.entry.parents]

@@ -186,3 +186,10 @@ def test_list_json_does_not_import_rich_or_hub(tmp_path):
 def test_python_dash_m_works():
     r = subprocess.run([sys.executable, "-m", "llmpick", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("llmpick ")
+
+
+def test_the_issue_examples_resolve_on_the_real_catalog(cli):
+    assert cli("show", "openhermes-2.5", "--json").json["item"]["id"] == "teknium/OpenHermes-2.5-Mistral-7B"
+    assert cli("show", "yi-34b", "--json").json["item"]["id"] == "01-ai/Yi-34B"
+    goliath = cli("show", "goliath-120b", "--json").json["item"]
+    assert goliath["method"] == "merge" and len(goliath["merge_parents"]) == 2

@@ -129,11 +129,15 @@ def cat(tmp_path):
     for mid in ["teknium/OpenHermes-2.5-Mistral-7B", "teknium/OpenHermes-2-Mistral-7B", "01-ai/Yi-34B",
                 "01-ai/Yi-34B-Chat", "alpindale/goliath-120b"]:
         write_entry(tmp_path, mid, entry())
+    # A merge of OpenHermes 2.5: "openhermes-2.5" still means the model it derives from.
+    write_entry(tmp_path, "Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B",
+                entry(method="merge", uses=["chat"], merge_parents=["teknium/OpenHermes-2.5-Mistral-7B", "x/y"]))
     return load(tmp_path)
 
 
 @pytest.mark.parametrize("name, expected", [
     ("openhermes-2.5", "teknium/OpenHermes-2.5-Mistral-7B"),
+    ("openhermes-2.5-neural", "Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B"),
     ("yi-34b", "01-ai/Yi-34B"),  # exact name beats the longer Yi-34B-Chat
     ("GOLIATH", "alpindale/goliath-120b"),
     ("01-ai/yi-34b-chat", "01-ai/Yi-34B-Chat"),
