@@ -256,3 +256,34 @@ def test_a_real_file_size_replaces_the_formula():
     assert ok and ("mistralai/Mistral-7B-Instruct-v0.1", "Q4_K_M") in asked
     assert opt.estimate.weights_bytes == 5_000_000_000
     assert opt.estimate.basis["weights"] == "file_size"
+
+
+@pytest.mark.parametrize("flags, cons", [
+    ({"vram": "24"}, {}),
+    ({"gpu": "2x RTX 3090", "ram": "64", "ram_bandwidth": "80"}, {"uses": ["coding"], "include_offload": True}),
+    ({"ram": "32"}, {}),
+    ({"gpu": "M2 Max 64GB"}, {"uses": ["roleplay"]}),
+])
+def test_best_first_search_ranks_like_evaluating_everything(real, flags, cons):
+    """The search stops early on score bounds; its top 10 must equal the top 10 of an exhaustive evaluation."""
+    from llmpick.recommend import _context_for, _prefilter, evaluate
+
+    machine = hw(**flags)
+    c = Constraints(top=10, **cons)
+    got = recommend(real, machine, c)
+    qm = QualityModel(list(real))
+    allowed = {"gpu"} | ({"split", "cpu"} if c.include_offload else set())
+    if not machine.has_gpu:
+        allowed = {"cpu"}
+    flt = _prefilter(c)
+    best = []
+    for m in real:
+        if not flt.matches(m):
+            continue
+        opts = [evaluate(m, cand, machine, c, qm, _context_for(m, c), "split" in allowed or "cpu" in allowed)
+                for cand in candidates(m, c.quant, machine)]
+        opts = [o for o in opts if o.fit in allowed]
+        if opts:
+            best.append(max(opts, key=lambda o: o.score))
+    best.sort(key=lambda o: -o.score)
+    assert [round(o.score, 2) for o in got.items] == [round(o.score, 2) for o in best[:10]]
