@@ -16,12 +16,13 @@ import argparse
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import median_seconds
 
 
 def write_catalog(root: Path, n: int, seed: int = 1) -> None:
@@ -53,15 +54,6 @@ def write_catalog(root: Path, n: int, seed: int = 1) -> None:
         (org / f"model-{i:05d}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
-def median_s(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=10_000)
@@ -79,8 +71,8 @@ def main() -> None:
         lst = [exe, "list", "--format", "json", "--catalog", str(cat)]
         subprocess.run(lst, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)  # warm cache
         subprocess.run(rec, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
-        t_rec = median_s(rec, args.runs, env)
-        t_list = median_s(lst, args.runs, env)
+        t_rec = median_seconds(rec, args.runs, env)
+        t_list = median_seconds(lst, args.runs, env)
         print(f"recommend --vram 24 --format json: {t_rec * 1000:.0f} ms (target < 1000 ms)")
         print(f"list --format json:                {t_list * 1000:.0f} ms")
         print(f"ratio recommend / list:            {t_rec / t_list:.2f} (target < 2)")

@@ -9,20 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-
-def median_ms(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+from timing import median_seconds
 
 
 def main() -> None:
@@ -33,11 +24,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, LLMPICK_CACHE_DIR=cache)
         subprocess.run([exe, "list", "--format", "json"], stdout=subprocess.DEVNULL, check=True, env=env)  # warm
-        base = median_ms([sys.executable, "-c", "pass"], args.runs, env)
+        base = 1000 * median_seconds([sys.executable, "-c", "pass"], args.runs, env)
         cold_env = dict(env, LLMPICK_NO_INDEX="1")
-        warm = median_ms([exe, "list", "--format", "json"], args.runs, env)
-        cold = median_ms([exe, "list", "--format", "json"], max(3, args.runs // 3), cold_env)
-        helps = median_ms([exe, "--help"], args.runs, env)
+        warm = 1000 * median_seconds([exe, "list", "--format", "json"], args.runs, env)
+        cold = 1000 * median_seconds([exe, "list", "--format", "json"], max(3, args.runs // 3), cold_env)
+        helps = 1000 * median_seconds([exe, "--help"], args.runs, env)
     print(f"python -c pass                       {base:7.1f} ms")
     print(f"llmpick --help                       {helps:7.1f} ms  ratio {helps / base:4.1f}")
     print(f"llmpick list --format json (warm)    {warm:7.1f} ms  ratio {warm / base:4.1f}  (target <= 6)")

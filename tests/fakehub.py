@@ -269,14 +269,23 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         return True
 
+    def _repo(self, repo: str, head: bool) -> tuple[Fault | None, dict[str, Any] | None]:
+        """The prologue of every repo request: a pending fault, then the repo's document.
+
+        Returns (fault, doc); doc is None when the answer (a fault or "not found") has been sent already."""
+        fault = self.fake.take_fault(repo)
+        if fault is not None and fault.kind not in ("gated", "control") and self._common_fault(repo, fault, head):
+            return fault, None
+        doc = self.fake.model(repo)
+        if doc is None:
+            self._json(401, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}, head=head)
+        return fault, doc
+
     def _model_info(self, repo: str, query: dict[str, list[str]], head: bool) -> None:
         fake = self.fake
-        fault = fake.take_fault(repo)
-        if fault is not None and fault.kind not in ("gated", "control") and self._common_fault(repo, fault, head):
-            return
-        doc = fake.model(repo)
+        fault, doc = self._repo(repo, head)
         if doc is None:
-            return self._json(401, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}, head=head)
+            return
         if fault is not None and fault.kind == "gated":
             doc["gated"] = "manual"
         if fault is not None and fault.kind == "control":
@@ -291,12 +300,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _resolve(self, repo: str, name: str, head: bool) -> None:
         fake = self.fake
-        fault = fake.take_fault(repo)
-        if fault is not None and fault.kind not in ("gated", "control") and self._common_fault(repo, fault, head):
-            return
-        doc = fake.model(repo)
+        fault, doc = self._repo(repo, head)
         if doc is None:
-            return self._json(401, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}, head=head)
+            return
         gated = doc.get("gated") or (fault is not None and fault.kind == "gated")
         if gated and self.headers.get("Authorization") != f"Bearer {fake.granted_token}":
             status = 401 if not self.headers.get("Authorization") else 403
