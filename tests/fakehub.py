@@ -282,7 +282,6 @@ class _Handler(BaseHTTPRequestHandler):
         return fault, doc
 
     def _model_info(self, repo: str, query: dict[str, list[str]], head: bool) -> None:
-        fake = self.fake
         fault, doc = self._repo(repo, head)
         if doc is None:
             return
