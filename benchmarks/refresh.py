@@ -26,8 +26,11 @@ os.environ.pop("HF_TOKEN", None)
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "fakehub.py"), "--synthetic", "--latency", str(latency)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "fakehub.py"), "--synthetic", "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     return proc, proc.stdout.readline().strip()
 
@@ -71,8 +74,10 @@ def main() -> None:
             wall, _, done, failed = run(slow_url, n, a.concurrency, f"t{n}")
             _, peak, _, _ = run(fast_url, n, a.concurrency, f"m{n}", trace=True)
             ideal = n * a.latency / a.concurrency
-            print(f"{n:5d} repos: wall {wall:6.2f} s, ideal {ideal:6.2f} s, ratio {wall / ideal:4.2f}x, "
-                  f"peak traced memory {peak:5.2f} MiB, {done} done, {failed} failed")
+            print(
+                f"{n:5d} repos: wall {wall:6.2f} s, ideal {ideal:6.2f} s, ratio {wall / ideal:4.2f}x, "
+                f"peak traced memory {peak:5.2f} MiB, {done} done, {failed} failed"
+            )
     finally:
         for p in (slow, fast):
             p.terminate()

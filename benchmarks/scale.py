@@ -47,8 +47,10 @@ def write_catalog(root: Path, n: int, seed: int = 1) -> None:
         if data.get("method") in ("merge", "merge+finetune", "finetune", "distill"):
             data["method"] = "moe" if src.entry.params.active else "base"
         if rng.random() < 0.5:
-            data["scores"] = [{"name": b, "value": round(rng.uniform(20, 90), 1), "source": "synthetic"}
-                              for b in rng.sample(benches, 2)]
+            data["scores"] = [
+                {"name": b, "value": round(rng.uniform(20, 90), 1), "source": "synthetic"}
+                for b in rng.sample(benches, 2)
+            ]
         org = root / f"synth-{i // 100:03d}"
         org.mkdir(exist_ok=True)
         (org / f"model-{i:05d}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

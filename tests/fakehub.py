@@ -14,6 +14,7 @@ Fault kinds: notfound, gated, 429, 500, 503, slow, close, malformed, enormous, c
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
@@ -40,8 +41,14 @@ class Fault:
 
 
 class FakeHub:
-    def __init__(self, *, latency: float = 0.0, synthetic: bool = False, slow_seconds: float = 3.0,
-                 enormous_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(
+        self,
+        *,
+        latency: float = 0.0,
+        synthetic: bool = False,
+        slow_seconds: float = 3.0,
+        enormous_bytes: int = 64 * 1024 * 1024,
+    ) -> None:
         self.latency = latency
         self.synthetic = synthetic
         self.slow_seconds = slow_seconds
@@ -128,29 +135,48 @@ class FakeHub:
         if path.is_file() and ".." not in name:
             return path.read_bytes()
         if (self.synthetic or repo.startswith("synthetic/")) and name == "config.json":
-            return json.dumps({"architectures": ["LlamaForCausalLM"], "num_hidden_layers": 16, "hidden_size": 2048,
-                               "num_attention_heads": 16, "num_key_value_heads": 4, "vocab_size": 32000,
-                               "max_position_embeddings": 8192, "intermediate_size": 5632}).encode()
+            return json.dumps(
+                {
+                    "architectures": ["LlamaForCausalLM"],
+                    "num_hidden_layers": 16,
+                    "hidden_size": 2048,
+                    "num_attention_heads": 16,
+                    "num_key_value_heads": 4,
+                    "vocab_size": 32000,
+                    "max_position_embeddings": 8192,
+                    "intermediate_size": 5632,
+                }
+            ).encode()
         return None
 
 
 def synthetic(repo: str) -> dict[str, Any]:
     n = sum(repo.encode()) % 1000
     return {
-        "id": repo, "sha": f"{n:040x}", "lastModified": "2024-06-01T00:00:00.000Z", "private": False, "gated": False,
-        "downloads": 1000 + n, "likes": n, "tags": ["text-generation", "gguf"], "pipeline_tag": "text-generation",
-        "library_name": "transformers", "cardData": {"license": "apache-2.0"},
+        "id": repo,
+        "sha": f"{n:040x}",
+        "lastModified": "2024-06-01T00:00:00.000Z",
+        "private": False,
+        "gated": False,
+        "downloads": 1000 + n,
+        "likes": n,
+        "tags": ["text-generation", "gguf"],
+        "pipeline_tag": "text-generation",
+        "library_name": "transformers",
+        "cardData": {"license": "apache-2.0"},
         "safetensors": {"parameters": {"BF16": 1_000_000_000 + n}, "total": 1_000_000_000 + n},
-        "siblings": [{"rfilename": "README.md", "size": 1200},
-                     {"rfilename": "model-Q4_K_M.gguf", "size": 600_000_000 + n},
-                     {"rfilename": "model-Q8_0.gguf", "size": 1_100_000_000 + n}],
+        "siblings": [
+            {"rfilename": "README.md", "size": 1200},
+            {"rfilename": "model-Q4_K_M.gguf", "size": 600_000_000 + n},
+            {"rfilename": "model-Q8_0.gguf", "size": 1_100_000_000 + n},
+        ],
     }
 
 
 def control_chars(doc: dict[str, Any]) -> dict[str, Any]:
     doc = copy.deepcopy(doc)
     doc["cardData"] = dict(doc.get("cardData") or {}, license=NASTY, base_model=NASTY, language=[NASTY])
-    doc["tags"] = list(doc.get("tags") or []) + [NASTY]
+    doc["tags"] = [*list(doc.get("tags") or []), NASTY]
     doc["pipeline_tag"] = doc.get("pipeline_tag")
     doc["library_name"] = NASTY
     if doc.get("gguf"):
@@ -181,8 +207,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None, *, head: bool = False,
-              ctype: str = "application/json; charset=utf-8") -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        *,
+        head: bool = False,
+        ctype: str = "application/json; charset=utf-8",
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -190,10 +223,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if not head:
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
     def _json(self, status: int, doc: Any, headers: dict[str, str] | None = None, *, head: bool = False) -> None:
         self._send(status, json.dumps(doc).encode(), headers, head=head)
@@ -225,8 +256,12 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "notfound":
             self._json(401, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"}, head=head)
         elif kind == "429":
-            self._json(429, {"error": "rate limited"}, {"Retry-After": str(fault.retry_after),
-                                                          "RateLimit": f'"api";r=0;t={fault.retry_after}'}, head=head)
+            self._json(
+                429,
+                {"error": "rate limited"},
+                {"Retry-After": str(fault.retry_after), "RateLimit": f'"api";r=0;t={fault.retry_after}'},
+                head=head,
+            )
         elif kind in ("500", "503"):
             extra = {"Retry-After": str(fault.retry_after)} if kind == "503" else {}
             self._json(int(kind), {"error": "Internal Error"}, extra, head=head)
@@ -244,10 +279,8 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(2)
-            except OSError:
-                pass
         elif kind == "malformed":
             self._send(200, b'{"id": "' + repo.encode() + b'", "downloads": 12, "siblings": [{"rfil', head=head)
         elif kind == "enormous":
@@ -305,19 +338,26 @@ class _Handler(BaseHTTPRequestHandler):
         gated = doc.get("gated") or (fault is not None and fault.kind == "gated")
         if gated and self.headers.get("Authorization") != f"Bearer {fake.granted_token}":
             status = 401 if not self.headers.get("Authorization") else 403
-            return self._json(status, {"error": "Access to this model is restricted."},
-                              {"X-Error-Code": "GatedRepo", "X-Error-Message": "Access restricted"}, head=head)
+            return self._json(
+                status,
+                {"error": "Access to this model is restricted."},
+                {"X-Error-Code": "GatedRepo", "X-Error-Message": "Access restricted"},
+                head=head,
+            )
         body = fake.file(repo, name)
         if body is None:
             return self._json(404, {"error": "Entry not found"}, {"X-Error-Code": "EntryNotFound"}, head=head)
-        headers = {"X-Repo-Commit": doc.get("sha") or "0" * 40, "ETag": f'"{hash(body) & 0xFFFFFFFF:08x}"',
-                   "Accept-Ranges": "bytes"}
+        headers = {
+            "X-Repo-Commit": doc.get("sha") or "0" * 40,
+            "ETag": f'"{hash(body) & 0xFFFFFFFF:08x}"',
+            "Accept-Ranges": "bytes",
+        }
         rng = self.headers.get("Range")
         m = re.match(r"bytes=(\d+)-(\d*)$", rng or "")
         if m:
             start = int(m.group(1))
             end = int(m.group(2)) if m.group(2) else len(body) - 1
-            part = body[start:end + 1]
+            part = body[start : end + 1]
             headers["Content-Range"] = f"bytes {start}-{start + len(part) - 1}/{len(body)}"
             return self._send(206, part, headers, head=head, ctype="application/octet-stream")
         self._send(200, body, headers, head=head, ctype="application/octet-stream")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Catalog", "load_catalog", "estimate", "recommend", "__version__"]
+__all__ = ["Catalog", "__version__", "estimate", "load_catalog", "recommend"]
 
 _LAZY = {
     "Catalog": ("llmpick.catalog", "Catalog"),

@@ -7,6 +7,7 @@ mtime) so a warm start does not re-parse YAML.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -105,7 +106,7 @@ class Catalog:
         todo = [model_id]
         while todo:
             m = self.get(todo.pop())
-            for p in (m.entry.parents if m else []):
+            for p in m.entry.parents if m else []:
                 if p not in seen:
                     seen.add(p)
                     todo.append(p)
@@ -118,7 +119,9 @@ class Catalog:
 # --- Loading ------------------------------------------------------------------------------
 
 
-def load_catalog(extra_dirs: Iterable[Path | str] | None = None, *, builtin: bool = True, use_cache: bool = True) -> Catalog:
+def load_catalog(
+    extra_dirs: Iterable[Path | str] | None = None, *, builtin: bool = True, use_cache: bool = True
+) -> Catalog:
     """Load the built-in catalog plus overlay folders (later folders override earlier ones by id).
 
     Invalid files are left out and reported in ``Catalog.problems``; they never stop the rest.
@@ -220,7 +223,7 @@ def parse_yaml(raw: bytes, where: str) -> tuple[Any, Problem | None]:
         return None, Problem(where, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
     yaml, loader = _yaml()
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -275,7 +278,7 @@ class _LineFinder:
         try:
             yaml, loader = _yaml()
             self.root = yaml.compose(raw.decode("utf-8"), Loader=loader)
-        except Exception:  # noqa: BLE001 - best effort; the error is still reported, without a line
+        except Exception:
             self.root = None
 
     def line_of(self, loc: list[Any]) -> int | None:
@@ -356,7 +359,7 @@ class _Index:
             return None
         try:
             return CatalogEntry.from_trusted(hit[2])
-        except Exception:  # noqa: BLE001 - a damaged cache entry is simply re-parsed
+        except Exception:
             return None
 
     def put(self, where: str, stat: os.stat_result, entry: CatalogEntry) -> None:
@@ -369,10 +372,9 @@ class _Index:
             return
         from .atomic import write_atomic
 
-        try:
+        # The cache is an optimisation; a read-only cache dir must not break `list`.
+        with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(self.data, separators=(",", ":")).encode())
-        except OSError:
-            pass  # the cache is an optimisation; a read-only cache dir must not break `list`
 
 
 def _code_version() -> str:

@@ -21,16 +21,35 @@ TEXT_PIPELINES = {"text-generation", "image-text-to-text", "conversational"}
 
 # Hub tags (lower-cased) -> llmpick uses.
 TAG_USES: dict[str, tuple[str, ...]] = {
-    "conversational": ("assistant", "chat"), "chat": ("chat",), "instruct": ("assistant",),
-    "code": ("coding",), "coding": ("coding",), "code-generation": ("coding",), "coder": ("coding",),
-    "math": ("math",), "mathematics": ("math",),
-    "roleplay": ("roleplay",), "roleplaying": ("roleplay",), "rp": ("roleplay",),
-    "storytelling": ("storytelling",), "creative-writing": ("storytelling",), "creative writing": ("storytelling",),
-    "translation": ("translation",), "summarization": ("summarization",), "rag": ("rag",),
-    "function calling": ("tool-use",), "function-calling": ("tool-use",), "tool-use": ("tool-use",),
-    "tools": ("tool-use",), "agent": ("tool-use",),
-    "reasoning": ("reasoning",), "thinking": ("reasoning",), "cot": ("reasoning",),
-    "multilingual": ("multilingual",), "image-text-to-text": ("vision",), "vision": ("vision",),
+    "conversational": ("assistant", "chat"),
+    "chat": ("chat",),
+    "instruct": ("assistant",),
+    "code": ("coding",),
+    "coding": ("coding",),
+    "code-generation": ("coding",),
+    "coder": ("coding",),
+    "math": ("math",),
+    "mathematics": ("math",),
+    "roleplay": ("roleplay",),
+    "roleplaying": ("roleplay",),
+    "rp": ("roleplay",),
+    "storytelling": ("storytelling",),
+    "creative-writing": ("storytelling",),
+    "creative writing": ("storytelling",),
+    "translation": ("translation",),
+    "summarization": ("summarization",),
+    "rag": ("rag",),
+    "function calling": ("tool-use",),
+    "function-calling": ("tool-use",),
+    "tool-use": ("tool-use",),
+    "tools": ("tool-use",),
+    "agent": ("tool-use",),
+    "reasoning": ("reasoning",),
+    "thinking": ("reasoning",),
+    "cot": ("reasoning",),
+    "multilingual": ("multilingual",),
+    "image-text-to-text": ("vision",),
+    "vision": ("vision",),
 }
 TAG_FLAGS = {"uncensored": "uncensored", "abliterated": "uncensored", "nsfw": "nsfw-capable"}
 
@@ -42,7 +61,9 @@ def parse_hf_ref(ref: str) -> str:
     if repo.lower().startswith(("https://huggingface.co/", "http://huggingface.co/")):
         repo = repo.split("huggingface.co/", 1)[1]
     if not is_hub_id(repo):
-        raise UsageError(f"'{ref}' is not a Hub repo reference.", "Write it as hf:ORG/NAME, e.g. hf:Qwen/Qwen2.5-7B-Instruct.")
+        raise UsageError(
+            f"'{ref}' is not a Hub repo reference.", "Write it as hf:ORG/NAME, e.g. hf:Qwen/Qwen2.5-7B-Instruct."
+        )
     return repo
 
 
@@ -55,8 +76,10 @@ def is_text_generation(data: HubRepoData) -> bool:
 def require_text_generation(data: HubRepoData, repo: str) -> None:
     if not is_text_generation(data):
         kind = f"a '{data.pipeline_tag}'" if data.pipeline_tag else "not a text-generation"
-        raise UsageError(f"{repo} is {kind} model, not a text-generation LLM; llmpick only handles LLMs.",
-                         "Pick a repo whose Hub page says 'Text Generation'.")
+        raise UsageError(
+            f"{repo} is {kind} model, not a text-generation LLM; llmpick only handles LLMs.",
+            "Pick a repo whose Hub page says 'Text Generation'.",
+        )
 
 
 # --- config.json -> arch ------------------------------------------------------------------
@@ -86,7 +109,8 @@ def arch_from_config(config: dict[str, Any] | None, data: HubRepoData | None = N
     arch.update(
         layers=_pos(c.get("num_hidden_layers")) or _pos(c.get("n_layer")) or _pos(c.get("num_layers")),
         hidden_size=hidden,
-        intermediate_size=(_pos(c.get("moe_intermediate_size")) if experts else None) or _pos(c.get("intermediate_size")),
+        intermediate_size=(_pos(c.get("moe_intermediate_size")) if experts else None)
+        or _pos(c.get("intermediate_size")),
         attention_heads=heads,
         kv_heads=kv,
         head_dim=_pos(c.get("head_dim")) or (hidden // heads if hidden and heads and hidden % heads == 0 else None),
@@ -99,7 +123,9 @@ def arch_from_config(config: dict[str, Any] | None, data: HubRepoData | None = N
         kv_lora_rank=_pos(c.get("kv_lora_rank")),
         qk_rope_head_dim=_pos(c.get("qk_rope_head_dim")),
         tie_word_embeddings=c.get("tie_word_embeddings") if isinstance(c.get("tie_word_embeddings"), bool) else None,
-        dtype=(c.get("torch_dtype") or c.get("dtype")) if isinstance(c.get("torch_dtype") or c.get("dtype"), str) else None,
+        dtype=(c.get("torch_dtype") or c.get("dtype"))
+        if isinstance(c.get("torch_dtype") or c.get("dtype"), str)
+        else None,
     )
     arch = {k: v for k, v in arch.items() if v is not None}
     try:
@@ -218,12 +244,17 @@ def draft(repo: str, data: HubRepoData, *, endpoint: str, fetched_at: str) -> Dr
         todos["params"] = "no safetensors/GGUF parameter count on the Hub: fill params.total"
     elif arch.get("experts"):
         todos["params"] = "MoE: fill params.active"
-    missing_arch = [k for k in ("type", "layers", "hidden_size", "attention_heads", "kv_heads", "vocab_size", "max_context")
-                    if k not in arch]
+    missing_arch = [
+        k
+        for k in ("type", "layers", "hidden_size", "attention_heads", "kv_heads", "vocab_size", "max_context")
+        if k not in arch
+    ]
     if missing_arch:
         todos["arch"] = "not in config.json: " + ", ".join(missing_arch)
 
-    released = data.created_at[:7] if data.created_at and re.match(r"^(19|20)\d\d-(0[1-9]|1[0-2])", data.created_at) else None
+    released = (
+        data.created_at[:7] if data.created_at and re.match(r"^(19|20)\d\d-(0[1-9]|1[0-2])", data.created_at) else None
+    )
     todos["released"] = "month the repo was created on the Hub: check the release date" if released else "unknown: fill"
     todos["name"] = "made from the repo name: check"
     todos["family"] = "guessed from the repo name: check against `llmpick families`"
@@ -269,7 +300,10 @@ def to_yaml(d: Draft) -> str:
     """The draft as a catalog file: one key at a time, each TODO as a comment line above its key."""
     import yaml
 
-    lines = [f"# id: {d.repo} (from the path)", "# Drafted by `llmpick catalog add`: check every TODO before committing."]
+    lines = [
+        f"# id: {d.repo} (from the path)",
+        "# Drafted by `llmpick catalog add`: check every TODO before committing.",
+    ]
     for key, value in d.data.items():
         if key in d.todos:
             lines.append(f"# TODO {key}: {d.todos[key]}")
@@ -286,5 +320,5 @@ def validate_yaml(text: str, where: str) -> list[str]:
     data, problem = parse_yaml(raw, where)
     if problem:
         return [str(problem)]
-    entry, problems = validate_entry(data, raw, where)
+    _entry, problems = validate_entry(data, raw, where)
     return [str(p) for p in problems]

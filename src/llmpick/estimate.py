@@ -35,20 +35,61 @@ MAX_CONTEXT = 10_000_000  # beyond this a context is a typo, not a plan
 # 20, 22, 24, 18 bytes per 32 values), the cache types llama.cpp accepts for -ctk/-ctv.  fp8: vLLM
 # --kv-cache-dtype fp8 (e4m3/e5m2), one byte per element.
 KV_CACHE_TYPES: dict[str, float] = {
-    "f32": 4.0, "f16": 2.0, "bf16": 2.0,
-    "q8_0": 34 / 32, "q5_1": 24 / 32, "q5_0": 22 / 32, "q4_1": 20 / 32, "q4_0": 18 / 32, "iq4_nl": 18 / 32,
+    "f32": 4.0,
+    "f16": 2.0,
+    "bf16": 2.0,
+    "q8_0": 34 / 32,
+    "q5_1": 24 / 32,
+    "q5_0": 22 / 32,
+    "q4_1": 20 / 32,
+    "q4_0": 18 / 32,
+    "iq4_nl": 18 / 32,
     "fp8": 1.0,
 }
-_KV_ALIASES = {"fp16": "f16", "float16": "f16", "auto": "f16", "half": "f16", "fp32": "f32", "float32": "f32",
-               "bfloat16": "bf16", "fp8_e4m3": "fp8", "fp8_e5m2": "fp8", "e4m3": "fp8", "e5m2": "fp8", "q8": "q8_0",
-               "q4": "q4_0", "int8": "q8_0"}
+_KV_ALIASES = {
+    "fp16": "f16",
+    "float16": "f16",
+    "auto": "f16",
+    "half": "f16",
+    "fp32": "f32",
+    "float32": "f32",
+    "bfloat16": "bf16",
+    "fp8_e4m3": "fp8",
+    "fp8_e5m2": "fp8",
+    "e4m3": "fp8",
+    "e5m2": "fp8",
+    "q8": "q8_0",
+    "q4": "q4_0",
+    "int8": "q8_0",
+}
 
 ENGINES = ("llama.cpp", "vllm", "transformers", "mlx", "exllamav2")
-_ENGINE_ALIASES = {"llamacpp": "llama.cpp", "llama-cpp": "llama.cpp", "ollama": "llama.cpp", "lmstudio": "llama.cpp",
-                   "lm-studio": "llama.cpp", "koboldcpp": "llama.cpp", "hf": "transformers", "exl2": "exllamav2",
-                   "exllama": "exllamav2", "tabbyapi": "exllamav2", "mlx-lm": "mlx", "mlx_lm": "mlx"}
-_DEFAULT_ENGINE = {"mxfp4": "vllm", "gguf": "llama.cpp", "gptq": "vllm", "awq": "vllm", "fp8": "vllm", "bnb": "transformers",
-                   "mlx": "mlx", "exl2": "exllamav2", "qmoe": "transformers", "float": "transformers"}
+_ENGINE_ALIASES = {
+    "llamacpp": "llama.cpp",
+    "llama-cpp": "llama.cpp",
+    "ollama": "llama.cpp",
+    "lmstudio": "llama.cpp",
+    "lm-studio": "llama.cpp",
+    "koboldcpp": "llama.cpp",
+    "hf": "transformers",
+    "exl2": "exllamav2",
+    "exllama": "exllamav2",
+    "tabbyapi": "exllamav2",
+    "mlx-lm": "mlx",
+    "mlx_lm": "mlx",
+}
+_DEFAULT_ENGINE = {
+    "mxfp4": "vllm",
+    "gguf": "llama.cpp",
+    "gptq": "vllm",
+    "awq": "vllm",
+    "fp8": "vllm",
+    "bnb": "transformers",
+    "mlx": "mlx",
+    "exl2": "exllamav2",
+    "qmoe": "transformers",
+    "float": "transformers",
+}
 
 # --- Runtime overhead constants, each with its source --------------------------------------
 # CUDA context + cuBLAS workspace per GPU: nvidia-smi shows ~300-500 MiB used by an idle CUDA process with
@@ -70,13 +111,35 @@ MLX_PREFILL_TOKENS = 2048
 EXLLAMA_INPUT_TOKENS = 2048
 
 # Architectures whose FFN has two matrices (up, down) instead of three (gate, up, down).
-_NON_GATED = {"FalconForCausalLM", "RWForCausalLM", "GPT2LMHeadModel", "GPTNeoXForCausalLM", "PhiForCausalLM",
-              "GPTBigCodeForCausalLM", "Starcoder2ForCausalLM", "BloomForCausalLM", "MPTForCausalLM",
-              "OPTForCausalLM", "GPTJForCausalLM", "StableLmForCausalLM"}
-_QKV_BIAS = {"Qwen2ForCausalLM", "Qwen2MoeForCausalLM", "Qwen2VLForConditionalGeneration",
-             "Qwen2_5_VLForConditionalGeneration"}
-_FUSED_QKV = {"Phi3ForCausalLM", "FalconForCausalLM", "RWForCausalLM", "GPTNeoXForCausalLM", "BloomForCausalLM",
-              "MPTForCausalLM", "Phi3VForCausalLM"}
+_NON_GATED = {
+    "FalconForCausalLM",
+    "RWForCausalLM",
+    "GPT2LMHeadModel",
+    "GPTNeoXForCausalLM",
+    "PhiForCausalLM",
+    "GPTBigCodeForCausalLM",
+    "Starcoder2ForCausalLM",
+    "BloomForCausalLM",
+    "MPTForCausalLM",
+    "OPTForCausalLM",
+    "GPTJForCausalLM",
+    "StableLmForCausalLM",
+}
+_QKV_BIAS = {
+    "Qwen2ForCausalLM",
+    "Qwen2MoeForCausalLM",
+    "Qwen2VLForConditionalGeneration",
+    "Qwen2_5_VLForConditionalGeneration",
+}
+_FUSED_QKV = {
+    "Phi3ForCausalLM",
+    "FalconForCausalLM",
+    "RWForCausalLM",
+    "GPTNeoXForCausalLM",
+    "BloomForCausalLM",
+    "MPTForCausalLM",
+    "Phi3VForCausalLM",
+}
 MXFP4_BITS = 4.25  # OCP MX spec: 32 FP4 (E2M1) values + one shared E8M0 scale
 # When the tensor shapes explain params.total within this share, the shapes are trusted as they are.
 SHAPE_TOLERANCE = 0.03
@@ -127,9 +190,13 @@ def normalize_engine(engine: str | None, fmt: QuantFormat) -> str:
 
 def check_context(context: int) -> int:
     if not isinstance(context, int) or isinstance(context, bool) or context <= 0:
-        raise UsageError(f"Context must be a positive number of tokens, not {context!r}.", "For example: --context 8192.")
+        raise UsageError(
+            f"Context must be a positive number of tokens, not {context!r}.", "For example: --context 8192."
+        )
     if context > MAX_CONTEXT:
-        raise UsageError(f"Context {context} is more than {MAX_CONTEXT:,} tokens.", "Ask for a realistic context, e.g. 32k.")
+        raise UsageError(
+            f"Context {context} is more than {MAX_CONTEXT:,} tokens.", "Ask for a realistic context, e.g. 32k."
+        )
     return context
 
 
@@ -263,8 +330,12 @@ def _tensor_bits(fmt: QuantFormat, x: _Tensor, ctx: TensorContext) -> float:
         if not x.layers:
             typ = ggml_fallback(gguf_tensor_type(fmt.name, x.cls, 0, ctx), x.ncols)
             return float(ggml_tensor_bytes(typ, x.n))
-        return float(sum(ggml_tensor_bytes(ggml_fallback(typ, x.ncols), x.n) * count
-                         for typ, count in _layer_types(fmt.name, x.cls, ctx)))
+        return float(
+            sum(
+                ggml_tensor_bytes(ggml_fallback(typ, x.ncols), x.n) * count
+                for typ, count in _layer_types(fmt.name, x.cls, ctx)
+            )
+        )
     if fmt.family == "qmoe":
         return x.total * fmt.bits / 8
     if x.cls in ("norm", "bias", "router"):
@@ -301,16 +372,20 @@ def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[_Weights | None, li
         cands = [(s, tv) for tv in (False, True) if (s := tensor_shapes(a, tied=tv)) is not None]
         if cands:
             shapes, tied = min(cands, key=lambda c: abs(c[0].params - text_params))
-            notes.append(f"weights: tie_word_embeddings unknown; {'tied' if tied else 'separate'} output head "
-                         "matches params.total better")
+            notes.append(
+                f"weights: tie_word_embeddings unknown; {'tied' if tied else 'separate'} output head "
+                "matches params.total better"
+            )
     if shapes is None:
         shapes = tensor_shapes(a, tied=bool(tied))
     tied = bool(tied)
     if shapes is not None:
         ctx = _tensor_ctx(a, tied, entry.released)
         if ctx.legacy_q2_k and fmt.name == "Q2_K":
-            notes.append(f"weights: released {entry.released}, so Q2_K files use llama.cpp's 2023 mix "
-                         "(attn_v and ffn_down at Q4_K)")
+            notes.append(
+                f"weights: released {entry.released}, so Q2_K files use llama.cpp's 2023 mix "
+                "(attn_v and ffn_down at Q4_K)"
+            )
         total = active = layer = non_layer = 0.0
         for x in shapes.tensors:
             b = _tensor_bits(fmt, x, ctx)
@@ -325,8 +400,10 @@ def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[_Weights | None, li
         basis = "formula"
         if text_params and abs(shapes.params / text_params - 1) > SHAPE_TOLERANCE:
             scale = text_params / shapes.params
-            notes.append(f"weights: tensor shapes give {shapes.params / 1e9:.2f}B parameters, the catalog says "
-                         f"{text_params / 1e9:.2f}B; the shape-based bits per weight were applied to the catalog count")
+            notes.append(
+                f"weights: tensor shapes give {shapes.params / 1e9:.2f}B parameters, the catalog says "
+                f"{text_params / 1e9:.2f}B; the shape-based bits per weight were applied to the catalog count"
+            )
             total, active, layer, non_layer = total * scale, active * scale, layer * scale, non_layer * scale
             basis = "params"
         n = text_params if basis == "params" and text_params else shapes.params
@@ -334,10 +411,15 @@ def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[_Weights | None, li
             active = total * p.active / (p.total or p.active)
         return _Weights(total, active, layer, non_layer, n, basis, notes), missing
     if text_params:
-        what = [f for f in ("layers", "hidden_size", "attention_heads", "intermediate_size", "vocab_size")
-                if getattr(a, f) is None]
-        notes.append(f"weights: no {', '.join(what)} in the catalog entry; params.total x {fmt.bits:.2f} bits per "
-                     f"weight (typical for {fmt.name})")
+        what = [
+            f
+            for f in ("layers", "hidden_size", "attention_heads", "intermediate_size", "vocab_size")
+            if getattr(a, f) is None
+        ]
+        notes.append(
+            f"weights: no {', '.join(what)} in the catalog entry; params.total x {fmt.bits:.2f} bits per "
+            f"weight (typical for {fmt.name})"
+        )
         total = text_params * fmt.bits / 8
         active = (p.active * fmt.bits / 8) if p.active else total
         return _Weights(total, active, total, 0.0, text_params, "params", notes), missing
@@ -348,8 +430,9 @@ def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[_Weights | None, li
 # --- KV cache -----------------------------------------------------------------------------
 
 
-def kv_cache_bytes(a: Architecture, context: int, *, parallel: int = 1, kv_cache: str = "f16",
-                   engine: str | None = None) -> tuple[float | None, list[str], list[str]]:
+def kv_cache_bytes(
+    a: Architecture, context: int, *, parallel: int = 1, kv_cache: str = "f16", engine: str | None = None
+) -> tuple[float | None, list[str], list[str]]:
     """Bytes of the KV cache for ``parallel`` sequences of ``context`` tokens: (bytes | None, notes, missing).
 
     2 (K and V) x layers x kv_heads x head_dim x tokens x bytes per element; sliding-window layers hold at most
@@ -376,8 +459,9 @@ def kv_cache_bytes(a: Architecture, context: int, *, parallel: int = 1, kv_cache
         if not a.attention_heads:
             return None, notes, ["KV cache unknown: no kv_heads in the catalog entry"]
         kvh = a.attention_heads
-        missing.append(f"KV cache: no kv_heads in the catalog entry; assumed {kvh} (= attention_heads, no GQA), "
-                       "an upper bound")
+        missing.append(
+            f"KV cache: no kv_heads in the catalog entry; assumed {kvh} (= attention_heads, no GQA), an upper bound"
+        )
     per_token_layer = 2 * kvh * hd * bpe
     swa_layers = 0
     if a.sliding_window and a.sliding_window < context:
@@ -386,11 +470,15 @@ def kv_cache_bytes(a: Architecture, context: int, *, parallel: int = 1, kv_cache
             # llama.cpp keeps a window-sized cache only for interleaved local/global models (Gemma 2/3,
             # gpt-oss ...); Mistral-7B-v0.1-style "every layer slides" GGUFs carry no window and hold it all.
             swa_layers = 0
-            notes.append(f"KV cache: the {a.sliding_window}-token sliding window is not used by llama.cpp for this "
-                         "model; the full context is cached")
+            notes.append(
+                f"KV cache: the {a.sliding_window}-token sliding window is not used by llama.cpp for this "
+                "model; the full context is cached"
+            )
         if swa_layers:
-            notes.append(f"KV cache: {swa_layers} of {L} layers use a {a.sliding_window}-token sliding window and "
-                         "hold at most that (engines that ignore the window hold the full context)")
+            notes.append(
+                f"KV cache: {swa_layers} of {L} layers use a {a.sliding_window}-token sliding window and "
+                "hold at most that (engines that ignore the window hold the full context)"
+            )
     tokens = (L - swa_layers) * context + swa_layers * min(context, a.sliding_window or context)
     return float(per_token_layer * tokens * parallel), notes, missing
 
@@ -408,13 +496,17 @@ def overhead_bytes(a: Architecture, engine: str, context: int, parallel: int = 1
         notes.append("overhead: no hidden_size/vocab_size; compute buffers sized for a 7B-class model")
     if engine == "llama.cpp":
         compute = LLAMACPP_UBATCH * 4 * (vocab + 4 * h)
-        notes.append(f"overhead: llama.cpp compute buffer (n_ubatch {LLAMACPP_UBATCH}, flash attention) "
-                     f"+ {CUDA_CONTEXT_BYTES // MIB} MiB CUDA context per GPU")
+        notes.append(
+            f"overhead: llama.cpp compute buffer (n_ubatch {LLAMACPP_UBATCH}, flash attention) "
+            f"+ {CUDA_CONTEXT_BYTES // MIB} MiB CUDA context per GPU"
+        )
         return CUDA_CONTEXT_BYTES + compute, 0, notes
     if engine == "vllm":
         act = VLLM_BATCHED_TOKENS * (8 * h + 4 * ffn)
-        notes.append(f"overhead: vLLM CUDA context, CUDA graphs and a {VLLM_BATCHED_TOKENS}-token profiling batch; "
-                     "vLLM itself reserves gpu_memory_utilization (0.9) of the card and fills it with KV cache")
+        notes.append(
+            f"overhead: vLLM CUDA context, CUDA graphs and a {VLLM_BATCHED_TOKENS}-token profiling batch; "
+            "vLLM itself reserves gpu_memory_utilization (0.9) of the card and fills it with KV cache"
+        )
         return CUDA_CONTEXT_BYTES + VLLM_CUDA_GRAPHS_BYTES + act, 0, notes
     if engine == "transformers":
         tokens = min(context, 8192) * parallel
@@ -448,8 +540,16 @@ def _artifact_size(entry: CatalogEntry, fmt: QuantFormat) -> int | None:
     return None
 
 
-def estimate(entry_or_model: Any, quant: str | QuantFormat = "Q4_K_M", context: int = 8192, *, parallel: int = 1,
-             kv_cache: str = "f16", engine: str | None = None, file_size_bytes: int | None = None) -> MemoryEstimate:
+def estimate(
+    entry_or_model: Any,
+    quant: str | QuantFormat = "Q4_K_M",
+    context: int = 8192,
+    *,
+    parallel: int = 1,
+    kv_cache: str = "f16",
+    engine: str | None = None,
+    file_size_bytes: int | None = None,
+) -> MemoryEstimate:
     """Memory needed to run a catalog model at ``quant`` with ``parallel`` sequences of ``context`` tokens.
 
     ``context`` above the model's maximum is capped (and says so).  ``engine`` None picks the usual engine of
@@ -480,12 +580,13 @@ def estimate(entry_or_model: Any, quant: str | QuantFormat = "Q4_K_M", context: 
         src = "the given file size" if file_size_bytes else "the catalog's artifact size"
         if w is not None and w.total > 0:
             scale = real / w.total
-            w = _Weights(float(real), w.active * scale, w.layer * scale, w.non_layer * scale, w.params, "file_size",
-                         w.notes)
+            w = _Weights(
+                float(real), w.active * scale, w.layer * scale, w.non_layer * scale, w.params, "file_size", w.notes
+            )
         else:
             w = _Weights(float(real), float(real), float(real), 0.0, entry.params.total or 0, "file_size", [])
         assumptions.append(f"weights: {src} ({real} bytes)")
-    weights = int(round(w.total)) if w else None
+    weights = round(w.total) if w else None
     basis["weights"] = w.basis if w else "unknown"
 
     kv, kv_notes, kv_missing = kv_cache_bytes(a, context, parallel=parallel, kv_cache=kv_type, engine=eng)
@@ -507,47 +608,74 @@ def estimate(entry_or_model: Any, quant: str | QuantFormat = "Q4_K_M", context: 
 
     per_gpu, shared, ov_notes = overhead_bytes(a, eng, context, parallel)
     assumptions += ov_notes
-    basis["overhead"] = {"llama.cpp": "LLAMACPP_UBATCH+CUDA_CONTEXT_BYTES", "vllm": "VLLM_CUDA_GRAPHS_BYTES+CUDA_CONTEXT_BYTES",
-                         "transformers": "CUDA_CONTEXT_BYTES", "mlx": "MLX_RUNTIME_BYTES",
-                         "exllamav2": "CUDA_CONTEXT_BYTES"}[eng]
+    basis["overhead"] = {
+        "llama.cpp": "LLAMACPP_UBATCH+CUDA_CONTEXT_BYTES",
+        "vllm": "VLLM_CUDA_GRAPHS_BYTES+CUDA_CONTEXT_BYTES",
+        "transformers": "CUDA_CONTEXT_BYTES",
+        "mlx": "MLX_RUNTIME_BYTES",
+        "exllamav2": "CUDA_CONTEXT_BYTES",
+    }[eng]
     if eng == "llama.cpp" and not fmt.is_gguf:
-        assumptions.append(f"engine: llama.cpp loads GGUF files; {fmt.name} is usually run with "
-                           f"{_DEFAULT_ENGINE.get(fmt.family, 'another engine')}")
+        assumptions.append(
+            f"engine: llama.cpp loads GGUF files; {fmt.name} is usually run with "
+            f"{_DEFAULT_ENGINE.get(fmt.family, 'another engine')}"
+        )
     if kv_type == "fp8" and eng == "llama.cpp":
         assumptions.append("KV cache: llama.cpp has no fp8 cache type (use q8_0); shown as 1 byte per element")
 
     if weights is None:
         missing.append("total excludes the weights")
     L = a.layers
-    kv_int = int(round(kv)) if kv is not None else None
+    kv_int = round(kv) if kv is not None else None
     total = (weights or 0) + (kv_int or 0) + (vision or 0) + per_gpu + shared
     per_layer = non_layer = None
     if w is not None and L:
         shaped = w.non_layer > 0  # shapes known: layer and non-layer tensors are apart
-        per_layer = int(round((w.layer if shaped else w.total) / L))
-        non_layer = int(round(w.non_layer)) if shaped else None
+        per_layer = round((w.layer if shaped else w.total) / L)
+        non_layer = round(w.non_layer) if shaped else None
     bpw = None
     if w is not None and w.params:
         bpw = round(w.total * 8 / w.params, 3)
     return MemoryEstimate(
-        model=model_id, quant=fmt.name, quant_family=fmt.family, bits_per_weight=bpw, context=context,
-        parallel=parallel, kv_cache_type=kv_type, engine=eng,
+        model=model_id,
+        quant=fmt.name,
+        quant_family=fmt.family,
+        bits_per_weight=bpw,
+        context=context,
+        parallel=parallel,
+        kv_cache_type=kv_type,
+        engine=eng,
         weights_bytes=weights or 0,
-        kv_cache_bytes=kv_int, vision_bytes=vision,
-        overhead_bytes=per_gpu + shared, overhead_per_gpu_bytes=per_gpu, overhead_shared_bytes=shared,
+        kv_cache_bytes=kv_int,
+        vision_bytes=vision,
+        overhead_bytes=per_gpu + shared,
+        overhead_per_gpu_bytes=per_gpu,
+        overhead_shared_bytes=shared,
         total_bytes=total,
-        active_weights_bytes=int(round(w.active)) if w else 0,
+        active_weights_bytes=round(w.active) if w else 0,
         layers=L,
-        per_layer_weights_bytes=per_layer, per_layer_kv_bytes=int(round(kv / L)) if kv is not None and L else None,
+        per_layer_weights_bytes=per_layer,
+        per_layer_kv_bytes=round(kv / L) if kv is not None and L else None,
         non_layer_weights_bytes=non_layer,
-        params_total=entry.params.total, params_active=entry.params.active,
-        basis=basis, assumptions=assumptions, missing=missing,
+        params_total=entry.params.total,
+        params_active=entry.params.active,
+        basis=basis,
+        assumptions=assumptions,
+        missing=missing,
     )
 
 
-def max_context_that_fits(entry_or_model: Any, quant: str | QuantFormat, vram_bytes: int, *, parallel: int = 1,
-                          kv_cache: str = "f16", engine: str | None = None, file_size_bytes: int | None = None,
-                          limit: int | None = None) -> int | None:
+def max_context_that_fits(
+    entry_or_model: Any,
+    quant: str | QuantFormat,
+    vram_bytes: int,
+    *,
+    parallel: int = 1,
+    kv_cache: str = "f16",
+    engine: str | None = None,
+    file_size_bytes: int | None = None,
+    limit: int | None = None,
+) -> int | None:
     """The longest context (tokens) whose estimate fits in ``vram_bytes``; None when not even 1 token fits or the
     KV cache size is unknown.  Capped at the model's maximum context (or ``limit``)."""
     _, entry = _unpack(entry_or_model)
@@ -555,8 +683,15 @@ def max_context_that_fits(entry_or_model: Any, quant: str | QuantFormat, vram_by
     hi = min(hi, MAX_CONTEXT)
 
     def fits(ctx: int) -> bool | None:
-        est = estimate(entry_or_model, quant, ctx, parallel=parallel, kv_cache=kv_cache, engine=engine,
-                       file_size_bytes=file_size_bytes)
+        est = estimate(
+            entry_or_model,
+            quant,
+            ctx,
+            parallel=parallel,
+            kv_cache=kv_cache,
+            engine=engine,
+            file_size_bytes=file_size_bytes,
+        )
         if est.kv_cache_bytes is None:
             return None
         return est.total_bytes <= vram_bytes
@@ -580,8 +715,17 @@ def reference_gguf_bits() -> dict[str, float]:
     """Typical effective bits per weight of each GGUF mix: the mix applied to a Mistral-7B-shaped model."""
     from .quant import _GGUF_DEFAULT
 
-    a = Architecture(type="MistralForCausalLM", layers=32, hidden_size=4096, intermediate_size=14336,
-                     attention_heads=32, kv_heads=8, head_dim=128, vocab_size=32000, tie_word_embeddings=False)
+    a = Architecture(
+        type="MistralForCausalLM",
+        layers=32,
+        hidden_size=4096,
+        intermediate_size=14336,
+        attention_heads=32,
+        kv_heads=8,
+        head_dim=128,
+        vocab_size=32000,
+        tie_word_embeddings=False,
+    )
     shapes = tensor_shapes(a)
     assert shapes is not None
     ctx = _tensor_ctx(a, False)
@@ -593,13 +737,30 @@ def reference_gguf_bits() -> dict[str, float]:
 
 
 def _entry_for_test(**arch: Any) -> CatalogEntry:  # pragma: no cover - a helper for the REPL
-    return CatalogEntry(name="x", family="x", organization="x", summary="x", method="base",
-                        params=Params(total=arch.pop("params", None)), arch=Architecture(**arch),
-                        license="x", license_class="unknown", sources=["x"])
+    return CatalogEntry(
+        name="x",
+        family="x",
+        organization="x",
+        summary="x",
+        method="base",
+        params=Params(total=arch.pop("params", None)),
+        arch=Architecture(**arch),
+        license="x",
+        license_class="unknown",
+        sources=["x"],
+    )
 
 
-__all__ = ["estimate", "max_context_that_fits", "kv_cache_bytes", "tensor_shapes", "MemoryEstimate", "KV_CACHE_TYPES",
-           "ENGINES", "GGML_TYPES"]
+__all__ = [
+    "ENGINES",
+    "GGML_TYPES",
+    "KV_CACHE_TYPES",
+    "MemoryEstimate",
+    "estimate",
+    "kv_cache_bytes",
+    "max_context_that_fits",
+    "tensor_shapes",
+]
 
 
 # --- Catalog-wide figure ------------------------------------------------------------------
@@ -633,10 +794,10 @@ def vram_need(entry_or_model: Any) -> tuple[int | None, list[str]]:
     """The catalog's "VRAM need": total bytes at Q4_K_M and 8K context (capped at the model's maximum), one
     sequence, f16 KV cache, llama.cpp on one GPU; with the assumptions that go with it.  None when the weights are
     unknown."""
-    _, entry = _unpack(entry_or_model)
+    _, _entry = _unpack(entry_or_model)
     est = estimate(entry_or_model, VRAM_NEED_QUANT, VRAM_NEED_CONTEXT)
     if est.basis.get("weights") == "unknown":
         return None, est.missing
     notes = [f"{VRAM_NEED_QUANT}, {est.context} tokens, 1 sequence, f16 KV cache, llama.cpp, one GPU"]
-    notes += [f"weights from {est.basis['weights']}"] + est.missing
+    notes += [f"weights from {est.basis['weights']}", *est.missing]
     return est.total_bytes, notes

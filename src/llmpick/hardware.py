@@ -15,14 +15,16 @@ to pass instead.  This module does no printing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from .errors import UsageError
 
@@ -88,13 +90,18 @@ def gpu_table() -> tuple[GpuSpec, ...]:
     rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
     out = []
     for r in rows:
-        out.append(GpuSpec(
-            key=r["key"], name=r["name"], vendor=r["vendor"], kind=r["kind"],
-            vram_bytes=int(round(float(r["vram_gib"]) * GIB)) if r["vram_gib"] else None,
-            bandwidth_gbs=float(r["bandwidth_gbs"]) if r["bandwidth_gbs"] else None,
-            aliases=tuple(a.strip() for a in r["aliases"].split(";") if a.strip()),
-            source=r["source"],
-        ))
+        out.append(
+            GpuSpec(
+                key=r["key"],
+                name=r["name"],
+                vendor=r["vendor"],
+                kind=r["kind"],
+                vram_bytes=round(float(r["vram_gib"]) * GIB) if r["vram_gib"] else None,
+                bandwidth_gbs=float(r["bandwidth_gbs"]) if r["bandwidth_gbs"] else None,
+                aliases=tuple(a.strip() for a in r["aliases"].split(";") if a.strip()),
+                source=r["source"],
+            )
+        )
     return tuple(out)
 
 
@@ -128,8 +135,10 @@ def lookup_gpu(name: str) -> GpuSpec:
     close = get_close_matches(normalize(name), list(idx), n=4, cutoff=0.6)
     names = list(dict.fromkeys(idx[c].name for c in close))
     hint = f"Did you mean: {', '.join(names)}? " if names else ""
-    raise UsageError(f"Unknown GPU '{name}'.",
-                     f"{hint}Run `llmpick hardware --list-gpus` for the table, or give the memory with --vram GIB.")
+    raise UsageError(
+        f"Unknown GPU '{name}'.",
+        f"{hint}Run `llmpick hardware --list-gpus` for the table, or give the memory with --vram GIB.",
+    )
 
 
 # --- The hardware description ------------------------------------------------------------
@@ -271,7 +280,7 @@ def parse_gib(text: Any, flag: str, *, allow_zero: bool = False) -> int:
     value = float(m.group(1))
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         raise UsageError(f"{flag}: '{text}' must be a positive number of GiB.", f"e.g. {flag} 24.")
-    return int(round(value * GIB))
+    return round(value * GIB)
 
 
 def _positive_float(text: Any, flag: str, example: str) -> float:
@@ -286,14 +295,16 @@ def _positive_float(text: Any, flag: str, example: str) -> float:
 
 def parse_vram(text: str, gpus: int | None) -> list[int]:
     """'24' (x --gpus) or a per-card list '24,24,12' -> bytes per card."""
-    parts = [p for p in str(text).split(",")]
+    parts = list(str(text).split(","))
     if any(not p.strip() for p in parts):
         raise UsageError(f"--vram: '{text}' has an empty entry.", "Give one size per card: --vram 24,24,12.")
     sizes = [parse_gib(p, "--vram") for p in parts]
     if len(sizes) > 1:
         if gpus is not None and gpus != len(sizes):
-            raise UsageError(f"--vram lists {len(sizes)} cards but --gpus says {gpus}.",
-                             "Give either a per-card list (--vram 24,24) or one size with --gpus N, not both.")
+            raise UsageError(
+                f"--vram lists {len(sizes)} cards but --gpus says {gpus}.",
+                "Give either a per-card list (--vram 24,24) or one size with --gpus N, not both.",
+            )
         return sizes
     return sizes * (gpus or 1)
 
@@ -315,7 +326,9 @@ def parse_gpu(text: str) -> tuple[list[Gpu], int | None]:
             count = int(m.group(1) or m.group(4))
             name = (m.group(2) or m.group(3)).strip()
         if count < 1:
-            raise UsageError(f"--gpu: '{chunk}' asks for {count} cards.", "Give at least one card, e.g. --gpu '2x RTX 3090'.")
+            raise UsageError(
+                f"--gpu: '{chunk}' asks for {count} cards.", "Give at least one card, e.g. --gpu '2x RTX 3090'."
+            )
         spec, mem = None, None
         am = _APPLE_MEM.match(name)
         if am:
@@ -364,8 +377,10 @@ def load_profile(name: str | None = None) -> HardwareFlags | None:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if name:
-            raise UsageError(f"--profile {name}: no config file at {path}.",
-                             "Create it with a `profiles:` mapping (see `llmpick hardware --help`).") from None
+            raise UsageError(
+                f"--profile {name}: no config file at {path}.",
+                "Create it with a `profiles:` mapping (see `llmpick hardware --help`).",
+            ) from None
         return None
     except OSError as exc:
         raise UsageError(f"Cannot read {path}: {exc.strerror or exc}.") from None
@@ -393,18 +408,25 @@ def load_profile(name: str | None = None) -> HardwareFlags | None:
         raise UsageError(f"{where}: expected a mapping of hardware fields.")
     unknown = set(data) - _PROFILE_KEYS
     if unknown:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}.",
-                         f"Known keys: {', '.join(sorted(_PROFILE_KEYS))}.")
+        raise UsageError(
+            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}.",
+            f"Known keys: {', '.join(sorted(_PROFILE_KEYS))}.",
+        )
 
     def s(k: str) -> str | None:
         return None if data.get(k) is None else str(data[k])
 
     try:
         return HardwareFlags(
-            vram=s("vram"), gpus=None if data.get("gpus") is None else int(data["gpus"]), gpu=s("gpu"), ram=s("ram"),
-            ram_bandwidth=s("ram_bandwidth"), unified=None if data.get("unified") is None else bool(data["unified"]),
+            vram=s("vram"),
+            gpus=None if data.get("gpus") is None else int(data["gpus"]),
+            gpu=s("gpu"),
+            ram=s("ram"),
+            ram_bandwidth=s("ram_bandwidth"),
+            unified=None if data.get("unified") is None else bool(data["unified"]),
             unified_share=None if data.get("unified_share") is None else float(data["unified_share"]),
-            reserve=s("reserve"), nodes=None if data.get("nodes") is None else int(data["nodes"]),
+            reserve=s("reserve"),
+            nodes=None if data.get("nodes") is None else int(data["nodes"]),
         )
     except (TypeError, ValueError) as exc:
         raise UsageError(f"{where}: {exc}.") from None
@@ -431,7 +453,7 @@ def _probe_nvidia() -> list[tuple[str, int]]:
         raise
     try:
         pynvml.nvmlInit()
-    except Exception as exc:  # noqa: BLE001 - NVMLError subclasses; no driver, no card
+    except Exception as exc:
         raise RuntimeError(f"NVML did not start ({exc})") from None
     try:
         out = []
@@ -443,10 +465,8 @@ def _probe_nvidia() -> list[tuple[str, int]]:
             out.append((str(name), int(pynvml.nvmlDeviceGetMemoryInfo(h).total)))
         return out
     finally:
-        try:
+        with contextlib.suppress(Exception):
             pynvml.nvmlShutdown()
-        except Exception:  # noqa: BLE001
-            pass
 
 
 def _probe_ram() -> tuple[int, str]:
@@ -472,7 +492,9 @@ def _probe_apple() -> tuple[str, int] | None:
     import subprocess
 
     def sysctl(key: str) -> str:
-        return subprocess.run(["sysctl", "-n", key], capture_output=True, text=True, timeout=5, check=True).stdout.strip()
+        return subprocess.run(
+            ["sysctl", "-n", key], capture_output=True, text=True, timeout=5, check=True
+        ).stdout.strip()
 
     return sysctl("machdep.cpu.brand_string"), int(sysctl("hw.memsize"))
 
@@ -486,7 +508,7 @@ def detect() -> Detected:
     # Apple first: on a Mac the GPU is the chip and its memory is the RAM.
     try:
         apple = _probe_apple()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         apple = None
         d.notes.append(f"Apple chip not read ({type(exc).__name__}); pass --gpu 'M2 Max 64GB' or --unified --ram GIB.")
     if apple:
@@ -499,8 +521,10 @@ def detect() -> Detected:
             d.ram_bandwidth_gbs = spec.bandwidth_gbs
             d.sources["ram_bandwidth"] = f"table:{spec.key}"
             if spec.key in ("apple-m3-max", "apple-m4-max"):
-                d.notes.append(f"{chip}: assumed the 40-core GPU ({spec.bandwidth_gbs:g} GB/s); "
-                               "pass --ram-bandwidth if yours is the smaller chip.")
+                d.notes.append(
+                    f"{chip}: assumed the 40-core GPU ({spec.bandwidth_gbs:g} GB/s); "
+                    "pass --ram-bandwidth if yours is the smaller chip."
+                )
         else:
             d.gpus = [Gpu(chip or "Apple silicon", 0, None, "apple", "detected (sysctl)")]
             d.notes.append(f"'{chip}' is not in the GPU table: pass --ram-bandwidth GB/s for speed estimates.")
@@ -512,24 +536,30 @@ def detect() -> Detected:
             spec = find_gpu(name)
             bw = spec.bandwidth_gbs if spec else None
             if spec is None:
-                d.notes.append(f"'{name}' is not in the GPU table: its bandwidth is unknown (no speed estimate); "
-                               "pass --gpu NAME for a listed card.")
+                d.notes.append(
+                    f"'{name}' is not in the GPU table: its bandwidth is unknown (no speed estimate); "
+                    "pass --gpu NAME for a listed card."
+                )
             d.gpus.append(Gpu(spec.name if spec else name, total, bw, "nvidia", "detected (nvml)"))
         if not cards:
             d.notes.append("NVML found no NVIDIA GPU.")
     except ImportError:
-        d.notes.append("NVIDIA GPUs not probed: nvidia-ml-py is not installed (pip install 'llmpick[detect]'); "
-                       "or pass --gpu NAME / --vram GIB.")
-    except Exception as exc:  # noqa: BLE001 - detection is best effort
+        d.notes.append(
+            "NVIDIA GPUs not probed: nvidia-ml-py is not installed (pip install 'llmpick[detect]'); "
+            "or pass --gpu NAME / --vram GIB."
+        )
+    except Exception as exc:
         d.notes.append(f"No NVIDIA GPU detected ({exc}); pass --gpu NAME or --vram GIB if there is one.")
     d.notes.append("AMD and Intel GPUs are not detected: pass --gpu NAME (e.g. 'RX 7900 XTX') or --vram GIB.")
     try:
         d.ram_bytes, how = _probe_ram()
         d.sources["ram"] = f"detected ({how})"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         d.notes.append(f"RAM not detected ({exc}); pass --ram GIB.")
-    d.notes.append("RAM bandwidth is not detected: pass --ram-bandwidth GB/s for CPU speed estimates "
-                   "(dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6).")
+    d.notes.append(
+        "RAM bandwidth is not detected: pass --ram-bandwidth GB/s for CPU speed estimates "
+        "(dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6)."
+    )
     return d
 
 
@@ -560,9 +590,18 @@ def resolve(flags: HardwareFlags, *, detector: Callable[[], Detected] | None = N
         notes = [n for n in notes if not n.startswith("RAM bandwidth is not detected")]
     if flags.unified_share is not None and not d.unified:
         raise UsageError("--unified-share only applies to unified memory, and none was detected.")
-    hw = Hardware(gpus=tuple(d.gpus), ram_bytes=d.ram_bytes, ram_bandwidth_gbs=ram_bw, unified=d.unified,
-                  unified_share=flags.unified_share, reserve_bytes=reserve, nodes=flags.nodes or 1,
-                  origin="detected", notes=tuple(notes), sources=sources)
+    hw = Hardware(
+        gpus=tuple(d.gpus),
+        ram_bytes=d.ram_bytes,
+        ram_bandwidth_gbs=ram_bw,
+        unified=d.unified,
+        unified_share=flags.unified_share,
+        reserve_bytes=reserve,
+        nodes=flags.nodes or 1,
+        origin="detected",
+        notes=tuple(notes),
+        sources=sources,
+    )
     _check_reserve(hw)
     return hw
 
@@ -574,20 +613,28 @@ def _merge(base: HardwareFlags, over: HardwareFlags) -> HardwareFlags:
 
 def _check_scalars(f: HardwareFlags) -> None:
     if f.gpus is not None and f.gpus < 1:
-        raise UsageError(f"--gpus must be at least 1 (got {f.gpus}).", "For a machine without a GPU give only --ram GIB.")
+        raise UsageError(
+            f"--gpus must be at least 1 (got {f.gpus}).", "For a machine without a GPU give only --ram GIB."
+        )
     if f.nodes is not None and f.nodes < 1:
         raise UsageError(f"--nodes must be at least 1 (got {f.nodes}).")
     if f.unified_share is not None and not 0 < f.unified_share <= 1:
-        raise UsageError(f"--unified-share must be between 0 and 1 (got {f.unified_share}).", "e.g. --unified-share 0.75.")
+        raise UsageError(
+            f"--unified-share must be between 0 and 1 (got {f.unified_share}).", "e.g. --unified-share 0.75."
+        )
 
 
 def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
     _check_scalars(f)
     if f.vram is not None and f.gpu is not None:
-        raise UsageError("--vram and --gpu both describe the cards; give one of them.",
-                         "--gpu 'RTX 4090' knows the size and bandwidth; --vram 24 gives only the size.")
+        raise UsageError(
+            "--vram and --gpu both describe the cards; give one of them.",
+            "--gpu 'RTX 4090' knows the size and bandwidth; --vram 24 gives only the size.",
+        )
     if f.gpus is not None and f.gpu is not None:
-        raise UsageError("--gpus goes with --vram; with --gpu write the count in the name.", "e.g. --gpu '2x RTX 3090'.")
+        raise UsageError(
+            "--gpus goes with --vram; with --gpu write the count in the name.", "e.g. --gpu '2x RTX 3090'."
+        )
     if f.gpus is not None and f.vram is None:
         raise UsageError("--gpus needs --vram (the size of each card).", "e.g. --vram 24 --gpus 2.")
     sources: dict[str, str] = {}
@@ -612,11 +659,15 @@ def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
                 raise UsageError("An Apple chip always has unified memory; drop --no-unified.")
             unified = True
             if apple_ram is not None and ram is not None and apple_ram != ram:
-                raise UsageError(f"--gpu says {apple_ram // GIB} GB but --ram says {ram / GIB:g} GiB; give one of them.")
+                raise UsageError(
+                    f"--gpu says {apple_ram // GIB} GB but --ram says {ram / GIB:g} GiB; give one of them."
+                )
             ram = ram if ram is not None else apple_ram
             if ram is None:
-                raise UsageError(f"{gpus[0].name}: how much memory does this Mac have?",
-                                 f"e.g. --gpu '{gpus[0].name.removeprefix('Apple ')} 64GB' or --ram 64.")
+                raise UsageError(
+                    f"{gpus[0].name}: how much memory does this Mac have?",
+                    f"e.g. --gpu '{gpus[0].name.removeprefix('Apple ')} 64GB' or --ram 64.",
+                )
             sources["ram"] = origin
             if ram_bw is None:
                 ram_bw = gpus[0].bandwidth_gbs
@@ -634,13 +685,24 @@ def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
     if ram is None:
         notes.append("RAM not given: CPU offload is not considered; pass --ram GIB.")
     elif ram_bw is None:
-        notes.append("RAM bandwidth not given: no speed estimate for the parts in RAM; pass --ram-bandwidth GB/s "
-                     "(dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6).")
+        notes.append(
+            "RAM bandwidth not given: no speed estimate for the parts in RAM; pass --ram-bandwidth GB/s "
+            "(dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6)."
+        )
     if not gpus and ram is None:
         raise UsageError("No hardware described.", "Give --gpu NAME, --vram GIB or --ram GIB.")
-    hw = Hardware(gpus=tuple(gpus), ram_bytes=ram, ram_bandwidth_gbs=ram_bw, unified=unified,
-                  unified_share=f.unified_share, reserve_bytes=reserve, nodes=f.nodes or 1, origin=origin,
-                  notes=tuple(notes), sources=sources)
+    hw = Hardware(
+        gpus=tuple(gpus),
+        ram_bytes=ram,
+        ram_bandwidth_gbs=ram_bw,
+        unified=unified,
+        unified_share=f.unified_share,
+        reserve_bytes=reserve,
+        nodes=f.nodes or 1,
+        origin=origin,
+        notes=tuple(notes),
+        sources=sources,
+    )
     _check_reserve(hw)
     return hw
 
@@ -655,8 +717,10 @@ def _check_reserve(hw: Hardware) -> None:
     else:
         total = (hw.ram_bytes or 0) - ram_os_headroom(hw.ram_bytes or 0)
     if hw.reserve_bytes >= total:
-        raise UsageError(f"--reserve {hw.reserve_bytes / GIB:g} GiB leaves nothing of the {total / GIB:.1f} GiB it comes from.",
-                         "Use a smaller --reserve (1-2 GiB is typical for a desktop).")
+        raise UsageError(
+            f"--reserve {hw.reserve_bytes / GIB:g} GiB leaves nothing of the {total / GIB:.1f} GiB it comes from.",
+            "Use a smaller --reserve (1-2 GiB is typical for a desktop).",
+        )
 
 
 def with_nodes(hw: Hardware, nodes: int) -> Hardware:
@@ -668,8 +732,16 @@ def hardware_dict(hw: Hardware) -> dict[str, Any]:
     return {
         "description": hw.describe(),
         "origin": hw.origin,
-        "gpus": [{"name": g.name, "vram_bytes": g.vram_bytes if not hw.unified else None,
-                  "bandwidth_gb_per_s": g.bandwidth_gbs, "vendor": g.vendor, "source": g.source} for g in hw.gpus],
+        "gpus": [
+            {
+                "name": g.name,
+                "vram_bytes": g.vram_bytes if not hw.unified else None,
+                "bandwidth_gb_per_s": g.bandwidth_gbs,
+                "vendor": g.vendor,
+                "source": g.source,
+            }
+            for g in hw.gpus
+        ],
         "gpu_count": hw.gpu_count,
         "usable_gpu_bytes": hw.card_capacities(),
         "ram_bytes": hw.ram_bytes,

@@ -75,7 +75,9 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
     if not value.startswith(("http://", "https://")):
         from .errors import UsageError
 
-        raise UsageError(f"Hub endpoint '{value}' is not an http(s) URL.", "Pass --endpoint https://... or fix HF_ENDPOINT.")
+        raise UsageError(
+            f"Hub endpoint '{value}' is not an http(s) URL.", "Pass --endpoint https://... or fix HF_ENDPOINT."
+        )
     return value
 
 
@@ -83,7 +85,9 @@ def check_repo_id(repo: str) -> str:
     if not is_hub_id(repo):
         from .errors import UsageError
 
-        raise UsageError(f"'{repo}' is not a Hub repo id (org/name).", "Write it as ORG/NAME, e.g. Qwen/Qwen2.5-7B-Instruct.")
+        raise UsageError(
+            f"'{repo}' is not a Hub repo id (org/name).", "Write it as ORG/NAME, e.g. Qwen/Qwen2.5-7B-Instruct."
+        )
     return repo
 
 
@@ -112,7 +116,9 @@ def _retry_after(headers: Any) -> float | None:
 class Hub:
     """A configured connection to one Hub endpoint.  Thread-safe: one instance serves many workers."""
 
-    def __init__(self, endpoint: str | None = None, *, timeout: float | None = None, offline: bool | None = None) -> None:
+    def __init__(
+        self, endpoint: str | None = None, *, timeout: float | None = None, offline: bool | None = None
+    ) -> None:
         self.endpoint = resolve_endpoint(endpoint)
         self.timeout = float(timeout) if timeout else DEFAULT_TIMEOUT
         if self.timeout <= 0:
@@ -177,8 +183,10 @@ class Hub:
         try:
             return json.loads(body)
         except (ValueError, UnicodeDecodeError):
-            raise HubBadAnswer(f"{repo}: the Hub's answer is not valid JSON.", "Try again later; if it persists, "
-                               "check --endpoint / HF_ENDPOINT.") from None
+            raise HubBadAnswer(
+                f"{repo}: the Hub's answer is not valid JSON.",
+                "Try again later; if it persists, check --endpoint / HF_ENDPOINT.",
+            ) from None
 
     def _with_retries(self, call: Callable[[], bytes], repo: str) -> bytes:
         slept = 0.0
@@ -196,13 +204,17 @@ class Hub:
                 break
             SLEEP(delay)
             slept += delay
-        raise HubUnavailable(f"{repo}: {last.reason} (gave up after {attempt + 1} attempt(s)).",
-                             "The Hub may be busy or unreachable; try again later or raise --timeout.")
+        raise HubUnavailable(
+            f"{repo}: {last.reason} (gave up after {attempt + 1} attempt(s)).",
+            "The Hub may be busy or unreachable; try again later or raise --timeout.",
+        )
 
     def _get_once(self, path: str, params: dict[str, str] | None, repo: str, max_bytes: int) -> bytes:
         if self.offline:
-            raise HubOffline("Offline mode (--offline or HF_HUB_OFFLINE=1): the Hub was not contacted.",
-                             "Run without --offline (and unset HF_HUB_OFFLINE) to fetch.")
+            raise HubOffline(
+                "Offline mode (--offline or HF_HUB_OFFLINE=1): the Hub was not contacted.",
+                "Run without --offline (and unset HF_HUB_OFFLINE) to fetch.",
+            )
         self._hf()  # configures the environment and validates the endpoint once
         import httpx2
         from huggingface_hub import errors as hf_errors
@@ -211,12 +223,15 @@ class Hub:
         url = self.endpoint + path
         deadline = time.monotonic() + self.timeout
         try:
-            with get_session().stream("GET", url, params=params, headers=self._auth_headers(),
-                                      timeout=self.timeout) as resp:
+            with get_session().stream(
+                "GET", url, params=params, headers=self._auth_headers(), timeout=self.timeout
+            ) as resp:
                 status = resp.status_code
                 if status == 429 or status >= 500:
-                    raise _Retryable(f"HTTP {status} from the Hub" + (" (rate limited)" if status == 429 else ""),
-                                     _retry_after(resp.headers) if status in (429, 503) else None)
+                    raise _Retryable(
+                        f"HTTP {status} from the Hub" + (" (rate limited)" if status == 429 else ""),
+                        _retry_after(resp.headers) if status in (429, 503) else None,
+                    )
                 chunks, size = [], 0
                 limit = max_bytes if status < 400 else 64 * 1024
                 for chunk in resp.iter_bytes():
@@ -224,33 +239,43 @@ class Hub:
                     if size > limit:
                         if status >= 400:
                             break
-                        raise HubBadAnswer(f"{repo}: the Hub's answer is larger than {limit // (1024 * 1024)} MiB; "
-                                           "refusing it.")
+                        raise HubBadAnswer(
+                            f"{repo}: the Hub's answer is larger than {limit // (1024 * 1024)} MiB; refusing it."
+                        )
                     chunks.append(chunk)
                     if time.monotonic() > deadline:
                         raise _Retryable(f"no complete answer within {self.timeout:g} s")
                 body = b"".join(chunks)
                 if status >= 400:
-                    headers = [(k, v) for k, v in resp.headers.items()
-                               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+                    headers = [
+                        (k, v)
+                        for k, v in resp.headers.items()
+                        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+                    ]
                     done = httpx2.Response(status, headers=headers, content=body[:limit], request=resp.request)
                     try:
                         hf_raise_for_status(done)
                     except hf_errors.GatedRepoError:
-                        raise HubGated(f"{repo} is gated: its files need an accepted license and a token.",
-                                       "Accept the terms on the model's Hub page, then set HF_TOKEN "
-                                       "(or run `hf auth login`).") from None
+                        raise HubGated(
+                            f"{repo} is gated: its files need an accepted license and a token.",
+                            "Accept the terms on the model's Hub page, then set HF_TOKEN (or run `hf auth login`).",
+                        ) from None
                     except hf_errors.RepositoryNotFoundError:
-                        raise HubNotFound(f"{repo} was not found on the Hub (it does not exist, or it is private).",
-                                          "Check the id; for a private repo set HF_TOKEN.") from None
+                        raise HubNotFound(
+                            f"{repo} was not found on the Hub (it does not exist, or it is private).",
+                            "Check the id; for a private repo set HF_TOKEN.",
+                        ) from None
                     except (hf_errors.EntryNotFoundError, hf_errors.RemoteEntryNotFoundError):
                         raise _EntryMissing() from None
                     except hf_errors.RevisionNotFoundError:
                         raise HubNotFound(f"{repo}: revision not found on the Hub.") from None
                     except hf_errors.HfHubHTTPError:
                         if status == 404:
-                            raise _EntryMissing() if "/resolve/" in path else HubNotFound(
-                                f"{repo} was not found on the Hub.", "Check the id.") from None
+                            raise (
+                                _EntryMissing()
+                                if "/resolve/" in path
+                                else HubNotFound(f"{repo} was not found on the Hub.", "Check the id.")
+                            ) from None
                         raise HubError(f"{repo}: the Hub answered HTTP {status}.") from None
                     raise HubError(f"{repo}: the Hub answered HTTP {status}.")
                 return body
@@ -261,8 +286,9 @@ class Hub:
         except _Retryable:
             raise
         except hf_errors.OfflineModeIsEnabled:
-            raise HubOffline("Offline mode (HF_HUB_OFFLINE=1): the Hub was not contacted.",
-                             "Unset HF_HUB_OFFLINE to fetch.") from None
+            raise HubOffline(
+                "Offline mode (HF_HUB_OFFLINE=1): the Hub was not contacted.", "Unset HF_HUB_OFFLINE to fetch."
+            ) from None
         except httpx2.TimeoutException:
             raise _Retryable(f"no answer within {self.timeout:g} s") from None
         except httpx2.ConnectError:
@@ -296,7 +322,7 @@ def parse_model_info(raw: Any, repo: str) -> HubRepoData:
         from huggingface_hub.hf_api import ModelInfo
 
         info = ModelInfo(**raw)
-    except Exception as exc:  # noqa: BLE001 - any parse failure means an answer of the wrong shape
+    except Exception as exc:
         raise HubBadAnswer(f"{repo}: the Hub's answer has an unexpected shape ({type(exc).__name__}).") from None
     try:
         card = raw.get("cardData") if isinstance(raw.get("cardData"), dict) else {}
@@ -328,10 +354,15 @@ def parse_model_info(raw: Any, repo: str) -> HubRepoData:
             languages=lang_list,
             safetensors_total=st.total if st else None,
             safetensors_parameters=dict(st.parameters) if st and isinstance(st.parameters, dict) else {},
-            gguf=HubGguf(total=gg.get("total"), architecture=gg.get("architecture"),
-                         context_length=gg.get("context_length")) if gg else None,
-            files=[HubFile(name=s.rfilename, size=s.size if s.size is not None else (s.lfs.size if s.lfs else None))
-                   for s in info.siblings or []],
+            gguf=HubGguf(
+                total=gg.get("total"), architecture=gg.get("architecture"), context_length=gg.get("context_length")
+            )
+            if gg
+            else None,
+            files=[
+                HubFile(name=s.rfilename, size=s.size if s.size is not None else (s.lfs.size if s.lfs else None))
+                for s in info.siblings or []
+            ],
         )
     except (ValidationError, TypeError, ValueError, AttributeError):
         raise HubBadAnswer(f"{repo}: the Hub's answer has fields of the wrong type.") from None

@@ -113,8 +113,12 @@ def write(repo: str, data: HubRepoData, *, endpoint: str) -> tuple[HubCacheFile,
     try:
         with lock:
             old = _parse(repo, path, path.read_bytes()) if path.exists() else Cached(repo, None)
-            if old.file is not None and old.file.data.config is not None and data.config is None \
-                    and old.file.revision == data.sha:
+            if (
+                old.file is not None
+                and old.file.data.config is not None
+                and data.config is None
+                and old.file.revision == data.sha
+            ):
                 data = data.model_copy(update={"config": old.file.data.config})  # keep a config.json fetched earlier
             changed = old.file is None or old.file.data != data
             new = HubCacheFile(repo=repo, fetched_at=now_iso(), endpoint=endpoint, revision=data.sha, data=data)
@@ -142,8 +146,9 @@ def hub_summary(repo: str) -> HubSummaryOut | None:
     if c.file is None:
         return None
     d = c.file.data
-    return HubSummaryOut(downloads=d.downloads, likes=d.likes, last_modified=d.last_modified,
-                         fetched_at=c.file.fetched_at)
+    return HubSummaryOut(
+        downloads=d.downloads, likes=d.likes, last_modified=d.last_modified, fetched_at=c.file.fetched_at
+    )
 
 
 _SPLIT_RE = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
@@ -162,9 +167,8 @@ def file_size_in(data: HubRepoData, quant: str, file_name: str | None = None) ->
     in a safetensors repo: the sum of its ``*.safetensors`` files.
     """
     sizes = {f.name: f.size for f in data.files}
-    if file_name and file_name in sizes:
-        if _SPLIT_RE.search(file_name) is None:
-            return sizes[file_name]
+    if file_name and file_name in sizes and _SPLIT_RE.search(file_name) is None:
+        return sizes[file_name]
     q = quant.strip().upper()
     if not q:
         return None

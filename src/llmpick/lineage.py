@@ -63,7 +63,13 @@ def family_tree(catalog: Catalog, model_id: str) -> FamilyTree:
         for p in tree.nodes[node]["parents"]:  # type: ignore[union-attr]
             if p not in tree.nodes:
                 pm = catalog.get(p)
-                tree.nodes[p] = {"id": p, "in_catalog": pm is not None, "name": pm.entry.name if pm else None,
-                                 "method": pm.entry.method if pm else None, "parents": [], "outside_line": True}
+                tree.nodes[p] = {
+                    "id": p,
+                    "in_catalog": pm is not None,
+                    "name": pm.entry.name if pm else None,
+                    "method": pm.entry.method if pm else None,
+                    "parents": [],
+                    "outside_line": True,
+                }
                 tree.edges.append({"from": p, "to": node, "kind": "merge"})
     return tree

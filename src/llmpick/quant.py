@@ -29,25 +29,25 @@ GGML_TYPES: dict[str, tuple[int, int]] = {
     "F32": (1, 4),
     "F16": (1, 2),
     "BF16": (1, 2),
-    "Q8_0": (32, 34),     # fp16 d + 32 x int8
+    "Q8_0": (32, 34),  # fp16 d + 32 x int8
     "Q5_1": (32, 24),
     "Q5_0": (32, 22),
     "Q4_1": (32, 20),
-    "Q4_0": (32, 18),     # fp16 d + 16 bytes of nibbles
+    "Q4_0": (32, 18),  # fp16 d + 16 bytes of nibbles
     "IQ4_NL": (32, 18),
-    "Q6_K": (256, 210),   # "Effectively 6.5625 bits per weight"
-    "Q5_K": (256, 176),   # 5.5
-    "Q4_K": (256, 144),   # 4.5
-    "Q3_K": (256, 110),   # 3.4375
-    "Q2_K": (256, 84),    # 2.625
+    "Q6_K": (256, 210),  # "Effectively 6.5625 bits per weight"
+    "Q5_K": (256, 176),  # 5.5
+    "Q4_K": (256, 144),  # 4.5
+    "Q3_K": (256, 110),  # 3.4375
+    "Q2_K": (256, 84),  # 2.625
     "IQ4_XS": (256, 136),  # 4.25
     "IQ3_S": (256, 110),  # 3.4375
     "IQ3_XXS": (256, 98),  # 3.0625
-    "IQ2_S": (256, 82),   # 2.5625
+    "IQ2_S": (256, 82),  # 2.5625
     "IQ2_XS": (256, 74),  # 2.3125
     "IQ2_XXS": (256, 66),  # 2.0625
-    "IQ1_M": (256, 56),   # 1.75
-    "IQ1_S": (256, 50),   # 1.5625
+    "IQ1_M": (256, 56),  # 1.75
+    "IQ1_S": (256, 50),  # 1.5625
 }
 
 
@@ -65,9 +65,19 @@ def ggml_tensor_bytes(ggml_type: str, n_elements: int) -> int:
 # llama.cpp src/llama-quant.cpp `tensor_type_fallback`: when a row (ne[0]) is not a multiple of the block size,
 # the tensor falls back to a type with 32-element blocks, or to F16 when even that does not divide.
 _FALLBACK = {
-    "IQ1_S": "IQ4_NL", "IQ1_M": "IQ4_NL", "IQ2_XXS": "IQ4_NL", "IQ2_XS": "IQ4_NL", "IQ2_S": "IQ4_NL",
-    "IQ3_XXS": "IQ4_NL", "IQ3_S": "IQ4_NL", "IQ4_XS": "IQ4_NL",
-    "Q2_K": "Q4_0", "Q3_K": "Q4_0", "Q4_K": "Q5_0", "Q5_K": "Q5_1", "Q6_K": "Q8_0",
+    "IQ1_S": "IQ4_NL",
+    "IQ1_M": "IQ4_NL",
+    "IQ2_XXS": "IQ4_NL",
+    "IQ2_XS": "IQ4_NL",
+    "IQ2_S": "IQ4_NL",
+    "IQ3_XXS": "IQ4_NL",
+    "IQ3_S": "IQ4_NL",
+    "IQ4_XS": "IQ4_NL",
+    "Q2_K": "Q4_0",
+    "Q3_K": "Q4_0",
+    "Q4_K": "Q5_0",
+    "Q5_K": "Q5_1",
+    "Q6_K": "Q8_0",
 }
 
 
@@ -237,15 +247,11 @@ def gguf_tensor_type(ftype: str, cls: str, i_layer: int, ctx: TensorContext) -> 
             t = "Q4_K"
         elif ftype == "IQ3_XXS":
             t = "Q4_K" if g >= 4 else ("IQ3_XXS" if ctx.has_imatrix else "IQ3_S")
-        elif ftype in ("IQ3_XS", "IQ3_S") and g >= 4:
-            t = "Q4_K"
-        elif ftype == "IQ3_M":
+        elif (ftype in ("IQ3_XS", "IQ3_S") and g >= 4) or ftype == "IQ3_M":
             t = "Q4_K"
         elif ftype == "Q3_K_M":
             t = "Q5_K" if i_layer < 2 else "Q4_K"
-        elif ftype == "Q3_K_L":
-            t = "Q5_K"
-        elif ftype in ("IQ4_NL", "IQ4_XS") and g >= 4:
+        elif ftype == "Q3_K_L" or (ftype in ("IQ4_NL", "IQ4_XS") and g >= 4):
             t = "Q5_K"
         elif ftype in ("Q4_K_M", "Q5_K_M") and use_more_bits(i_layer, n):
             t = "Q6_K"
@@ -302,12 +308,24 @@ def gguf_tensor_type(ftype: str, cls: str, i_layer: int, ctx: TensorContext) -> 
     if cls == "attn_output":
         if not falcon:
             if ctx.n_expert == 8:
-                if ftype in ("Q2_K", "IQ3_XS", "IQ3_XXS", "Q3_K_S", "Q3_K_M", "IQ4_NL", "Q4_K_S", "Q4_K_M",
-                             "IQ3_S", "IQ3_M", "IQ4_XS"):
+                if ftype in (
+                    "Q2_K",
+                    "IQ3_XS",
+                    "IQ3_XXS",
+                    "Q3_K_S",
+                    "Q3_K_M",
+                    "IQ4_NL",
+                    "Q4_K_S",
+                    "Q4_K_M",
+                    "IQ3_S",
+                    "IQ3_M",
+                    "IQ4_XS",
+                ):
                     return "Q5_K"
                 return t
-            return {"Q2_K": "Q3_K", "IQ3_XXS": "IQ3_S", "Q3_K_M": "Q4_K", "Q3_K_L": "Q5_K",
-                    "IQ3_M": "Q4_K"}.get(ftype, t)
+            return {"Q2_K": "Q3_K", "IQ3_XXS": "IQ3_S", "Q3_K_M": "Q4_K", "Q3_K_L": "Q5_K", "IQ3_M": "Q4_K"}.get(
+                ftype, t
+            )
         return "Q4_K" if ftype == "Q3_K_L" else t
     if cls in ("ffn_gate", "ffn_up"):
         if ftype == "IQ3_XS" and n // 8 <= i_layer < 7 * n // 8:
@@ -329,41 +347,93 @@ def gguf_tensor_type(ftype: str, cls: str, i_layer: int, ctx: TensorContext) -> 
 #   quantized too.
 # * EXL2 (exllamav2 convert.py defaults): the requested average bpw over the layers, head_bits 6, embeddings fp16.
 # * QMoE (Frantar & Alistarh 2023, arXiv 2310.16795): "less than 1 bit per parameter", 0.8 for Switch-c-2048.
-def _flat(name: str, family: str, linear: float, embed: float, output: float, desc: str,
-          aliases: tuple[str, ...]) -> QuantFormat:
+def _flat(
+    name: str, family: str, linear: float, embed: float, output: float, desc: str, aliases: tuple[str, ...]
+) -> QuantFormat:
     return QuantFormat(name, family, linear, desc, linear, embed, output, aliases)
 
 
 _OTHER: tuple[QuantFormat, ...] = (
-    _flat("GPTQ-4bit", "gptq", 4 + 20 / 128, 16, 16, "GPTQ 4-bit, group size 128", ("gptq", "gptq-4", "gptq4",
-          "gptq-int4", "gptq-4bit-128g", "gptq-4bit-g128")),
+    _flat(
+        "GPTQ-4bit",
+        "gptq",
+        4 + 20 / 128,
+        16,
+        16,
+        "GPTQ 4-bit, group size 128",
+        ("gptq", "gptq-4", "gptq4", "gptq-int4", "gptq-4bit-128g", "gptq-4bit-g128"),
+    ),
     _flat("GPTQ-8bit", "gptq", 8 + 24 / 128, 16, 16, "GPTQ 8-bit, group size 128", ("gptq-8", "gptq8", "gptq-int8")),
     _flat("AWQ-4bit", "awq", 4 + 20 / 128, 16, 16, "AWQ 4-bit, group size 128", ("awq", "awq-4", "awq4", "awq-int4")),
     _flat("AWQ-8bit", "awq", 8 + 24 / 128, 16, 16, "AWQ 8-bit, group size 128", ("awq-8", "awq8", "awq-int8")),
-    _flat("NF4", "bnb", 4.5, 16, 16, "bitsandbytes 4-bit NormalFloat", ("bnb-4bit", "bnb4", "bnb-nf4", "4bit-nf4",
-          "load_in_4bit")),
-    _flat("INT8", "bnb", 8.0, 16, 16, "bitsandbytes LLM.int8()", ("bnb-8bit", "bnb8", "llm.int8", "llm-int8",
-          "load_in_8bit", "int8")),
+    _flat(
+        "NF4",
+        "bnb",
+        4.5,
+        16,
+        16,
+        "bitsandbytes 4-bit NormalFloat",
+        ("bnb-4bit", "bnb4", "bnb-nf4", "4bit-nf4", "load_in_4bit"),
+    ),
+    _flat(
+        "INT8",
+        "bnb",
+        8.0,
+        16,
+        16,
+        "bitsandbytes LLM.int8()",
+        ("bnb-8bit", "bnb8", "llm.int8", "llm-int8", "load_in_8bit", "int8"),
+    ),
     _flat("FP8", "fp8", 8.0, 16, 16, "8-bit float (e4m3) weights", ("f8", "fp8-e4m3", "e4m3", "float8")),
     _flat("MLX-4bit", "mlx", 4.5, 4.5, 4.5, "MLX 4-bit, group size 64", ("mlx-4", "mlx4", "mlx-q4", "4bit-mlx")),
     _flat("MLX-8bit", "mlx", 8.5, 8.5, 8.5, "MLX 8-bit, group size 64", ("mlx-8", "mlx8", "mlx-q8", "8bit-mlx")),
     # MXFP4 (OCP microscaling: 32 FP4 values share one 8-bit scale = 4.25 bits): how gpt-oss ships its experts;
     # attention, router, embeddings and head stay bf16 in that release (see estimate: native MXFP4 experts).
     _flat("MXFP4", "mxfp4", 4.25, 16, 16, "MXFP4 experts (gpt-oss's released format)", ("mxfp4-moe", "mx-fp4")),
-    _flat("QMoE", "qmoe", 0.8, 0.8, 0.8, "QMoE sub-1-bit MoE compression (~0.8 bits per parameter)",
-          ("qmoe-0.8", "qmoe-sub1bit")),
+    _flat(
+        "QMoE",
+        "qmoe",
+        0.8,
+        0.8,
+        0.8,
+        "QMoE sub-1-bit MoE compression (~0.8 bits per parameter)",
+        ("qmoe-0.8", "qmoe-sub1bit"),
+    ),
 )
 
 # Loose spellings people use for GGUF mixes and plain floats.
 _GGUF_ALIASES: dict[str, str] = {
-    "4bit": "Q4_K_M", "4-bit": "Q4_K_M", "int4": "Q4_K_M", "q4": "Q4_K_M", "q4_k": "Q4_K_M",
-    "5bit": "Q5_K_M", "5-bit": "Q5_K_M", "q5": "Q5_K_M", "q5_k": "Q5_K_M",
-    "3bit": "Q3_K_M", "3-bit": "Q3_K_M", "q3": "Q3_K_M", "q3_k": "Q3_K_M",
-    "2bit": "Q2_K", "2-bit": "Q2_K", "q2": "Q2_K",
-    "6bit": "Q6_K", "6-bit": "Q6_K", "q6": "Q6_K",
-    "8bit": "Q8_0", "8-bit": "Q8_0", "q8": "Q8_0",
-    "fp16": "F16", "float16": "F16", "half": "F16", "16bit": "F16", "16-bit": "F16",
-    "bfloat16": "BF16", "fp32": "F32", "float32": "F32", "32bit": "F32",
+    "4bit": "Q4_K_M",
+    "4-bit": "Q4_K_M",
+    "int4": "Q4_K_M",
+    "q4": "Q4_K_M",
+    "q4_k": "Q4_K_M",
+    "5bit": "Q5_K_M",
+    "5-bit": "Q5_K_M",
+    "q5": "Q5_K_M",
+    "q5_k": "Q5_K_M",
+    "3bit": "Q3_K_M",
+    "3-bit": "Q3_K_M",
+    "q3": "Q3_K_M",
+    "q3_k": "Q3_K_M",
+    "2bit": "Q2_K",
+    "2-bit": "Q2_K",
+    "q2": "Q2_K",
+    "6bit": "Q6_K",
+    "6-bit": "Q6_K",
+    "q6": "Q6_K",
+    "8bit": "Q8_0",
+    "8-bit": "Q8_0",
+    "q8": "Q8_0",
+    "fp16": "F16",
+    "float16": "F16",
+    "half": "F16",
+    "16bit": "F16",
+    "16-bit": "F16",
+    "bfloat16": "BF16",
+    "fp32": "F32",
+    "float32": "F32",
+    "32bit": "F32",
 }
 
 _EXL2_RE = re.compile(r"^(?:exl2[-_:@ ]?)(\d+(?:\.\d+)?)(?:[-_ ]?bpw)?$|^(\d+(?:\.\d+)?)[-_ ]?bpw(?:[-_ ]?exl2)?$")
@@ -380,8 +450,9 @@ def _table() -> dict[str, QuantFormat]:
     bits = reference_gguf_bits()
     out: dict[str, QuantFormat] = {}
     for name, (_, desc) in _GGUF_DEFAULT.items():
-        out[name.lower()] = QuantFormat(name, "gguf", bits[name],
-                                        desc, aliases=tuple(a for a, n in _GGUF_ALIASES.items() if n == name))
+        out[name.lower()] = QuantFormat(
+            name, "gguf", bits[name], desc, aliases=tuple(a for a, n in _GGUF_ALIASES.items() if n == name)
+        )
     for fmt in _OTHER:
         out[fmt.name.lower()] = fmt
     return out
@@ -425,8 +496,9 @@ def resolve_quant(name: str | QuantFormat) -> QuantFormat:
     close = get_close_matches(key, choices, n=3, cutoff=0.6)
     canon = []
     for c in close:
-        fmt = table.get(c) or (table[_GGUF_ALIASES[c].lower()] if c in _GGUF_ALIASES else
-                               next(f for f in table.values() if c in f.aliases))
+        fmt = table.get(c) or (
+            table[_GGUF_ALIASES[c].lower()] if c in _GGUF_ALIASES else next(f for f in table.values() if c in f.aliases)
+        )
         if fmt.name not in canon:
             canon.append(fmt.name)
     hint = (f"Did you mean: {', '.join(canon)}? " if canon else "") + "Valid: " + ", ".join(valid_names()) + "."

@@ -35,8 +35,11 @@ class ModelFilter:
         _known("--license-class", self.license_classes, LICENSE_CLASSES)
         if self.min_params is not None and self.max_params is not None and self.min_params > self.max_params:
             raise UsageError("--min-params is larger than --max-params.")
-        for name, value in (("--min-params", self.min_params), ("--max-params", self.max_params),
-                            ("--min-context", self.min_context)):
+        for name, value in (
+            ("--min-params", self.min_params),
+            ("--max-params", self.max_params),
+            ("--min-context", self.min_context),
+        ):
             if value is not None and value < 0:
                 raise UsageError(f"{name} must not be negative.")
 

@@ -50,9 +50,11 @@ search stops once ``top`` results beat every remaining bound.  The ranking is th
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from .errors import UsageError
 from .hardware import GIB, Hardware
@@ -72,13 +74,37 @@ MAX_HYPOTHETICAL_CARDS = 256
 
 _PPL_F16 = 6.2331
 _DPPL = {  # Δppl @ Llama-3-8B, llama.cpp tools/quantize/quantize.cpp QUANT_OPTIONS
-    "Q8_0": 0.0026, "Q6_K": 0.0217, "Q5_K_M": 0.0569, "Q5_K_S": 0.1049, "Q5_1": 0.1062, "Q5_0": 0.1316,
-    "Q4_K_M": 0.1754, "Q4_K_S": 0.2689, "Q4_1": 0.4511, "Q4_0": 0.4685, "Q3_K_L": 0.5562, "Q3_K_M": 0.6569,
-    "Q3_K_S": 1.6321, "Q2_K": 3.5199, "Q2_K_S": 3.5199,  # Q2_K_S is listed at +3.18; not better than Q2_K in use
+    "Q8_0": 0.0026,
+    "Q6_K": 0.0217,
+    "Q5_K_M": 0.0569,
+    "Q5_K_S": 0.1049,
+    "Q5_1": 0.1062,
+    "Q5_0": 0.1316,
+    "Q4_K_M": 0.1754,
+    "Q4_K_S": 0.2689,
+    "Q4_1": 0.4511,
+    "Q4_0": 0.4685,
+    "Q3_K_L": 0.5562,
+    "Q3_K_M": 0.6569,
+    "Q3_K_S": 1.6321,
+    "Q2_K": 3.5199,
+    "Q2_K_S": 3.5199,  # Q2_K_S is listed at +3.18; not better than Q2_K in use
 }
 # i-quants: interpolated on the k-quant curve by bits per weight (quantize.cpp lists only their bpw).
-_DPPL_INTERP = {"IQ4_NL": 0.20, "IQ4_XS": 0.25, "IQ3_M": 0.70, "IQ3_S": 0.90, "IQ3_XS": 1.10, "IQ3_XXS": 1.40,
-                "IQ2_M": 2.60, "IQ2_S": 3.20, "IQ2_XS": 4.00, "IQ2_XXS": 5.20, "IQ1_M": 9.0, "IQ1_S": 14.0}
+_DPPL_INTERP = {
+    "IQ4_NL": 0.20,
+    "IQ4_XS": 0.25,
+    "IQ3_M": 0.70,
+    "IQ3_S": 0.90,
+    "IQ3_XS": 1.10,
+    "IQ3_XXS": 1.40,
+    "IQ2_M": 2.60,
+    "IQ2_S": 3.20,
+    "IQ2_XS": 4.00,
+    "IQ2_XXS": 5.20,
+    "IQ1_M": 9.0,
+    "IQ1_S": 14.0,
+}
 
 
 def _kept(dppl: float) -> float:
@@ -88,7 +114,9 @@ def _kept(dppl: float) -> float:
 QUANT_QUALITY: dict[str, tuple[float, str]] = {
     **{q: (_kept(d), "measured: llama.cpp quantize.cpp, Llama-3-8B") for q, d in _DPPL.items()},
     **{q: (_kept(d), "interpolated by bits per weight on the k-quant curve") for q, d in _DPPL_INTERP.items()},
-    "F32": (1.0, "unquantized"), "F16": (1.0, "unquantized"), "BF16": (1.0, "unquantized"),
+    "F32": (1.0, "unquantized"),
+    "F16": (1.0, "unquantized"),
+    "BF16": (1.0, "unquantized"),
     "AWQ-4bit": (round(5.47 / 5.60, 4), "AWQ paper, Llama-2-7B wikitext (FP16 5.47, AWQ 5.60)"),
     "GPTQ-4bit": (round(5.47 / 5.69, 4), "AWQ paper, Llama-2-7B wikitext (FP16 5.47, GPTQ 5.69)"),
     "AWQ-8bit": (0.999, "8-bit weight-only: near lossless (as Q8_0)"),
@@ -107,11 +135,20 @@ def quant_kept(name: str, bits: float | None = None) -> float:
     if name in QUANT_QUALITY:
         return QUANT_QUALITY[name][0]
     if name.startswith("EXL2") and bits:  # interpolate on the k-quant curve
-        pts = sorted((b, k) for b, k in ((2.6, _kept(3.52)), (3.9, _kept(0.6569)), (4.85, _kept(0.1754)),
-                                         (5.7, _kept(0.0569)), (6.6, _kept(0.0217)), (8.5, _kept(0.0026))))
+        pts = sorted(
+            (b, k)
+            for b, k in (
+                (2.6, _kept(3.52)),
+                (3.9, _kept(0.6569)),
+                (4.85, _kept(0.1754)),
+                (5.7, _kept(0.0569)),
+                (6.6, _kept(0.0217)),
+                (8.5, _kept(0.0026)),
+            )
+        )
         if bits <= pts[0][0]:
             return pts[0][1] * bits / pts[0][0]
-        for (b0, k0), (b1, k1) in zip(pts, pts[1:]):
+        for (b0, k0), (b1, k1) in itertools.pairwise(pts):
             if bits <= b1:
                 return k0 + (k1 - k0) * (bits - b0) / (b1 - b0)
         return 1.0
@@ -145,10 +182,19 @@ class Constraints:
             raise UsageError("--min-speed must be a positive number of tokens per second.")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"uses": self.uses, "commercial": self.commercial, "license_classes": self.license_classes,
-                "origins": self.origins, "max_params": self.max_params, "quant": self.quant,
-                "context": self.context, "min_speed": self.min_speed, "top": self.top,
-                "include_offload": self.include_offload, "kv_cache": self.kv_cache}
+        return {
+            "uses": self.uses,
+            "commercial": self.commercial,
+            "license_classes": self.license_classes,
+            "origins": self.origins,
+            "max_params": self.max_params,
+            "quant": self.quant,
+            "context": self.context,
+            "min_speed": self.min_speed,
+            "top": self.top,
+            "include_offload": self.include_offload,
+            "kv_cache": self.kv_cache,
+        }
 
 
 @dataclass
@@ -210,12 +256,29 @@ class Result:
 # --- Quality ---------------------------------------------------------------------------------
 
 USE_BENCHMARKS = {
-    "coding": ("humaneval", "humaneval_plus", "mbpp", "mbpp_plus", "livecodebench", "bigcodebench", "evalplus",
-               "multipl_e", "aider"),
+    "coding": (
+        "humaneval",
+        "humaneval_plus",
+        "mbpp",
+        "mbpp_plus",
+        "livecodebench",
+        "bigcodebench",
+        "evalplus",
+        "multipl_e",
+        "aider",
+    ),
     "math": ("gsm8k", "math", "math_500", "aime", "aime24", "aime25", "minerva_math"),
     "reasoning": ("gpqa", "gpqa_diamond", "bbh", "arc_challenge", "musr", "math", "aime", "aime24"),
-    "assistant": ("mmlu", "mmlu_pro", "ifeval", "arena_hard", "mt_bench", "alpaca_eval", "open_llm_leaderboard_v1",
-                  "open_llm_leaderboard_v2"),
+    "assistant": (
+        "mmlu",
+        "mmlu_pro",
+        "ifeval",
+        "arena_hard",
+        "mt_bench",
+        "alpaca_eval",
+        "open_llm_leaderboard_v1",
+        "open_llm_leaderboard_v2",
+    ),
     "chat": ("mt_bench", "arena_hard", "alpaca_eval", "chatbot_arena_elo", "ifeval"),
     "multilingual": ("mgsm", "mmmlu", "global_mmlu"),
     "tool-use": ("bfcl", "tau_bench", "nexus"),
@@ -306,10 +369,24 @@ class Candidate(NamedTuple):
     size_bytes: int | None = None
 
 
-_ORIGINAL_DTYPE = {"bfloat16": "BF16", "bf16": "BF16", "float16": "F16", "fp16": "F16", "float32": "BF16",
-                   "mxfp4": "MXFP4"}
-_ENGINE = {"gguf": "llama.cpp", "mxfp4": "vllm", "awq": "vllm", "gptq": "vllm", "fp8": "vllm", "original": "vllm", "qmoe": "qmoe",
-           "mlx": "mlx"}
+_ORIGINAL_DTYPE = {
+    "bfloat16": "BF16",
+    "bf16": "BF16",
+    "float16": "F16",
+    "fp16": "F16",
+    "float32": "BF16",
+    "mxfp4": "MXFP4",
+}
+_ENGINE = {
+    "gguf": "llama.cpp",
+    "mxfp4": "vllm",
+    "awq": "vllm",
+    "gptq": "vllm",
+    "fp8": "vllm",
+    "original": "vllm",
+    "qmoe": "qmoe",
+    "mlx": "mlx",
+}
 _UNLISTED_GGUF: tuple[str, ...] | None = None
 
 
@@ -356,7 +433,7 @@ def candidates(m: Model, want: str | None, hw: Hardware, *, raw: bool = False) -
         elif fmt == "qmoe":
             entries.append(("QMoE", "qmoe", art.repo, None))
         elif fmt == "mlx" and hw.unified:
-            for qn in ([f.quant for f in art.files] or ["MLX-4bit"]):
+            for qn in [f.quant for f in art.files] or ["MLX-4bit"]:
                 entries.append((qn, "mlx", art.repo, None))
     # The original weights, served by vLLM.  Not for Switch (seq2seq) models, which only their own runtime serves.
     if not (e.arch.type or "").startswith("SwitchTransformers"):
@@ -377,7 +454,7 @@ def candidates(m: Model, want: str | None, hw: Hardware, *, raw: bool = False) -
             continue
         out[key] = (q.name, q.family, q.bits, kind, repo, _ENGINE[kind], size)  # type: ignore[assignment]
     for key, total in sizes_seen.items():
-        out[key] = out[key][:6] + (total,)  # type: ignore[assignment]
+        out[key] = (*out[key][:6], total)  # type: ignore[assignment]
     return list(out.values()) if raw else [Candidate(*c) for c in out.values()]
 
 
@@ -407,8 +484,11 @@ def _layer_parts(est: Any) -> tuple[int, float, float, float, int]:
     L = est.layers or 1
     if est.per_layer_weights_bytes is not None and est.layers:
         per_w = float(est.per_layer_weights_bytes)
-        non = float(est.non_layer_weights_bytes) if est.non_layer_weights_bytes is not None else max(
-            0.0, est.weights_bytes - per_w * L)
+        non = (
+            float(est.non_layer_weights_bytes)
+            if est.non_layer_weights_bytes is not None
+            else max(0.0, est.weights_bytes - per_w * L)
+        )
     else:
         per_w, non = est.weights_bytes / L, 0.0
     kv = est.kv_cache_bytes or 0
@@ -416,8 +496,9 @@ def _layer_parts(est: Any) -> tuple[int, float, float, float, int]:
     return L, per_w + per_kv, non, float(est.vision_bytes or 0), int(est.overhead_per_gpu_bytes)
 
 
-def place_layers(est: Any, caps: Sequence[int], ram_cap: int | None, *, engine: str = "llama.cpp",
-                 allow_split: bool = True) -> Placement:
+def place_layers(
+    est: Any, caps: Sequence[int], ram_cap: int | None, *, engine: str = "llama.cpp", allow_split: bool = True
+) -> Placement:
     """llama.cpp layer split over the cards (fewest cards first), else partial offload, else CPU, else none."""
     L, per, non, vis, ov = _layer_parts(est)
     n = len(caps)
@@ -540,8 +621,19 @@ def place_vllm(est: Any, m: Model, hw: Hardware) -> Placement:
         for t in tps:
             if need / (t * p) + ov <= per_card:
                 cb = [int(need / (t * p) + ov) if i < t else 0 for i in range(n)]
-                pl = Placement("gpu", "vllm", L, L or 0, cb, [0] * n, 0, tensor_parallel=t, pipeline_parallel=p,
-                               nodes=p, notes=notes)
+                pl = Placement(
+                    "gpu",
+                    "vllm",
+                    L,
+                    L or 0,
+                    cb,
+                    [0] * n,
+                    0,
+                    tensor_parallel=t,
+                    pipeline_parallel=p,
+                    nodes=p,
+                    notes=notes,
+                )
                 return pl
     # What it would take: cards of this kind (any valid tp up to 8, pipeline beyond), and machines like this one
     # (tensor parallel over this machine's cards, pipeline parallel across machines).
@@ -559,8 +651,11 @@ def place_vllm(est: Any, m: Model, hw: Hardware) -> Placement:
     if best_cards is not None:
         t, p = best_cards
         pl.cards_needed = t * p
-        pl.needs = (f"{t * p} cards of {per_card / GIB:.0f} GiB usable (vLLM tensor parallel {t}"
-                    + (f" x pipeline {p}" if p > 1 else "") + (f"; {a.attention_heads} attention heads)" if a.attention_heads else ")"))
+        pl.needs = (
+            f"{t * p} cards of {per_card / GIB:.0f} GiB usable (vLLM tensor parallel {t}"
+            + (f" x pipeline {p}" if p > 1 else "")
+            + (f"; {a.attention_heads} attention heads)" if a.attention_heads else ")")
+        )
     if tps:
         t = max(tps)
         p = _stages(need, t, ov, per_card)
@@ -583,8 +678,16 @@ def _stages(need: float, t: int, ov: int, per_card: int, limit: int = 64) -> int
 FileSize = Callable[[Model, str], "int | None"]
 
 
-def evaluate(m: Model, cand: Candidate, hw: Hardware, cons: Constraints, qm: QualityModel,
-             context: int, allow_split: bool, file_size: FileSize | None = None) -> Option:
+def evaluate(
+    m: Model,
+    cand: Candidate,
+    hw: Hardware,
+    cons: Constraints,
+    qm: QualityModel,
+    context: int,
+    allow_split: bool,
+    file_size: FileSize | None = None,
+) -> Option:
     from .estimate import estimate
     from .speed import CUDA, estimate_speed, profile_for
 
@@ -598,8 +701,9 @@ def evaluate(m: Model, cand: Candidate, hw: Hardware, cons: Constraints, qm: Qua
     if cand.engine == "vllm":
         pl = place_vllm(est, m, hw)
     else:
-        pl = place_layers(est, caps, ram_cap, engine=cand.engine,
-                          allow_split=allow_split and cand.engine == "llama.cpp")
+        pl = place_layers(
+            est, caps, ram_cap, engine=cand.engine, allow_split=allow_split and cand.engine == "llama.cpp"
+        )
         if pl.fit == "none" and caps:
             k = cards_needed_layers(est, max(caps))
             if k is not None:
@@ -624,11 +728,22 @@ def evaluate(m: Model, cand: Candidate, hw: Hardware, cons: Constraints, qm: Qua
 
         speed = Speed(None, None, None, {"method": "no estimate: does not fit"})
     else:
-        speed = estimate_speed(weight_bytes=est.active_weights_bytes, kv_bytes=kv_total, gpu_share=share,
-                               layers=est.layers or 1, gpu_bandwidth_gbs=bw, cpu_bandwidth_gbs=hw.ram_bandwidth_gbs,
-                               cards=cards, gpu=prof if hw.has_gpu else CUDA, context=context, engine=cand.engine)
+        speed = estimate_speed(
+            weight_bytes=est.active_weights_bytes,
+            kv_bytes=kv_total,
+            gpu_share=share,
+            layers=est.layers or 1,
+            gpu_bandwidth_gbs=bw,
+            cpu_bandwidth_gbs=hw.ram_bandwidth_gbs,
+            cards=cards,
+            gpu=prof if hw.has_gpu else CUDA,
+            context=context,
+            engine=cand.engine,
+        )
         if pl.tensor_parallel and pl.tensor_parallel > 1:
-            speed.basis["tensor_parallel"] = f"{pl.tensor_parallel} cards read in parallel (x{TP_BANDWIDTH_SCALING} for all-reduce; uncalibrated)"
+            speed.basis["tensor_parallel"] = (
+                f"{pl.tensor_parallel} cards read in parallel (x{TP_BANDWIDTH_SCALING} for all-reduce; uncalibrated)"
+            )
             speed.basis["calibrated"] = False
     rank_tps = speed.tokens_per_second
     assumed_ram = None
@@ -636,19 +751,29 @@ def evaluate(m: Model, cand: Candidate, hw: Hardware, cons: Constraints, qm: Qua
         # Unknown RAM bandwidth: the speed shown stays unknown, but ranking a 32B dense model on a CPU as if
         # it were fast would be wrong; rank with a common desktop's bandwidth instead, and say so.
         assumed_ram = ASSUMED_RAM_BANDWIDTH_GBS
-        rank_tps = estimate_speed(weight_bytes=est.active_weights_bytes, kv_bytes=kv_total, gpu_share=share,
-                                  layers=est.layers or 1, gpu_bandwidth_gbs=bw, cpu_bandwidth_gbs=assumed_ram,
-                                  cards=cards, gpu=prof if hw.has_gpu else CUDA, context=context,
-                                  engine=cand.engine).tokens_per_second
+        rank_tps = estimate_speed(
+            weight_bytes=est.active_weights_bytes,
+            kv_bytes=kv_total,
+            gpu_share=share,
+            layers=est.layers or 1,
+            gpu_bandwidth_gbs=bw,
+            cpu_bandwidth_gbs=assumed_ram,
+            cards=cards,
+            gpu=prof if hw.has_gpu else CUDA,
+            context=context,
+            engine=cand.engine,
+        ).tokens_per_second
     score, parts = score_option(m, cand.quant, cand.bits, pl.fit, rank_tps, cons, qm)
     if assumed_ram is not None:
-        parts["speed_penalty_basis"] = (f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s "
-                                        "(dual-channel DDR4-3200); pass --ram-bandwidth")
+        parts["speed_penalty_basis"] = (
+            f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s (dual-channel DDR4-3200); pass --ram-bandwidth"
+        )
     return Option(m, cand.quant, cand.family, cand.artifact_format, cand.repo, context, est, pl, speed, score, parts)
 
 
-def score_option(m: Model, quant: str, bits: float | None, fit: str, tps: float | None, cons: Constraints,
-                 qm: QualityModel) -> tuple[float, dict[str, Any]]:
+def score_option(
+    m: Model, quant: str, bits: float | None, fit: str, tps: float | None, cons: Constraints, qm: QualityModel
+) -> tuple[float, dict[str, Any]]:
     quality, qbasis = qm.quality(m, cons.uses)
     kept = quant_kept(quant, bits)
     ff = FIT_FACTOR[fit]
@@ -657,13 +782,28 @@ def score_option(m: Model, quant: str, bits: float | None, fit: str, tps: float 
     if tps is not None:
         pen = 10.0 if tps < 5 else 4.0 if tps < 10 else 0.0
     score = 100 * quality * kept * ff + bonus - pen if fit != "none" else 0.0
-    return round(score, 2), {"quality": round(quality, 4), "quality_basis": qbasis, "quant_kept": kept,
-                             "quant_kept_basis": QUANT_QUALITY.get(quant, (None, "interpolated"))[1],
-                             "fit_factor": ff, "use_bonus": bonus, "speed_penalty": pen}
+    return round(score, 2), {
+        "quality": round(quality, 4),
+        "quality_basis": qbasis,
+        "quant_kept": kept,
+        "quant_kept_basis": QUANT_QUALITY.get(quant, (None, "interpolated"))[1],
+        "fit_factor": ff,
+        "use_bonus": bonus,
+        "speed_penalty": pen,
+    }
 
 
-def _bound(m: Model, c: Candidate, hw: Hardware, base: float, bonus: float, allow_split: bool,
-           gpu_total: int, ram_cap: int, gpu_bw: float | None) -> float | None:
+def _bound(
+    m: Model,
+    c: Candidate,
+    hw: Hardware,
+    base: float,
+    bonus: float,
+    allow_split: bool,
+    gpu_total: int,
+    ram_cap: int,
+    gpu_bw: float | None,
+) -> float | None:
     """An upper bound on the score of (m, c): None when it surely does not fit.  ``base`` = 100 x quality."""
     p = m.entry.params.total
     if p:
@@ -702,14 +842,25 @@ def _bound(m: Model, c: Candidate, hw: Hardware, base: float, bonus: float, allo
 def _prefilter(cons: Constraints):
     from .query import ModelFilter
 
-    flt = ModelFilter(uses=list(cons.uses), license_classes=list(cons.license_classes), commercial=cons.commercial,
-                      origins=list(cons.origins), max_params=cons.max_params)
+    flt = ModelFilter(
+        uses=list(cons.uses),
+        license_classes=list(cons.license_classes),
+        commercial=cons.commercial,
+        origins=list(cons.origins),
+        max_params=cons.max_params,
+    )
     flt.check()
     return flt
 
 
-def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quality: QualityModel | None = None,
-              file_size: FileSize | None = None) -> Result:
+def recommend(
+    models: Iterable[Model],
+    hw: Hardware,
+    cons: Constraints,
+    *,
+    quality: QualityModel | None = None,
+    file_size: FileSize | None = None,
+) -> Result:
     """Rank the models that run on ``hw`` under ``cons`` (best first)."""
     cons.check()
     all_models = list(models)
@@ -747,7 +898,7 @@ def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quali
     results: list[Option] = []
     evaluated = 0
     while heap:
-        neg, stage, idx, m, cands = heapq.heappop(heap)
+        neg, _stage, idx, m, cands = heapq.heappop(heap)
         if len(results) >= cons.top and -neg < results[cons.top - 1].score:
             break
         if cands is None:  # expand: list the model's candidates with their bounds
@@ -771,8 +922,9 @@ def recommend(models: Iterable[Model], hw: Hardware, cons: Constraints, *, quali
             opt = evaluate(m, c, hw, cons, qm, ctx, allow_split, file_size)
             if opt.fit not in allowed:
                 continue
-            if cons.min_speed is not None and (opt.speed.tokens_per_second is None
-                                               or opt.speed.tokens_per_second < cons.min_speed):
+            if cons.min_speed is not None and (
+                opt.speed.tokens_per_second is None or opt.speed.tokens_per_second < cons.min_speed
+            ):
                 continue
             if best is None or opt.score > best.score:
                 best = opt
@@ -807,9 +959,16 @@ def _empty_hint(hw: Hardware, cons: Constraints, considered: int) -> str:
     return "Nothing fits. Try " + ", ".join(tips) + "."
 
 
-def check(model: Model, hw: Hardware, cons: Constraints, *, allow_offload: bool = False,
-          quality: QualityModel | None = None, catalog: Sequence[Model] | None = None,
-          file_size: FileSize | None = None) -> tuple[bool, Option | None, str]:
+def check(
+    model: Model,
+    hw: Hardware,
+    cons: Constraints,
+    *,
+    allow_offload: bool = False,
+    quality: QualityModel | None = None,
+    catalog: Sequence[Model] | None = None,
+    file_size: FileSize | None = None,
+) -> tuple[bool, Option | None, str]:
     """Does ``model`` fit on the GPUs?  (ok, best option, one-line reason).  ``allow_offload`` accepts split/cpu."""
     cons.check()
     if cons.quant:
@@ -820,8 +979,10 @@ def check(model: Model, hw: Hardware, cons: Constraints, *, allow_offload: bool 
     cands = candidates(model, cons.quant, hw)
     if not cands:
         if cons.quant:
-            raise UsageError(f"{model.id} has no {cons.quant} artifact in the catalog.",
-                             "Run `llmpick show " + model.id + "` for its artifacts, or leave out --quant.")
+            raise UsageError(
+                f"{model.id} has no {cons.quant} artifact in the catalog.",
+                "Run `llmpick show " + model.id + "` for its artifacts, or leave out --quant.",
+            )
         raise UsageError(f"{model.id} has no artifact llmpick knows how to run.")
     ctx = _context_for(model, cons)
     opts = [evaluate(model, c, hw, cons, qm, ctx, True, file_size) for c in cands]
@@ -839,16 +1000,21 @@ def check(model: Model, hw: Hardware, cons: Constraints, *, allow_offload: bool 
             reason += " (accepted with --allow-offload)"
         return ok, pick, reason
     # Not on the GPUs: the closest option, and what it would take.
-    fallback = (max(off_ok, key=lambda o: o.score) if off_ok else
-                min(opts, key=lambda o: (o.placement.cards_needed is None, -o.score)))
+    fallback = (
+        max(off_ok, key=lambda o: o.score)
+        if off_ok
+        else min(opts, key=lambda o: (o.placement.cards_needed is None, -o.score))
+    )
     finish(fallback, hw, cons)
     reason = fallback.reasons[0]
     multi = [o for o in opts if o.placement.engine == "vllm" and o.placement.nodes_needed]
     if hw.gpus and not hw.unified and multi and "machines like this one" not in reason:
         o = min(multi, key=lambda o: (o.placement.nodes_needed, -o.score))
         pl = o.placement
-        reason += (f"; across machines: {pl.nodes_needed} like this one serve {o.quant} with vLLM "
-                   f"(tensor parallel {pl.tensor_parallel} x pipeline {pl.nodes_needed} over Ray; --nodes {pl.nodes_needed})")
+        reason += (
+            f"; across machines: {pl.nodes_needed} like this one serve {o.quant} with vLLM "
+            f"(tensor parallel {pl.tensor_parallel} x pipeline {pl.nodes_needed} over Ray; --nodes {pl.nodes_needed})"
+        )
         fallback.reasons[0] = reason
     return False, fallback, reason
 
@@ -899,34 +1065,52 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
     r: list[str] = []
     if pl.fit == "gpu":
         if pl.tensor_parallel:
-            r.append(f"fits on the GPUs with vLLM: tensor parallel {pl.tensor_parallel}"
-                     + (f" x pipeline {pl.pipeline_parallel} over {pl.nodes} nodes" if (pl.pipeline_parallel or 1) > 1 else "")
-                     + f", {_gib(max(pl.card_bytes))} per card of {_gib(min(hw.card_capacities()))}")
+            r.append(
+                f"fits on the GPUs with vLLM: tensor parallel {pl.tensor_parallel}"
+                + (
+                    f" x pipeline {pl.pipeline_parallel} over {pl.nodes} nodes"
+                    if (pl.pipeline_parallel or 1) > 1
+                    else ""
+                )
+                + f", {_gib(max(pl.card_bytes))} per card of {_gib(min(hw.card_capacities()))}"
+            )
         else:
             per = ", ".join(f"{_gib(b)}" for b in pl.card_bytes if b)
-            r.append(f"fits on {pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}: {_gib(mem['total_bytes'])} "
-                     f"of {_gib(mem['available_bytes'])} ({per} per card; {'all ' + str(pl.layers) + ' layers' if pl.layers and pl.layers > 1 else 'whole model'})")
+            r.append(
+                f"fits on {pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}: {_gib(mem['total_bytes'])} "
+                f"of {_gib(mem['available_bytes'])} ({per} per card; {'all ' + str(pl.layers) + ' layers' if pl.layers and pl.layers > 1 else 'whole model'})"
+            )
     elif pl.fit == "split":
-        r.append(f"only with CPU offload: {pl.gpu_layers} of {pl.layers} layers on the GPUs, "
-                 f"{_gib(pl.ram_bytes)} in RAM (needs {_gib(est.total_bytes)}, GPUs have {_gib(sum(hw.card_capacities()))})")
+        r.append(
+            f"only with CPU offload: {pl.gpu_layers} of {pl.layers} layers on the GPUs, "
+            f"{_gib(pl.ram_bytes)} in RAM (needs {_gib(est.total_bytes)}, GPUs have {_gib(sum(hw.card_capacities()))})"
+        )
     elif pl.fit == "cpu":
-        r.append(f"runs from RAM: {_gib(pl.ram_bytes)} of {_gib(hw.ram_capacity())} usable"
-                 + ("" if not hw.has_gpu else " (too large for the GPUs)"))
+        r.append(
+            f"runs from RAM: {_gib(pl.ram_bytes)} of {_gib(hw.ram_capacity())} usable"
+            + ("" if not hw.has_gpu else " (too large for the GPUs)")
+        )
     else:
         avail = sum(hw.card_capacities())
         line = f"does not fit: needs {_gib(est.total_bytes)}, the GPUs have {_gib(avail)}"
         if pl.needs:
             line += f"; needs {pl.needs}"
         if pl.engine == "vllm" and pl.nodes_needed and pl.nodes_needed > 1:
-            line += (f"; or {pl.nodes_needed} machines like this one: vLLM tensor parallel {pl.tensor_parallel} x "
-                     f"pipeline {pl.nodes_needed} over Ray (--nodes {pl.nodes_needed})")
+            line += (
+                f"; or {pl.nodes_needed} machines like this one: vLLM tensor parallel {pl.tensor_parallel} x "
+                f"pipeline {pl.nodes_needed} over Ray (--nodes {pl.nodes_needed})"
+            )
         r.append(line)
-    r.append(f"{o.quant}: keeps ~{quant_kept(o.quant) * 100:.0f}% of full-precision quality "
-             f"({o.score_parts['quant_kept_basis']})")
+    r.append(
+        f"{o.quant}: keeps ~{quant_kept(o.quant) * 100:.0f}% of full-precision quality "
+        f"({o.score_parts['quant_kept_basis']})"
+    )
     sp = o.speed
     if sp.tokens_per_second is not None:
-        r.append(f"~{sp.tokens_per_second:g} tok/s (likely {sp.low:g}-{sp.high:g}) at {o.context} tokens of context, "
-                 f"{'calibrated' if sp.basis.get('calibrated') else 'uncalibrated'} bandwidth model")
+        r.append(
+            f"~{sp.tokens_per_second:g} tok/s (likely {sp.low:g}-{sp.high:g}) at {o.context} tokens of context, "
+            f"{'calibrated' if sp.basis.get('calibrated') else 'uncalibrated'} bandwidth model"
+        )
     elif pl.fit != "none":
         r.append("speed unknown: " + "; ".join(sp.basis.get("missing", ["bandwidth unknown"])))
     r.append(o.score_parts["quality_basis"])

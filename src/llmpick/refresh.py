@@ -48,8 +48,9 @@ class ModelOutcome:
     repos: list[RepoOutcome] = field(default_factory=list)
 
 
-def targets(catalog: Catalog, names: Sequence[str] = (), *, max_age: float = DEFAULT_MAX_AGE,
-            force: bool = False) -> list[Target]:
+def targets(
+    catalog: Catalog, names: Sequence[str] = (), *, max_age: float = DEFAULT_MAX_AGE, force: bool = False
+) -> list[Target]:
     """The models to refresh: those named (always), else every model whose cache is missing or stale."""
     if max_age < 0:
         raise UsageError("--max-age must not be negative.")
@@ -86,8 +87,13 @@ def refresh_repo(hub: Hub, repo: str) -> RepoOutcome:
     return RepoOutcome(repo, "updated" if changed else "unchanged", None, file.fetched_at)
 
 
-def fetch(hub: Hub, repos: Iterable[str], *, concurrency: int = DEFAULT_CONCURRENCY,
-          on_done: Callable[[RepoOutcome], None] | None = None) -> Iterator[RepoOutcome]:
+def fetch(
+    hub: Hub,
+    repos: Iterable[str],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    on_done: Callable[[RepoOutcome], None] | None = None,
+) -> Iterator[RepoOutcome]:
     """Refresh repos with ``concurrency`` workers, yielding outcomes as they finish.
 
     At most ``2 * concurrency`` repos are in flight, so memory stays flat however many are asked for.
@@ -119,11 +125,17 @@ def fetch(hub: Hub, repos: Iterable[str], *, concurrency: int = DEFAULT_CONCURRE
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run(hub: Hub, chosen: Sequence[Target], *, concurrency: int = DEFAULT_CONCURRENCY,
-        on_done: Callable[[RepoOutcome], None] | None = None) -> list[ModelOutcome]:
+def run(
+    hub: Hub,
+    chosen: Sequence[Target],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    on_done: Callable[[RepoOutcome], None] | None = None,
+) -> list[ModelOutcome]:
     """Refresh every repo of the chosen models; one outcome per model, in the order given."""
-    by_repo = {o.repo: o for o in fetch(hub, (r for t in chosen for r in t.repos),
-                                        concurrency=concurrency, on_done=on_done)}
+    by_repo = {
+        o.repo: o for o in fetch(hub, (r for t in chosen for r in t.repos), concurrency=concurrency, on_done=on_done)
+    }
     return [summarize(t, [by_repo[r] for r in t.repos]) for t in chosen]
 
 
@@ -139,8 +151,14 @@ def offline(chosen: Sequence[Target]) -> list[ModelOutcome]:
             else:
                 repos.append(RepoOutcome(repo, "missing", c.problem or "not in the cache"))
         missing = [r for r in repos if r.outcome == "missing"]
-        out.append(ModelOutcome(t.model, "missing" if missing else "cached",
-                                "; ".join(f"{r.repo}: {r.reason}" for r in missing) or None, repos))
+        out.append(
+            ModelOutcome(
+                t.model,
+                "missing" if missing else "cached",
+                "; ".join(f"{r.repo}: {r.reason}" for r in missing) or None,
+                repos,
+            )
+        )
     return out
 
 

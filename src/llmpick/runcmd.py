@@ -50,8 +50,10 @@ def run_lines(o: Any, hw: Any) -> dict[str, Any]:
         out["llama_cpp"] = llama_server(o.repo, o.quant, ngl, ctx, split)
         out["ollama"] = ollama(o.repo, o.quant, ctx)
         if pl.fit == "split":
-            out["notes"].append(f"-ngl {pl.gpu_layers}: the other {(pl.layers or 0) - pl.gpu_layers} layers run on "
-                                "the CPU from RAM; Ollama picks its own split")
+            out["notes"].append(
+                f"-ngl {pl.gpu_layers}: the other {(pl.layers or 0) - pl.gpu_layers} layers run on "
+                "the CPU from RAM; Ollama picks its own split"
+            )
         if pl.fit == "cpu":
             out["notes"].append("-ngl 0: CPU only")
     elif o.artifact_format in ("awq", "gptq", "fp8", "original") and o.repo:
@@ -59,14 +61,18 @@ def run_lines(o: Any, hw: Any) -> dict[str, Any]:
         pp = pl.pipeline_parallel or 1
         out["vllm"] = vllm(o.repo, ctx, tp, pp, o.quant_family)
         if pp > 1:
-            out["notes"].append(f"multi-node: `ray start --head` on one machine, `ray start --address=HEAD:6379` on "
-                                f"the other {pp - 1}, then run vllm serve on the head (tensor parallel {tp} within "
-                                f"each machine, pipeline parallel {pp} across them)")
+            out["notes"].append(
+                f"multi-node: `ray start --head` on one machine, `ray start --address=HEAD:6379` on "
+                f"the other {pp - 1}, then run vllm serve on the head (tensor parallel {tp} within "
+                f"each machine, pipeline parallel {pp} across them)"
+            )
         if o.model.entry.gated:
             out["notes"].append("gated repo: accept its terms on the Hub and set HF_TOKEN")
     elif o.artifact_format == "qmoe" and o.repo:
-        out["notes"].append(f"QMoE runs with its own kernels, not llama.cpp or vLLM: see "
-                            f"https://github.com/IST-DASLab/qmoe (compressed weights: {o.repo})")
+        out["notes"].append(
+            f"QMoE runs with its own kernels, not llama.cpp or vLLM: see "
+            f"https://github.com/IST-DASLab/qmoe (compressed weights: {o.repo})"
+        )
     elif o.artifact_format == "mlx" and o.repo:
         out["mlx"] = f"mlx_lm.server --model {_q(o.repo)}"
     return out

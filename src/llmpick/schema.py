@@ -49,8 +49,19 @@ USES: dict[str, str] = {
     "tool-use": "function calling and agents",
 }
 Use = Literal[
-    "assistant", "chat", "coding", "roleplay", "storytelling", "vision", "translation",
-    "summarization", "rag", "reasoning", "math", "multilingual", "tool-use",
+    "assistant",
+    "chat",
+    "coding",
+    "roleplay",
+    "storytelling",
+    "vision",
+    "translation",
+    "summarization",
+    "rag",
+    "reasoning",
+    "math",
+    "multilingual",
+    "tool-use",
 ]
 
 # Flags: properties a user filters on that are not uses.
@@ -113,7 +124,11 @@ def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:
 
 # The slots model_construct fills (pydantic 2.x); if a release renames them, fall back to model_construct.
 _FAST_CONSTRUCT = set(getattr(BaseModel, "__slots__", ())) >= {
-    "__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"}
+    "__dict__",
+    "__pydantic_fields_set__",
+    "__pydantic_extra__",
+    "__pydantic_private__",
+}
 _M = TypeVar("_M", bound=BaseModel)
 _FIELDS: dict[type, Any] = {}
 
@@ -140,7 +155,9 @@ class Architecture(Strict):
     hidden_size: PositiveInt | None = None
     intermediate_size: PositiveInt | None = Field(None, description="FFN width (per expert for MoE)")
     attention_heads: PositiveInt | None = Field(None, description="num_attention_heads")
-    kv_heads: PositiveInt | None = Field(None, description="num_key_value_heads (GQA/MQA); = heads when absent from config")
+    kv_heads: PositiveInt | None = Field(
+        None, description="num_key_value_heads (GQA/MQA); = heads when absent from config"
+    )
     head_dim: PositiveInt | None = Field(None, description="head_dim; hidden_size / heads when config omits it")
     vocab_size: PositiveInt | None = None
     max_context: PositiveInt | None = Field(None, description="longest context the model supports, in tokens")
@@ -249,8 +266,9 @@ class CatalogEntry(Strict):
         d["params"] = _trusted(Params, d["params"])
         d["arch"] = _trusted(Architecture, d["arch"])
         d["scores"] = [_trusted(Score, x) for x in d["scores"]]
-        d["artifacts"] = [_trusted(Artifact, dict(x, files=[_trusted(ArtifactFile, f) for f in x["files"]]))
-                          for x in d["artifacts"]]
+        d["artifacts"] = [
+            _trusted(Artifact, dict(x, files=[_trusted(ArtifactFile, f) for f in x["files"]])) for x in d["artifacts"]
+        ]
         return _trusted(cls, d)
 
     @property
@@ -305,13 +323,16 @@ class ModelSummaryOut(Lazy):
     parents: list[str]
     superseded_by: str | None
     scores: list[ScoreOut]
-    hub: HubSummaryOut | None = Field(None, description="Hub downloads/likes/last update from the cache (`llmpick refresh`); null when never fetched")
+    hub: HubSummaryOut | None = Field(
+        None, description="Hub downloads/likes/last update from the cache (`llmpick refresh`); null when never fetched"
+    )
     vram_need_bytes: int | None = Field(None, description="memory at Q4_K_M and 8K context (see vram_need_assumptions)")
     vram_need_assumptions: list[str] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, model: Model, *, vram: tuple[int | None, list[str]] | None = None,
-           hub: HubSummaryOut | None = None) -> ModelSummaryOut:
+    def of(
+        cls, model: Model, *, vram: tuple[int | None, list[str]] | None = None, hub: HubSummaryOut | None = None
+    ) -> ModelSummaryOut:
         """``vram``: (bytes, assumptions) from ``estimate.vram_need``; ``hub``: cached Hub data (both optional)."""
         e = model.entry
         need, need_notes = vram if vram is not None else (None, [])
@@ -356,8 +377,14 @@ class ModelDetailOut(ModelSummaryOut):
     file: str
 
     @classmethod
-    def of(cls, model: Model, children: list[str] | None = None, *,  # type: ignore[override]
-           vram: tuple[int | None, list[str]] | None = None, hub: HubSummaryOut | None = None) -> ModelDetailOut:
+    def of(
+        cls,
+        model: Model,
+        children: list[str] | None = None,
+        *,  # type: ignore[override]
+        vram: tuple[int | None, list[str]] | None = None,
+        hub: HubSummaryOut | None = None,
+    ) -> ModelDetailOut:
         e = model.entry
         base = dict(ModelSummaryOut.of(model, vram=vram, hub=hub))
         return cls(

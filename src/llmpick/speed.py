@@ -69,9 +69,17 @@ class Speed:
 
 
 def seconds_per_token(
-    *, gpu_weight_bytes: float, gpu_kv_bytes: float, cpu_weight_bytes: float, cpu_kv_bytes: float,
-    layers: int, gpu_bandwidth_gbs: float | None, cpu_bandwidth_gbs: float | None, cards: int,
-    gpu: SpeedProfile = CUDA, cpu: SpeedProfile = CPU,
+    *,
+    gpu_weight_bytes: float,
+    gpu_kv_bytes: float,
+    cpu_weight_bytes: float,
+    cpu_kv_bytes: float,
+    layers: int,
+    gpu_bandwidth_gbs: float | None,
+    cpu_bandwidth_gbs: float | None,
+    cards: int,
+    gpu: SpeedProfile = CUDA,
+    cpu: SpeedProfile = CPU,
 ) -> float | None:
     """The core formula (hot path: plain floats).  ``*_kv_bytes`` is the KV cache read per token (see module doc)."""
     t = 0.0
@@ -98,9 +106,17 @@ def kv_read_bytes(kv_bytes_at_context: float) -> float:
 
 
 def estimate_speed(
-    *, weight_bytes: float, kv_bytes: float, gpu_share: float, layers: int,
-    gpu_bandwidth_gbs: float | None, cpu_bandwidth_gbs: float | None, cards: int,
-    gpu: SpeedProfile = CUDA, context: int | None = None, engine: str = "llama.cpp",
+    *,
+    weight_bytes: float,
+    kv_bytes: float,
+    gpu_share: float,
+    layers: int,
+    gpu_bandwidth_gbs: float | None,
+    cpu_bandwidth_gbs: float | None,
+    cards: int,
+    gpu: SpeedProfile = CUDA,
+    context: int | None = None,
+    engine: str = "llama.cpp",
 ) -> Speed:
     """Decode tokens/s with its basis and band.
 
@@ -110,9 +126,17 @@ def estimate_speed(
     kv = kv_read_bytes(kv_bytes)
     gw, gk = weight_bytes * gpu_share, kv * gpu_share
     cw, ck = weight_bytes - gw, kv - gk
-    spt = seconds_per_token(gpu_weight_bytes=gw, gpu_kv_bytes=gk, cpu_weight_bytes=cw, cpu_kv_bytes=ck,
-                            layers=layers, gpu_bandwidth_gbs=gpu_bandwidth_gbs, cpu_bandwidth_gbs=cpu_bandwidth_gbs,
-                            cards=cards, gpu=gpu)
+    spt = seconds_per_token(
+        gpu_weight_bytes=gw,
+        gpu_kv_bytes=gk,
+        cpu_weight_bytes=cw,
+        cpu_kv_bytes=ck,
+        layers=layers,
+        gpu_bandwidth_gbs=gpu_bandwidth_gbs,
+        cpu_bandwidth_gbs=cpu_bandwidth_gbs,
+        cards=cards,
+        gpu=gpu,
+    )
     on_gpu = gpu_share > 0
     on_cpu = gpu_share < 1
     basis: dict[str, Any] = {
@@ -124,9 +148,15 @@ def estimate_speed(
         "gpu_share_of_layers": round(gpu_share, 4),
         "gpu_bandwidth_gb_per_s": gpu_bandwidth_gbs if on_gpu else None,
         "ram_bandwidth_gb_per_s": cpu_bandwidth_gbs if on_cpu else None,
-        "efficiency": {k: v for k, v in (
-            ("gpu_weights", gpu.e_weights if on_gpu else None), ("gpu_kv", gpu.e_kv if on_gpu else None),
-            ("cpu", CPU.e_weights if on_cpu else None)) if v is not None},
+        "efficiency": {
+            k: v
+            for k, v in (
+                ("gpu_weights", gpu.e_weights if on_gpu else None),
+                ("gpu_kv", gpu.e_kv if on_gpu else None),
+                ("cpu", CPU.e_weights if on_cpu else None),
+            )
+            if v is not None
+        },
         "per_layer_overhead_us": round((gpu.t_layer_s if on_gpu else CPU.t_layer_s) * 1e6, 1),
         "profile": gpu.name if on_gpu else CPU.name,
         "calibrated": (gpu.calibrated if on_gpu else False) and not on_cpu,
@@ -141,7 +171,10 @@ def estimate_speed(
         basis["missing"] = missing
         return Speed(None, None, None, basis)
     tps = 1.0 / spt
-    lo, hi = gpu.band if on_gpu and not on_cpu else (
-        (min(gpu.band[0], CPU.band[0]), max(gpu.band[1], CPU.band[1])) if on_gpu else CPU.band)
+    lo, hi = (
+        gpu.band
+        if on_gpu and not on_cpu
+        else ((min(gpu.band[0], CPU.band[0]), max(gpu.band[1], CPU.band[1])) if on_gpu else CPU.band)
+    )
     basis["band"] = [lo, hi]
     return Speed(round(tps, 1), round(tps * lo, 1), round(tps * hi, 1), basis)

@@ -15,7 +15,7 @@ def parse_count(text: str, what: str) -> int:
     m = _NUM.match(str(text))
     if not m:
         raise UsageError(f"{what}: '{text}' is not a number", "Use forms like 7B, 500M or 7000000000.")
-    return int(round(float(m.group(1)) * _SUFFIX[m.group(2).lower()]))
+    return round(float(m.group(1)) * _SUFFIX[m.group(2).lower()])
 
 
 def parse_tokens(text: str, what: str = "--context") -> int:
@@ -24,4 +24,4 @@ def parse_tokens(text: str, what: str = "--context") -> int:
     if not m or m.group(2).lower() not in ("", "k", "m"):
         raise UsageError(f"{what}: '{text}' is not a token count", "Use forms like 8192, 32k or 128k.")
     scale = {"": 1, "k": 1024, "m": 1024 * 1024}[m.group(2).lower()]
-    return int(round(float(m.group(1)) * scale))
+    return round(float(m.group(1)) * scale)

@@ -8,8 +8,19 @@ import pytest
 
 from tests.helpers import entry, write_entry
 
-SUMMARY_KEYS = {"id", "name", "family", "method", "params", "license", "license_class", "uses", "context_length",
-                "parents", "scores"}
+SUMMARY_KEYS = {
+    "id",
+    "name",
+    "family",
+    "method",
+    "params",
+    "license",
+    "license_class",
+    "uses",
+    "context_length",
+    "parents",
+    "scores",
+}
 
 
 def test_list_json_envelope_and_required_keys(cli):
@@ -19,7 +30,7 @@ def test_list_json_envelope_and_required_keys(cli):
     assert doc["schema_version"] == 1 and doc["command"] == "list"
     assert len(doc["items"]) >= 1
     for item in doc["items"]:
-        assert SUMMARY_KEYS <= item.keys()
+        assert item.keys() >= SUMMARY_KEYS
         assert item["params"]["total"] is None or isinstance(item["params"]["total"], int)
 
 
@@ -57,13 +68,16 @@ def test_list_sort_and_limit(cli):
     assert len(items) == 3 and totals == sorted(totals, reverse=True)
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["list", "--use", "no-such-use-tag"], "Valid values"),
-    (["list", "--method", "frankenmerge"], "Valid values"),
-    (["list", "--min-params", "lots"], "not a number"),
-    (["list", "--sort", "colour"], "Valid keys"),
-    (["show", "no-such-model-anywhere"], "Unknown model"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["list", "--use", "no-such-use-tag"], "Valid values"),
+        (["list", "--method", "frankenmerge"], "Valid values"),
+        (["list", "--min-params", "lots"], "not a number"),
+        (["list", "--sort", "colour"], "Valid keys"),
+        (["show", "no-such-model-anywhere"], "Unknown model"),
+    ],
+)
 def test_bad_input_exits_2_with_one_clear_line(cli, args, needle):
     r = cli(*args)
     assert r.exit_code == 2
@@ -73,8 +87,13 @@ def test_bad_input_exits_2_with_one_clear_line(cli, args, needle):
 
 
 def test_show_by_partial_name(cli, tmp_path):
-    write_entry(tmp_path, "alpindale/goliath-120b", entry(method="merge", uses=["roleplay"],
-                                                          merge_parents=["Xwin-LM/Xwin-LM-70B-V0.1", "Sao10K/Euryale-1.3-L2-70B"]))
+    write_entry(
+        tmp_path,
+        "alpindale/goliath-120b",
+        entry(
+            method="merge", uses=["roleplay"], merge_parents=["Xwin-LM/Xwin-LM-70B-V0.1", "Sao10K/Euryale-1.3-L2-70B"]
+        ),
+    )
     r = cli("show", "goliath-120b", "--catalog", str(tmp_path), "--json")
     assert r.exit_code == 0, r.stderr
     item = r.json["item"]
@@ -167,17 +186,21 @@ def test_catalog_strings_are_printed_literally(cli, tmp_path):
 
 
 def test_import_cli_loads_no_hub_client_or_rich():
-    code = ("import sys, llmpick.cli; bad=[m for m in ('huggingface_hub','rich.console','pydantic') if m in sys.modules];"
-            "print(bad)")
+    code = (
+        "import sys, llmpick.cli; bad=[m for m in ('huggingface_hub','rich.console','pydantic') if m in sys.modules];"
+        "print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 
 
 def test_list_json_does_not_import_rich_or_hub(tmp_path):
-    code = ("import sys; sys.argv=['llmpick','list','--json'];\n"
-            "from llmpick.cli import main\n"
-            "try: main()\nexcept SystemExit: pass\n"
-            "sys.stderr.write(repr([m for m in ('huggingface_hub','rich.console','rich.table') if m in sys.modules]))")
+    code = (
+        "import sys; sys.argv=['llmpick','list','--json'];\n"
+        "from llmpick.cli import main\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "sys.stderr.write(repr([m for m in ('huggingface_hub','rich.console','rich.table') if m in sys.modules]))"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stderr.strip().endswith("[]"), r.stderr[-500:]
     json.loads(r.stdout)

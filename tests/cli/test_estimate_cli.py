@@ -19,7 +19,16 @@ def test_json_contract(cli) -> None:
     doc = r.json
     assert doc["schema_version"] == 1 and doc["command"] == "estimate"
     (item,) = doc["items"]
-    for key in ("model", "quant", "context", "weights_bytes", "kv_cache_bytes", "overhead_bytes", "total_bytes", "basis"):
+    for key in (
+        "model",
+        "quant",
+        "context",
+        "weights_bytes",
+        "kv_cache_bytes",
+        "overhead_bytes",
+        "total_bytes",
+        "basis",
+    ):
         assert key in item
     assert item["model"] == "testorg/tiny-7b" and item["quant"] == "Q4_K_M" and item["context"] == 512
     assert item["kv_cache_bytes"] == 256 * 2**20  # Llama-2-7B shape, 512 tokens, f16
@@ -63,15 +72,18 @@ def test_unknown_parts_are_named(cli) -> None:
     assert "KV cache unknown" in r.stderr and "vision encoder unknown" in r.stderr
 
 
-@pytest.mark.parametrize(("args", "needle"), [
-    (["-q", "Q4_K_N"], "Did you mean"),
-    (["--context", "0"], "positive"),
-    (["--context", "-5"], "token count"),
-    (["--context", "20000000"], "10,000,000"),
-    (["--kv-cache", "q3"], "KV cache"),
-    (["--engine", "nope"], "engine"),
-    (["--fit-vram", "-1"], "fit-vram"),
-])
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-q", "Q4_K_N"], "Did you mean"),
+        (["--context", "0"], "positive"),
+        (["--context", "-5"], "token count"),
+        (["--context", "20000000"], "10,000,000"),
+        (["--kv-cache", "q3"], "KV cache"),
+        (["--engine", "nope"], "engine"),
+        (["--fit-vram", "-1"], "fit-vram"),
+    ],
+)
 def test_bad_input_exits_2(cli, args, needle) -> None:
     r = run(cli, "testorg/tiny-7b", *args)
     assert r.exit_code == 2
@@ -106,7 +118,9 @@ def test_list_vram_need_and_filter(cli) -> None:
     assert items["testorg/thin-3b"]["vram_need_bytes"] > 0  # params-based weights, KV unknown (said)
     small = cli("list", "--catalog", CAT, "--max-vram", "5", "--json").json["items"]
     assert all(i["vram_need_bytes"] <= 5 * 2**30 for i in small)
-    assert "testorg/tiny-7b" in {i["id"] for i in cli("list", "--catalog", CAT, "--max-vram", "100", "--json").json["items"]}
+    assert "testorg/tiny-7b" in {
+        i["id"] for i in cli("list", "--catalog", CAT, "--max-vram", "100", "--json").json["items"]
+    }
     assert cli("list", "--max-vram", "0").exit_code == 2
 
 

@@ -7,8 +7,11 @@ def _family(tmp_path):
     write_entry(tmp_path, "zz/base", entry())
     write_entry(tmp_path, "zz/tune-a", entry(method="finetune", base_model="zz/base", uses=["chat"]))
     write_entry(tmp_path, "zz/tune-b", entry(method="finetune", base_model="zz/base", uses=["chat"]))
-    write_entry(tmp_path, "zz/merge", entry(method="merge", uses=["roleplay"],
-                                            merge_parents=["zz/tune-a", "zz/tune-b", "outside/model"]))
+    write_entry(
+        tmp_path,
+        "zz/merge",
+        entry(method="merge", uses=["roleplay"], merge_parents=["zz/tune-a", "zz/tune-b", "outside/model"]),
+    )
     write_entry(tmp_path, "zz/external-tune", entry(method="finetune", base_model="elsewhere/base", uses=["chat"]))
     return ["--catalog", str(tmp_path)]
 

@@ -30,8 +30,11 @@ def test_refresh_then_list_show_estimate_use_it(cli, fake):
     doc = r.json
     assert doc["command"] == "refresh" and doc["summary"] == {"updated": 2}
     assert [i["model"] for i in doc["items"]] == [QWEN, MISTRAL]
-    assert doc["items"][0]["repos"][1] == {**doc["items"][0]["repos"][1], "repo": "Qwen/Qwen2.5-7B-Instruct-GGUF",
-                                           "outcome": "updated"}
+    assert doc["items"][0]["repos"][1] == {
+        **doc["items"][0]["repos"][1],
+        "repo": "Qwen/Qwen2.5-7B-Instruct-GGUF",
+        "outcome": "updated",
+    }
     again = refresh(cli, fake, QWEN, "--json").json
     assert again["summary"] == {"unchanged": 1}
     # nothing stale: no argument refreshes nothing for these two
@@ -64,9 +67,12 @@ def test_token_never_printed(cli, fake, monkeypatch, kind):
     monkeypatch.setenv("LLMPICK_DEBUG", "0")
     monkeypatch.setattr(H, "MAX_ATTEMPTS", 2)
     fake.fault(MISTRAL, kind)
-    outs = [refresh(cli, fake, MISTRAL), refresh(cli, fake, MISTRAL, "--json"),
-            cli("catalog", "add", "hf:" + MISTRAL, "--endpoint", fake.url, "--timeout", "0.25"),
-            cli("estimate", "hf:" + MISTRAL, "-q", "Q4_K_M", "--endpoint", fake.url, "--timeout", "0.25")]
+    outs = [
+        refresh(cli, fake, MISTRAL),
+        refresh(cli, fake, MISTRAL, "--json"),
+        cli("catalog", "add", "hf:" + MISTRAL, "--endpoint", fake.url, "--timeout", "0.25"),
+        cli("estimate", "hf:" + MISTRAL, "-q", "Q4_K_M", "--endpoint", fake.url, "--timeout", "0.25"),
+    ]
     for r in outs:
         assert TOKEN not in r.stdout and TOKEN not in r.stderr and "SuperSecret" not in r.stdout + r.stderr
     assert f"Bearer {TOKEN}" in fake.auth_headers
@@ -109,7 +115,9 @@ def test_verify_without_cache_says_so(cli, fake):
 
 def test_catalog_add_writes_a_valid_draft(cli, fake, tmp_path):
     out = tmp_path / "cat"
-    r = cli("catalog", "add", "hf:llmpick-tests/Chatty-Llama-8B", "--endpoint", fake.url, "--output", str(out), "--json")
+    r = cli(
+        "catalog", "add", "hf:llmpick-tests/Chatty-Llama-8B", "--endpoint", fake.url, "--output", str(out), "--json"
+    )
     assert r.exit_code == 0, r.stderr
     path = out / "llmpick-tests" / "Chatty-Llama-8B.yaml"
     assert r.json["item"]["file"] == str(path) and "summary" in r.json["item"]["todos"]
@@ -121,14 +129,17 @@ def test_catalog_add_writes_a_valid_draft(cli, fake, tmp_path):
     assert again.exit_code == 2 and "already in the catalog" in again.stderr and path.read_text() == before
 
 
-@pytest.mark.parametrize("ref,setup,code,words", [
-    ("hf:" + QWEN, None, 2, "already in the catalog"),
-    ("hf:nobody/nothing", None, 4, "not found"),
-    ("hf:llmpick-tests/Chatty-Llama-8B", "gated", 4, "gated"),
-    ("hf:sentence-transformers/all-MiniLM-L6-v2", None, 2, "not a text-generation"),
-    ("hf:llmpick-tests/Chatty-Llama-8B", "503", 4, "HTTP 503"),
-    ("hf:../../etc", None, 2, "not a Hub repo"),
-])
+@pytest.mark.parametrize(
+    "ref,setup,code,words",
+    [
+        ("hf:" + QWEN, None, 2, "already in the catalog"),
+        ("hf:nobody/nothing", None, 4, "not found"),
+        ("hf:llmpick-tests/Chatty-Llama-8B", "gated", 4, "gated"),
+        ("hf:sentence-transformers/all-MiniLM-L6-v2", None, 2, "not a text-generation"),
+        ("hf:llmpick-tests/Chatty-Llama-8B", "503", 4, "HTTP 503"),
+        ("hf:../../etc", None, 2, "not a Hub repo"),
+    ],
+)
 def test_catalog_add_bad_input(cli, fake, tmp_path, ref, setup, code, words):
     if setup:
         fake.fault(ref[3:], setup)
@@ -163,8 +174,9 @@ def test_refresh_offline_and_hf_hub_offline_subprocess(cli, fake, tmp_path):
     assert r.exit_code == 0 and [i["outcome"] for i in r.json["items"]] == ["cached", "missing"]
     assert r.json["offline"] is True and "Offline" in r.stderr
     env = dict(os.environ, HF_ENDPOINT=fake.url, HF_HUB_OFFLINE="1")
-    p = subprocess.run([sys.executable, "-m", "llmpick", "refresh", "--all"], env=env, capture_output=True, text=True,
-                       timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "llmpick", "refresh", "--all"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert p.returncode == 0 and "Offline" in p.stderr and "cache" in p.stdout
     assert fake.count() == n
 
@@ -186,13 +198,18 @@ def test_ctrl_c_exits_130_without_a_traceback(fake, tmp_path):
 
     fake.fault(QWEN, "slow")
     env = dict(os.environ, LLMPICK_CACHE_DIR=str(tmp_path / "cache"), HF_ENDPOINT=fake.url)
-    p = subprocess.Popen([sys.executable, "-m", "llmpick", "refresh", QWEN, "--timeout", "5"], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "llmpick", "refresh", QWEN, "--timeout", "5"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 20
     while fake.count("/api/models/" + QWEN) == 0 and time.monotonic() < deadline:  # its request is in flight
         time.sleep(0.05)
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=30)
+    _out, err = p.communicate(timeout=30)
     assert p.returncode == 130, err
     assert "Interrupted" in err and "Traceback" not in err
     from llmpick.schema import HubCacheFile

@@ -34,8 +34,10 @@ def test_recommend_with_gpu_name_has_speed_and_run_lines(cli):
     assert items and all("coding" in i["model"]["uses"] for i in items)
     assert all(i["tokens_per_second"] and i["speed_basis"]["gpu_bandwidth_gb_per_s"] >= 936 for i in items)
     runs = [i["run"] for i in items]
-    assert any((x["llama_cpp"] or "").startswith("llama-server -hf ") or (x["vllm"] or "").startswith("vllm serve")
-               for x in runs)
+    assert any(
+        (x["llama_cpp"] or "").startswith("llama-server -hf ") or (x["vllm"] or "").startswith("vllm serve")
+        for x in runs
+    )
 
 
 def test_recommend_table_and_explain(cli):
@@ -57,10 +59,18 @@ def test_nothing_fits_is_empty_with_hint(cli):
     assert r.json["items"] == [] and "Nothing fits" in r.json["hint"]
 
 
-@pytest.mark.parametrize("args", [
-    ["--vram", "-1"], ["--vram", "abc"], ["--vram", "24", "--gpus", "0"], ["--gpu", "RTX 4099"],
-    ["--vram", "24", "--gpu", "RTX 4090"], ["--vram", "24", "--use", "nonsense"], ["--vram", "24", "--quant", "Q9_Z"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--vram", "-1"],
+        ["--vram", "abc"],
+        ["--vram", "24", "--gpus", "0"],
+        ["--gpu", "RTX 4099"],
+        ["--vram", "24", "--gpu", "RTX 4090"],
+        ["--vram", "24", "--use", "nonsense"],
+        ["--vram", "24", "--quant", "Q9_Z"],
+    ],
+)
 def test_bad_input_exits_2_with_one_error(cli, args):
     r = cli("recommend", *args, "--catalog", CAT)
     assert r.exit_code == 2
@@ -80,8 +90,9 @@ def test_check_exit_codes(cli):
     assert no.exit_code == 1 and "DOES NOT FIT" in no.stdout
     off = cli("check", "Big-70B-Chat", "--vram", "24", "--ram", "64", "--quant", "Q4_K_M", "--catalog", CAT)
     assert off.exit_code == 1 and "offload" in off.stdout
-    allowed = cli("check", "Big-70B-Chat", "--vram", "24", "--ram", "64", "--quant", "Q4_K_M", "--allow-offload",
-                  "--catalog", CAT)
+    allowed = cli(
+        "check", "Big-70B-Chat", "--vram", "24", "--ram", "64", "--quant", "Q4_K_M", "--allow-offload", "--catalog", CAT
+    )
     assert allowed.exit_code == 0
 
 

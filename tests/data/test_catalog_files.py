@@ -12,13 +12,37 @@ from llmpick.schema import is_hub_id
 CATALOG = Path(__file__).resolve().parents[2] / "catalog"
 FILES = sorted(CATALOG.glob("*/*.yaml"))
 
-SEED = """mistralai/Mistral-7B-v0.1 mistralai/Mistral-7B-Instruct-v0.1 teknium/OpenHermes-2.5-Mistral-7B
-Intel/neural-chat-7b-v3-1 Intel/neural-chat-7b-v3-2 NurtureAI/neural-chat-7b-v3-16k Qwen/Qwen-7B-Chat Qwen/Qwen-14B-Chat
-Qwen/Qwen-72B-Chat stabilityai/stablelm-zephyr-3b 01-ai/Yi-34B Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B
-fblgit/juanako-7b-UNA Weyaxi/OpenOrca-Zephyr-7B VAGOsolutions/SauerkrautLM-7b-HerO monology/openinstruct-mistral-7b
-chargoddard/loyal-piano-m7 Azure99/blossom-v3-mistral-7b Gryphe/MythoMist-7b deepseek-ai/deepseek-coder-33b-instruct
-liuhaotian/llava-v1.5-7b liuhaotian/llava-v1.5-13b webbigdata/ALMA-7B-Ja tiiuae/falcon-180B-chat alpindale/goliath-120b
-google/switch-c-2048 meta-llama/Llama-2-7b-chat-hf meta-llama/Llama-2-13b-chat-hf meta-llama/Llama-2-70b-chat-hf""".split()
+SEED = [
+    "mistralai/Mistral-7B-v0.1",
+    "mistralai/Mistral-7B-Instruct-v0.1",
+    "teknium/OpenHermes-2.5-Mistral-7B",
+    "Intel/neural-chat-7b-v3-1",
+    "Intel/neural-chat-7b-v3-2",
+    "NurtureAI/neural-chat-7b-v3-16k",
+    "Qwen/Qwen-7B-Chat",
+    "Qwen/Qwen-14B-Chat",
+    "Qwen/Qwen-72B-Chat",
+    "stabilityai/stablelm-zephyr-3b",
+    "01-ai/Yi-34B",
+    "Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B",
+    "fblgit/juanako-7b-UNA",
+    "Weyaxi/OpenOrca-Zephyr-7B",
+    "VAGOsolutions/SauerkrautLM-7b-HerO",
+    "monology/openinstruct-mistral-7b",
+    "chargoddard/loyal-piano-m7",
+    "Azure99/blossom-v3-mistral-7b",
+    "Gryphe/MythoMist-7b",
+    "deepseek-ai/deepseek-coder-33b-instruct",
+    "liuhaotian/llava-v1.5-7b",
+    "liuhaotian/llava-v1.5-13b",
+    "webbigdata/ALMA-7B-Ja",
+    "tiiuae/falcon-180B-chat",
+    "alpindale/goliath-120b",
+    "google/switch-c-2048",
+    "meta-llama/Llama-2-7b-chat-hf",
+    "meta-llama/Llama-2-13b-chat-hf",
+    "meta-llama/Llama-2-70b-chat-hf",
+]
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,11 @@ BROKEN = {
     "unknown-key": ("UNKNOWN_KEY", 1, "colour: unknown field"),
     "negative": ("NEGATIVE", 9, "params.total"),
     "not-utf8": (b"name: caf\xe9\n", 1, "not UTF-8"),
-    "bomb": ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n",
-             1, "anchors/aliases"),
+    "bomb": (
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n",
+        1,
+        "anchors/aliases",
+    ),
     "a-list": ("- 1\n- 2\n", 1, "expected a mapping"),
 }
 
@@ -56,7 +59,7 @@ def test_each_broken_file_is_reported_with_file_and_line_and_the_rest_loads(tmp_
     assert [m.id for m in cat] == ["org/good"]
     assert len(cat.problems) >= 1
     text = [str(p) for p in cat.problems]
-    _raw, line, msg = BROKEN[kind]
+    _raw, _line, msg = BROKEN[kind]
     assert any(t.startswith(f"{path}:") and msg in t for t in text), text
     if kind == "wrong-type":
         p = next(p for p in cat.problems if p.field == "arch.layers")
@@ -108,7 +111,7 @@ def test_llmpick_catalog_env_adds_folders(tmp_path, monkeypatch):
 
 
 def test_index_cache_is_used_and_invalidated_by_edits(tmp_path):
-    path = write_entry(tmp_path / "c", "org/m", entry(name="First"))
+    write_entry(tmp_path / "c", "org/m", entry(name="First"))
     assert load(tmp_path / "c").get("org/m").entry.name == "First"
     index = next((tmp_path / "cache").glob("catalog-index-*.json"))
     assert "First" in index.read_text()
@@ -126,22 +129,33 @@ def test_corrupt_index_is_ignored(tmp_path):
 
 @pytest.fixture
 def cat(tmp_path):
-    for mid in ["teknium/OpenHermes-2.5-Mistral-7B", "teknium/OpenHermes-2-Mistral-7B", "01-ai/Yi-34B",
-                "01-ai/Yi-34B-Chat", "alpindale/goliath-120b"]:
+    for mid in [
+        "teknium/OpenHermes-2.5-Mistral-7B",
+        "teknium/OpenHermes-2-Mistral-7B",
+        "01-ai/Yi-34B",
+        "01-ai/Yi-34B-Chat",
+        "alpindale/goliath-120b",
+    ]:
         write_entry(tmp_path, mid, entry())
     # A merge of OpenHermes 2.5: "openhermes-2.5" still means the model it derives from.
-    write_entry(tmp_path, "Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B",
-                entry(method="merge", uses=["chat"], merge_parents=["teknium/OpenHermes-2.5-Mistral-7B", "x/y"]))
+    write_entry(
+        tmp_path,
+        "Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B",
+        entry(method="merge", uses=["chat"], merge_parents=["teknium/OpenHermes-2.5-Mistral-7B", "x/y"]),
+    )
     return load(tmp_path)
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("openhermes-2.5", "teknium/OpenHermes-2.5-Mistral-7B"),
-    ("openhermes-2.5-neural", "Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B"),
-    ("yi-34b", "01-ai/Yi-34B"),  # exact name beats the longer Yi-34B-Chat
-    ("GOLIATH", "alpindale/goliath-120b"),
-    ("01-ai/yi-34b-chat", "01-ai/Yi-34B-Chat"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("openhermes-2.5", "teknium/OpenHermes-2.5-Mistral-7B"),
+        ("openhermes-2.5-neural", "Weyaxi/OpenHermes-2.5-neural-chat-7b-v3-1-7B"),
+        ("yi-34b", "01-ai/Yi-34B"),  # exact name beats the longer Yi-34B-Chat
+        ("GOLIATH", "alpindale/goliath-120b"),
+        ("01-ai/yi-34b-chat", "01-ai/Yi-34B-Chat"),
+    ],
+)
 def test_resolve(cat, name, expected):
     assert cat.resolve(name).id == expected
 
@@ -166,6 +180,6 @@ def test_index_round_trip_equals_validated_entries(tmp_path):
     real_load()  # writes the index
     warm = real_load()
     assert [m.id for m in warm] == [m.id for m in cold]
-    for a, b in zip(cold, warm):
+    for a, b in zip(cold, warm, strict=False):
         assert a.entry == b.entry, a.id
         assert a.entry.parents == b.entry.parents

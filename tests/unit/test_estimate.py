@@ -10,25 +10,56 @@ from hypothesis import strategies as st
 
 from llmpick.errors import UsageError
 from llmpick.estimate import KV_CACHE_TYPES, estimate, kv_cache_bytes, max_context_that_fits, tensor_shapes
-from llmpick.schema import Architecture, ArtifactFile, Artifact, CatalogEntry, Model, Params
+from llmpick.schema import Architecture, Artifact, ArtifactFile, CatalogEntry, Model, Params
 
 MIB = 2**20
 
 
-def make(params: int | None = None, active: int | None = None, *, modalities=("text",), artifacts=(), released=None,
-         **arch) -> CatalogEntry:
-    return CatalogEntry(name="t", family="t", organization="t", summary="t", method="base",
-                        params=Params(total=params, active=active), arch=Architecture(**arch), license="x",
-                        license_class="unknown", sources=["t"], modalities=list(modalities), artifacts=list(artifacts),
-                        released=released)
+def make(
+    params: int | None = None, active: int | None = None, *, modalities=("text",), artifacts=(), released=None, **arch
+) -> CatalogEntry:
+    return CatalogEntry(
+        name="t",
+        family="t",
+        organization="t",
+        summary="t",
+        method="base",
+        params=Params(total=params, active=active),
+        arch=Architecture(**arch),
+        license="x",
+        license_class="unknown",
+        sources=["t"],
+        modalities=list(modalities),
+        artifacts=list(artifacts),
+        released=released,
+    )
 
 
-LLAMA2_7B = dict(type="LlamaForCausalLM", layers=32, hidden_size=4096, intermediate_size=11008, attention_heads=32,
-                 kv_heads=32, vocab_size=32000, max_context=4096, tie_word_embeddings=False)
+LLAMA2_7B = dict(
+    type="LlamaForCausalLM",
+    layers=32,
+    hidden_size=4096,
+    intermediate_size=11008,
+    attention_heads=32,
+    kv_heads=32,
+    vocab_size=32000,
+    max_context=4096,
+    tie_word_embeddings=False,
+)
 # A tiny model whose bytes are easy to count by hand: hidden 256, 2 layers, 4 heads of 64, 2 KV heads, FFN 512,
 # vocab 1000.  Per layer: q 256*256, k 128*256, v 128*256, o 256*256, gate/up/down 512*256 each, norms 2*256.
-TINY = dict(type="LlamaForCausalLM", layers=2, hidden_size=256, intermediate_size=512, attention_heads=4, kv_heads=2,
-            head_dim=64, vocab_size=1000, max_context=2048, tie_word_embeddings=False)
+TINY = dict(
+    type="LlamaForCausalLM",
+    layers=2,
+    hidden_size=256,
+    intermediate_size=512,
+    attention_heads=4,
+    kv_heads=2,
+    head_dim=64,
+    vocab_size=1000,
+    max_context=2048,
+    tie_word_embeddings=False,
+)
 TINY_MATRIX = 2 * (256 * 256 * 2 + 128 * 256 * 2 + 512 * 256 * 3) + 2 * 1000 * 256  # 2-D weights
 TINY_VECTOR = 2 * 2 * 256 + 256  # norms
 
@@ -36,30 +67,71 @@ TINY_VECTOR = 2 * 2 * 256 + 256  # norms
 # --- KV cache ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("arch", "ctx", "kw", "expected"), [
-    # llama.cpp: Llama-2-7B at n_ctx=512, f16: "kv self size = 256.00 MB"
-    (dict(layers=32, hidden_size=4096, attention_heads=32, kv_heads=32), 512, {}, 256 * MIB),
-    # GQA (8 KV heads of 128), 8192 tokens: 2*32*8*128*8192*2
-    (dict(layers=32, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128), 8192, {}, 2 * 32 * 8 * 128 * 8192 * 2),
-    # MQA: one KV head
-    (dict(layers=10, hidden_size=1024, attention_heads=16, kv_heads=1), 1000, {}, 2 * 10 * 1 * 64 * 1000 * 2),
-    # parallel sequences each hold their context
-    (dict(layers=2, hidden_size=256, attention_heads=4, kv_heads=2), 100, {"parallel": 3}, 2 * 2 * 2 * 64 * 300 * 2),
-    # q8_0: 34 bytes per 32 values; q4_0: 18 per 32; fp8: 1 byte
-    (dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1), 64, {"kv_cache": "q8_0"}, 2 * 128 * 64 * 34 / 32),
-    (dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1), 64, {"kv_cache": "q4_0"}, 2 * 128 * 64 * 18 / 32),
-    (dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1), 64, {"kv_cache": "fp8"}, 2 * 128 * 64),
-    # sliding window on every layer: at most the window
-    (dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=100), 1000, {}, 2 * 4 * 512 * 100 * 2),
-    # half the layers windowed (Gemma-2 style)
-    (dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=100, sliding_window_layers=2), 1000, {},
-     2 * 512 * 2 * (2 * 1000 + 2 * 100)),
-    # a window longer than the context changes nothing
-    (dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=4096), 1000, {}, 2 * 4 * 512 * 1000 * 2),
-    # MLA: one latent of kv_lora_rank + qk_rope_head_dim per token and layer
-    (dict(layers=61, hidden_size=7168, attention_heads=128, kv_heads=128, kv_lora_rank=512, qk_rope_head_dim=64), 1000, {},
-     61 * 576 * 1000 * 2),
-])
+@pytest.mark.parametrize(
+    ("arch", "ctx", "kw", "expected"),
+    [
+        # llama.cpp: Llama-2-7B at n_ctx=512, f16: "kv self size = 256.00 MB"
+        (dict(layers=32, hidden_size=4096, attention_heads=32, kv_heads=32), 512, {}, 256 * MIB),
+        # GQA (8 KV heads of 128), 8192 tokens: 2*32*8*128*8192*2
+        (
+            dict(layers=32, hidden_size=4096, attention_heads=32, kv_heads=8, head_dim=128),
+            8192,
+            {},
+            2 * 32 * 8 * 128 * 8192 * 2,
+        ),
+        # MQA: one KV head
+        (dict(layers=10, hidden_size=1024, attention_heads=16, kv_heads=1), 1000, {}, 2 * 10 * 1 * 64 * 1000 * 2),
+        # parallel sequences each hold their context
+        (
+            dict(layers=2, hidden_size=256, attention_heads=4, kv_heads=2),
+            100,
+            {"parallel": 3},
+            2 * 2 * 2 * 64 * 300 * 2,
+        ),
+        # q8_0: 34 bytes per 32 values; q4_0: 18 per 32; fp8: 1 byte
+        (
+            dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1),
+            64,
+            {"kv_cache": "q8_0"},
+            2 * 128 * 64 * 34 / 32,
+        ),
+        (
+            dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1),
+            64,
+            {"kv_cache": "q4_0"},
+            2 * 128 * 64 * 18 / 32,
+        ),
+        (dict(layers=1, hidden_size=128, attention_heads=1, kv_heads=1), 64, {"kv_cache": "fp8"}, 2 * 128 * 64),
+        # sliding window on every layer: at most the window
+        (
+            dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=100),
+            1000,
+            {},
+            2 * 4 * 512 * 100 * 2,
+        ),
+        # half the layers windowed (Gemma-2 style)
+        (
+            dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=100, sliding_window_layers=2),
+            1000,
+            {},
+            2 * 512 * 2 * (2 * 1000 + 2 * 100),
+        ),
+        # a window longer than the context changes nothing
+        (
+            dict(layers=4, hidden_size=512, attention_heads=8, kv_heads=8, sliding_window=4096),
+            1000,
+            {},
+            2 * 4 * 512 * 1000 * 2,
+        ),
+        # MLA: one latent of kv_lora_rank + qk_rope_head_dim per token and layer
+        (
+            dict(layers=61, hidden_size=7168, attention_heads=128, kv_heads=128, kv_lora_rank=512, qk_rope_head_dim=64),
+            1000,
+            {},
+            61 * 576 * 1000 * 2,
+        ),
+    ],
+)
 def test_kv_cache_formula(arch: dict, ctx: int, kw: dict, expected: float) -> None:
     got, _, missing = kv_cache_bytes(Architecture(**arch), ctx, **kw)
     assert got == pytest.approx(expected)
@@ -88,16 +160,19 @@ def test_tiny_shapes_are_counted_by_hand() -> None:
     assert shapes is not None and shapes.params == TINY_MATRIX + TINY_VECTOR
 
 
-@pytest.mark.parametrize(("quant", "expected"), [
-    ("F16", TINY_MATRIX * 2 + TINY_VECTOR * 4),            # norms stay F32
-    ("F32", (TINY_MATRIX + TINY_VECTOR) * 4),
-    ("Q8_0", TINY_MATRIX // 32 * 34 + TINY_VECTOR * 4),    # Q8_0 everywhere, output stays Q8_0
-    # Q4_0: output.weight -> Q6_K (256 x 1000 = 1000 blocks of 256), the rest Q4_0
-    ("Q4_0", (TINY_MATRIX - 256_000) // 32 * 18 + 256_000 // 256 * 210 + TINY_VECTOR * 4),
-    # GPTQ 4-bit g128: layers at 4 + 20/128 bits, embeddings and head fp16, norms 16-bit
-    ("GPTQ-4bit", (TINY_MATRIX - 512_000) * (4 + 20 / 128) / 8 + 512_000 * 2 + TINY_VECTOR * 2),
-    ("MLX-4bit", TINY_MATRIX * 4.5 / 8 + TINY_VECTOR * 2),
-])
+@pytest.mark.parametrize(
+    ("quant", "expected"),
+    [
+        ("F16", TINY_MATRIX * 2 + TINY_VECTOR * 4),  # norms stay F32
+        ("F32", (TINY_MATRIX + TINY_VECTOR) * 4),
+        ("Q8_0", TINY_MATRIX // 32 * 34 + TINY_VECTOR * 4),  # Q8_0 everywhere, output stays Q8_0
+        # Q4_0: output.weight -> Q6_K (256 x 1000 = 1000 blocks of 256), the rest Q4_0
+        ("Q4_0", (TINY_MATRIX - 256_000) // 32 * 18 + 256_000 // 256 * 210 + TINY_VECTOR * 4),
+        # GPTQ 4-bit g128: layers at 4 + 20/128 bits, embeddings and head fp16, norms 16-bit
+        ("GPTQ-4bit", (TINY_MATRIX - 512_000) * (4 + 20 / 128) / 8 + 512_000 * 2 + TINY_VECTOR * 2),
+        ("MLX-4bit", TINY_MATRIX * 4.5 / 8 + TINY_VECTOR * 2),
+    ],
+)
 def test_weights_by_hand(quant: str, expected: float) -> None:
     est = estimate(make(TINY_MATRIX + TINY_VECTOR, **TINY), quant, 16)
     assert est.weights_bytes == round(expected)
@@ -113,8 +188,11 @@ def test_q4_k_m_on_a_7b_shape_is_the_real_file() -> None:
 
 
 def test_file_size_wins_and_is_the_basis() -> None:
-    e = make(6_738_415_616, artifacts=[Artifact(format="gguf", repo="a/b", files=[ArtifactFile(quant="q8_0", size_bytes=7_000_000_000)])],
-             **LLAMA2_7B)
+    e = make(
+        6_738_415_616,
+        artifacts=[Artifact(format="gguf", repo="a/b", files=[ArtifactFile(quant="q8_0", size_bytes=7_000_000_000)])],
+        **LLAMA2_7B,
+    )
     assert estimate(e, "Q8_0", 512).weights_bytes == 7_000_000_000
     assert estimate(e, "Q8_0", 512).basis["weights"] == "file_size"
     assert estimate(e, "Q6_K", 512).basis["weights"] == "formula"
@@ -132,8 +210,19 @@ def test_params_only_fallback_is_visible() -> None:
 
 
 def test_moe_uses_total_for_memory_and_active_for_speed() -> None:
-    moe = make(None, type="MixtralForCausalLM", layers=4, hidden_size=256, intermediate_size=512, attention_heads=4,
-               kv_heads=2, vocab_size=1000, experts=8, experts_per_token=2, tie_word_embeddings=False)
+    moe = make(
+        None,
+        type="MixtralForCausalLM",
+        layers=4,
+        hidden_size=256,
+        intermediate_size=512,
+        attention_heads=4,
+        kv_heads=2,
+        vocab_size=1000,
+        experts=8,
+        experts_per_token=2,
+        tie_word_embeddings=False,
+    )
     dense = make(None, **{**TINY, "layers": 4})
     m, d = estimate(moe, "F16", 64), estimate(dense, "F16", 64)
     expert_bytes = 4 * 3 * 512 * 256 * 2  # one expert in every layer
@@ -193,10 +282,15 @@ def test_max_context_that_fits() -> None:
 
 archs = st.builds(
     dict,
-    layers=st.integers(1, 120), hidden_size=st.sampled_from([256, 512, 2048, 4096, 5120, 8192]),
-    heads_div=st.sampled_from([1, 2, 4, 8]), ffn_mult=st.integers(1, 16), vocab_size=st.integers(1000, 300_000),
-    gqa=st.sampled_from([1, 2, 4, 8]), sliding=st.one_of(st.none(), st.integers(128, 8192)),
-    experts=st.one_of(st.none(), st.sampled_from([4, 8, 16])), tied=st.booleans(),
+    layers=st.integers(1, 120),
+    hidden_size=st.sampled_from([256, 512, 2048, 4096, 5120, 8192]),
+    heads_div=st.sampled_from([1, 2, 4, 8]),
+    ffn_mult=st.integers(1, 16),
+    vocab_size=st.integers(1000, 300_000),
+    gqa=st.sampled_from([1, 2, 4, 8]),
+    sliding=st.one_of(st.none(), st.integers(128, 8192)),
+    experts=st.one_of(st.none(), st.sampled_from([4, 8, 16])),
+    tied=st.booleans(),
 )
 
 
@@ -204,16 +298,40 @@ def build(d: dict) -> CatalogEntry:
     heads = max(1, d["hidden_size"] // (64 * d["heads_div"]))
     kvh = max(1, heads // d["gqa"])
     heads = kvh * d["gqa"] if heads % kvh else heads
-    arch = dict(type="LlamaForCausalLM", layers=d["layers"], hidden_size=d["hidden_size"], attention_heads=heads,
-                kv_heads=kvh, head_dim=64, intermediate_size=256 * d["ffn_mult"], vocab_size=d["vocab_size"],
-                sliding_window=d["sliding"], tie_word_embeddings=d["tied"], max_context=1_000_000)
+    arch = dict(
+        type="LlamaForCausalLM",
+        layers=d["layers"],
+        hidden_size=d["hidden_size"],
+        attention_heads=heads,
+        kv_heads=kvh,
+        head_dim=64,
+        intermediate_size=256 * d["ffn_mult"],
+        vocab_size=d["vocab_size"],
+        sliding_window=d["sliding"],
+        tie_word_embeddings=d["tied"],
+        max_context=1_000_000,
+    )
     if d["experts"]:
         arch.update(experts=d["experts"], experts_per_token=2)
     return make(None, **arch)
 
 
-LADDER = ["IQ1_S", "IQ2_XXS", "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K",
-          "Q8_0", "F16", "F32"]
+LADDER = [
+    "IQ1_S",
+    "IQ2_XXS",
+    "Q2_K",
+    "Q3_K_S",
+    "Q3_K_M",
+    "Q3_K_L",
+    "Q4_K_S",
+    "Q4_K_M",
+    "Q5_K_S",
+    "Q5_K_M",
+    "Q6_K",
+    "Q8_0",
+    "F16",
+    "F32",
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -241,9 +359,13 @@ def test_exl2_bits_are_monotone(x: float, y: float) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(archs, st.sampled_from(["Q4_K_M", "IQ2_XS", "GPTQ-4bit", "NF4", "FP8", "MLX-4bit", "EXL2-3.5bpw", "QMoE", "F16"]),
-       st.integers(1, 10_000_000), st.integers(1, 64),
-       st.sampled_from(["llama.cpp", "vllm", "transformers", "mlx", "exllamav2"]))
+@given(
+    archs,
+    st.sampled_from(["Q4_K_M", "IQ2_XS", "GPTQ-4bit", "NF4", "FP8", "MLX-4bit", "EXL2-3.5bpw", "QMoE", "F16"]),
+    st.integers(1, 10_000_000),
+    st.integers(1, 64),
+    st.sampled_from(["llama.cpp", "vllm", "transformers", "mlx", "exllamav2"]),
+)
 def test_estimates_are_finite_and_non_negative(d: dict, quant: str, ctx: int, par: int, engine: str) -> None:
     est = estimate(build(d), quant, ctx, parallel=par, engine=engine)
     for v in (est.weights_bytes, est.kv_cache_bytes, est.overhead_bytes, est.total_bytes, est.active_weights_bytes):
@@ -252,8 +374,12 @@ def test_estimates_are_finite_and_non_negative(d: dict, quant: str, ctx: int, pa
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.one_of(st.none(), st.integers(1, 10**12)), st.one_of(st.none(), st.integers(1, 200)),
-       st.one_of(st.none(), st.integers(64, 16384)), st.one_of(st.none(), st.integers(1, 128)))
+@given(
+    st.one_of(st.none(), st.integers(1, 10**12)),
+    st.one_of(st.none(), st.integers(1, 200)),
+    st.one_of(st.none(), st.integers(64, 16384)),
+    st.one_of(st.none(), st.integers(1, 128)),
+)
 def test_partial_entries_never_give_silent_zero(total, layers, hidden, heads) -> None:
     est = estimate(make(total, layers=layers, hidden_size=hidden, attention_heads=heads), "Q4_K_M", 1024)
     assert est.total_bytes >= 0
@@ -274,8 +400,15 @@ def test_llama_cpp_caches_full_context_for_uniform_sliding_window():
 
 def test_interleaved_window_is_honoured_by_llama_cpp():
     # Gemma-2-9B shape: 21 of 42 layers slide over 4096 tokens.
-    a = Architecture(layers=42, hidden_size=3584, attention_heads=16, kv_heads=8, head_dim=256,
-                     sliding_window=4096, sliding_window_layers=21)
+    a = Architecture(
+        layers=42,
+        hidden_size=3584,
+        attention_heads=16,
+        kv_heads=8,
+        head_dim=256,
+        sliding_window=4096,
+        sliding_window_layers=21,
+    )
     got, _, _ = kv_cache_bytes(a, 8192, engine="llama.cpp")
     assert got == 2 * 8 * 256 * 2 * (21 * 8192 + 21 * 4096)
 
@@ -287,9 +420,13 @@ def test_grouped_layer_types_equal_the_rules_applied_layer_by_layer():
 
     classes = ("attn_q", "attn_k", "attn_v", "attn_qkv", "attn_output", "ffn_gate", "ffn_up", "ffn_down")
     for n_layer in (1, 2, 7, 16, 24, 28, 32, 40, 46, 61, 80, 126, 137):
-        for ctx in (TensorContext(n_layer=n_layer), TensorContext(n_layer=n_layer, n_gqa=8, n_expert=8),
-                    TensorContext(n_layer=n_layer, arch="falcon"), TensorContext(n_layer=n_layer, is_70b=True),
-                    TensorContext(n_layer=n_layer, legacy_q2_k=True)):
+        for ctx in (
+            TensorContext(n_layer=n_layer),
+            TensorContext(n_layer=n_layer, n_gqa=8, n_expert=8),
+            TensorContext(n_layer=n_layer, arch="falcon"),
+            TensorContext(n_layer=n_layer, is_70b=True),
+            TensorContext(n_layer=n_layer, legacy_q2_k=True),
+        ):
             for ftype in GGUF_QUANTS:
                 for cls in classes:
                     brute: dict[str, int] = {}
@@ -304,12 +441,30 @@ def test_native_mxfp4_experts_stay_mxfp4_in_every_format():
     from llmpick.schema import CatalogEntry
 
     def gptoss(dtype):
-        return CatalogEntry(name="x", family="x", organization="x", summary="x", method="base",
-                            params=Params(total=20_900_000_000, active=3_600_000_000),
-                            arch=Architecture(type="GptOssForCausalLM", layers=24, hidden_size=2880,
-                                              intermediate_size=2880, attention_heads=64, kv_heads=8, head_dim=64,
-                                              vocab_size=201088, experts=32, experts_per_token=4, dtype=dtype),
-                            license="apache-2.0", license_class="permissive", sources=["test"])
+        return CatalogEntry(
+            name="x",
+            family="x",
+            organization="x",
+            summary="x",
+            method="base",
+            params=Params(total=20_900_000_000, active=3_600_000_000),
+            arch=Architecture(
+                type="GptOssForCausalLM",
+                layers=24,
+                hidden_size=2880,
+                intermediate_size=2880,
+                attention_heads=64,
+                kv_heads=8,
+                head_dim=64,
+                vocab_size=201088,
+                experts=32,
+                experts_per_token=4,
+                dtype=dtype,
+            ),
+            license="apache-2.0",
+            license_class="permissive",
+            sources=["test"],
+        )
 
     native, plain = gptoss("mxfp4"), gptoss("bfloat16")
     f16 = estimate(native, "F16").weights_bytes

@@ -41,12 +41,24 @@ def test_vram_with_gpus():
     assert hw.gpu_bandwidth_gbs() is None  # --vram knows no bandwidth
 
 
-@pytest.mark.parametrize("flags", [
-    dict(vram="-1"), dict(vram="abc"), dict(vram="0"), dict(vram="24", gpus=0), dict(gpu="RTX 4099"),
-    dict(vram="24", gpu="RTX 4090"), dict(vram="24,24", gpus=3), dict(gpu="2x RTX 3090", gpus=2),
-    dict(gpu="M2 Max"), dict(unified=True), dict(vram="24", reserve="30"), dict(ram="32", ram_bandwidth="-5"),
-    dict(vram="24", nodes=0),
-])
+@pytest.mark.parametrize(
+    "flags",
+    [
+        dict(vram="-1"),
+        dict(vram="abc"),
+        dict(vram="0"),
+        dict(vram="24", gpus=0),
+        dict(gpu="RTX 4099"),
+        dict(vram="24", gpu="RTX 4090"),
+        dict(vram="24,24", gpus=3),
+        dict(gpu="2x RTX 3090", gpus=2),
+        dict(gpu="M2 Max"),
+        dict(unified=True),
+        dict(vram="24", reserve="30"),
+        dict(ram="32", ram_bandwidth="-5"),
+        dict(vram="24", nodes=0),
+    ],
+)
 def test_bad_flags_are_usage_errors(flags):
     with pytest.raises(UsageError):
         resolve(HardwareFlags(**flags))
@@ -138,7 +150,9 @@ def test_flags_override_detection(monkeypatch):
 def test_config_profile(tmp_path, monkeypatch):
     cfg = tmp_path / "config"
     cfg.mkdir(exist_ok=True)
-    (cfg / "config.yaml").write_text("hardware:\n  gpu: 2x RTX 3090\n  ram: 64\nprofiles:\n  laptop: {gpu: RTX 4060, ram: 16}\n")
+    (cfg / "config.yaml").write_text(
+        "hardware:\n  gpu: 2x RTX 3090\n  ram: 64\nprofiles:\n  laptop: {gpu: RTX 4060, ram: 16}\n"
+    )
     hw = resolve(HardwareFlags(), detector=lambda: pytest.fail("no detection with a profile"))
     assert hw.origin == "config" and len(hw.gpus) == 2 and hw.ram_bytes == 64 * GIB
     laptop = resolve(HardwareFlags(profile="laptop"))

@@ -16,8 +16,6 @@ QWEN = "Qwen/Qwen2.5-7B-Instruct"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
 
 
-
-
 def client(fake, **kw):
     return H.Hub(fake.url, timeout=kw.pop("timeout", 2.0), **kw)
 

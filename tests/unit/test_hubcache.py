@@ -8,15 +8,23 @@ import pytest
 
 from llmpick import hubcache
 from llmpick.errors import UsageError
-from llmpick.schema import Artifact, ArtifactFile, HubFile, HubGguf, HubRepoData, Model
+from llmpick.schema import HubFile, HubGguf, HubRepoData, Model
 from tests.helpers import entry
 
 REPO = "acme/Model-7B"
 
 
 def data(**kw):
-    base = dict(id=REPO, sha="a" * 40, downloads=10, likes=2, license="apache-2.0", gated=False,
-                safetensors_total=7_000_000_000, files=[HubFile(name="model.safetensors", size=14_000_000_000)])
+    base = dict(
+        id=REPO,
+        sha="a" * 40,
+        downloads=10,
+        likes=2,
+        license="apache-2.0",
+        gated=False,
+        safetensors_total=7_000_000_000,
+        files=[HubFile(name="model.safetensors", size=14_000_000_000)],
+    )
     base.update(kw)
     return HubRepoData(**base)
 
@@ -39,8 +47,17 @@ def test_missing_is_not_a_problem():
     assert c.file is None and c.problem is None
 
 
-@pytest.mark.parametrize("content", [b"", b'{"version": 1, "repo": "acme/Mod', b"not json at all \xff",
-                                     b"[]", b'{"version": 1}', b'{"version": 99, "repo": "acme/Model-7B"}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b'{"version": 1, "repo": "acme/Mod',
+        b"not json at all \xff",
+        b"[]",
+        b'{"version": 1}',
+        b'{"version": 99, "repo": "acme/Model-7B"}',
+    ],
+)
 def test_damaged_files_are_reported_and_ignored(content):
     hubcache.write(REPO, data(), endpoint="http://hub")
     hubcache.path_for(REPO).write_bytes(content)
@@ -68,13 +85,23 @@ def test_bad_ids_never_become_paths(bad):
 
 
 def gguf_files(*names_sizes):
-    return data(files=[HubFile(name=n, size=s) for n, s in names_sizes], safetensors_total=None,
-                gguf=HubGguf(total=1, architecture="llama", context_length=4096))
+    return data(
+        files=[HubFile(name=n, size=s) for n, s in names_sizes],
+        safetensors_total=None,
+        gguf=HubGguf(total=1, architecture="llama", context_length=4096),
+    )
 
 
 def test_file_size_matching():
-    d = gguf_files(("m-Q4_K_M.gguf", 100), ("m-Q4_K_S.gguf", 90), ("m-IQ4_XS.gguf", 80), ("mmproj-m-Q8_0.gguf", 5),
-                   ("m-q8_0-00001-of-00002.gguf", 60), ("m-q8_0-00002-of-00002.gguf", 40), ("README.md", 1))
+    d = gguf_files(
+        ("m-Q4_K_M.gguf", 100),
+        ("m-Q4_K_S.gguf", 90),
+        ("m-IQ4_XS.gguf", 80),
+        ("mmproj-m-Q8_0.gguf", 5),
+        ("m-q8_0-00001-of-00002.gguf", 60),
+        ("m-q8_0-00002-of-00002.gguf", 40),
+        ("README.md", 1),
+    )
     assert hubcache.file_size_in(d, "Q4_K_M") == 100
     assert hubcache.file_size_in(d, "q4_k_s") == 90
     assert hubcache.file_size_in(d, "IQ4_XS") == 80
@@ -86,7 +113,12 @@ def test_file_size_matching():
 
 
 def test_half_precision_sums_safetensors():
-    d = data(files=[HubFile(name="model-00001-of-00002.safetensors", size=5), HubFile(name="model-00002-of-00002.safetensors", size=7)])
+    d = data(
+        files=[
+            HubFile(name="model-00001-of-00002.safetensors", size=5),
+            HubFile(name="model-00002-of-00002.safetensors", size=7),
+        ]
+    )
     assert hubcache.file_size_in(d, "BF16") == 12
     assert hubcache.file_size_in(d, "Q4_K_M") is None
 
@@ -111,13 +143,20 @@ def test_cached_file_size_searches_artifacts():
 def test_compare_reports_each_difference_with_its_file():
     m = _model(gated=False, license="mit")
     diffs, problems, cached = hubcache.compare(m)
-    assert (diffs, cached) == ([], False)
-    hubcache.write(REPO, data(gated="manual", safetensors_total=1_100_000_000,
-                              config={"max_position_embeddings": 4096}), endpoint="http://hub")
-    diffs, problems, cached = hubcache.compare(m)
+    assert (diffs, problems, cached) == ([], [], False)
+    hubcache.write(
+        REPO,
+        data(gated="manual", safetensors_total=1_100_000_000, config={"max_position_embeddings": 4096}),
+        endpoint="http://hub",
+    )
+    diffs, _problems, cached = hubcache.compare(m)
     got = {d.field: (d.catalog, d.hub) for d in diffs}
-    assert cached and got == {"params.total": (1_000_000_000, 1_100_000_000), "license": ("mit", "apache-2.0"),
-                              "gated": (False, True), "arch.max_context": (8192, 4096)}
+    assert cached and got == {
+        "params.total": (1_000_000_000, 1_100_000_000),
+        "license": ("mit", "apache-2.0"),
+        "gated": (False, True),
+        "arch.max_context": (8192, 4096),
+    }
     assert all(d.file == "catalog/acme/Model-7B.yaml" for d in diffs)
 
 

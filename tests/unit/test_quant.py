@@ -9,30 +9,73 @@ from llmpick.quant import (
     COMMON_QUANTS,
     GGUF_QUANTS,
     TensorContext,
-    use_more_bits,
     ggml_bpw,
     ggml_fallback,
     ggml_tensor_bytes,
     gguf_tensor_type,
     resolve_quant,
+    use_more_bits,
 )
 
 
-@pytest.mark.parametrize(("given", "name", "family"), [
-    ("Q4_K_M", "Q4_K_M", "gguf"), ("q4_k_m", "Q4_K_M", "gguf"), ("4bit", "Q4_K_M", "gguf"), ("q4-k-m", "Q4_K_M", "gguf"),
-    ("fp16", "F16", "gguf"), ("bfloat16", "BF16", "gguf"), ("8bit", "Q8_0", "gguf"), ("iq3_xxs", "IQ3_XXS", "gguf"),
-    ("gptq", "GPTQ-4bit", "gptq"), ("AWQ", "AWQ-4bit", "awq"), ("nf4", "NF4", "bnb"), ("bnb-8bit", "INT8", "bnb"),
-    ("fp8", "FP8", "fp8"), ("mlx-4bit", "MLX-4bit", "mlx"), ("mlx8", "MLX-8bit", "mlx"), ("qmoe", "QMoE", "qmoe"),
-    ("exl2-4.65bpw", "EXL2-4.65bpw", "exl2"), ("4.0bpw", "EXL2-4bpw", "exl2"), ("EXL2:6", "EXL2-6bpw", "exl2"),
-])
+@pytest.mark.parametrize(
+    ("given", "name", "family"),
+    [
+        ("Q4_K_M", "Q4_K_M", "gguf"),
+        ("q4_k_m", "Q4_K_M", "gguf"),
+        ("4bit", "Q4_K_M", "gguf"),
+        ("q4-k-m", "Q4_K_M", "gguf"),
+        ("fp16", "F16", "gguf"),
+        ("bfloat16", "BF16", "gguf"),
+        ("8bit", "Q8_0", "gguf"),
+        ("iq3_xxs", "IQ3_XXS", "gguf"),
+        ("gptq", "GPTQ-4bit", "gptq"),
+        ("AWQ", "AWQ-4bit", "awq"),
+        ("nf4", "NF4", "bnb"),
+        ("bnb-8bit", "INT8", "bnb"),
+        ("fp8", "FP8", "fp8"),
+        ("mlx-4bit", "MLX-4bit", "mlx"),
+        ("mlx8", "MLX-8bit", "mlx"),
+        ("qmoe", "QMoE", "qmoe"),
+        ("exl2-4.65bpw", "EXL2-4.65bpw", "exl2"),
+        ("4.0bpw", "EXL2-4bpw", "exl2"),
+        ("EXL2:6", "EXL2-6bpw", "exl2"),
+    ],
+)
 def test_resolve_names_and_aliases(given: str, name: str, family: str) -> None:
     q = resolve_quant(given)
     assert (q.name, q.family) == (name, family)
 
 
 def test_every_issue_quant_is_known() -> None:
-    wanted = ("F32 F16 BF16 Q8_0 Q6_K Q5_K_M Q5_K_S Q5_1 Q5_0 Q4_K_M Q4_K_S Q4_1 Q4_0 IQ4_XS IQ4_NL Q3_K_L Q3_K_M "
-              "Q3_K_S IQ3_M IQ3_XXS Q2_K IQ2_M IQ2_XS IQ2_XXS IQ1_M IQ1_S").split()
+    wanted = [
+        "F32",
+        "F16",
+        "BF16",
+        "Q8_0",
+        "Q6_K",
+        "Q5_K_M",
+        "Q5_K_S",
+        "Q5_1",
+        "Q5_0",
+        "Q4_K_M",
+        "Q4_K_S",
+        "Q4_1",
+        "Q4_0",
+        "IQ4_XS",
+        "IQ4_NL",
+        "Q3_K_L",
+        "Q3_K_M",
+        "Q3_K_S",
+        "IQ3_M",
+        "IQ3_XXS",
+        "Q2_K",
+        "IQ2_M",
+        "IQ2_XS",
+        "IQ2_XXS",
+        "IQ1_M",
+        "IQ1_S",
+    ]
     assert set(wanted) <= set(GGUF_QUANTS)
     assert set(COMMON_QUANTS) <= set(GGUF_QUANTS)
 
@@ -50,8 +93,19 @@ def test_exl2_out_of_range() -> None:
         resolve_quant("EXL2-40bpw")
 
 
-@pytest.mark.parametrize(("typ", "bpw"), [("Q4_0", 4.5), ("Q8_0", 8.5), ("Q4_K", 4.5), ("Q6_K", 6.5625),
-                                          ("Q2_K", 2.625), ("Q3_K", 3.4375), ("IQ4_XS", 4.25), ("F16", 16.0)])
+@pytest.mark.parametrize(
+    ("typ", "bpw"),
+    [
+        ("Q4_0", 4.5),
+        ("Q8_0", 8.5),
+        ("Q4_K", 4.5),
+        ("Q6_K", 6.5625),
+        ("Q2_K", 2.625),
+        ("Q3_K", 3.4375),
+        ("IQ4_XS", 4.25),
+        ("F16", 16.0),
+    ],
+)
 def test_block_bits(typ: str, bpw: float) -> None:
     assert ggml_bpw(typ) == bpw
 
@@ -70,14 +124,29 @@ def testuse_more_bits_is_half_of_32_layers() -> None:
 CTX = TensorContext(n_layer=32, n_gqa=4)
 
 
-@pytest.mark.parametrize(("ftype", "cls", "layer", "expected"), [
-    ("Q4_K_M", "output", 0, "Q6_K"), ("Q4_K_M", "token_embd", 0, "Q4_K"), ("Q4_K_M", "attn_v", 0, "Q6_K"),
-    ("Q4_K_M", "attn_v", 4, "Q4_K"), ("Q4_K_M", "ffn_down", 6, "Q6_K"), ("Q4_K_M", "ffn_gate", 0, "Q4_K"),
-    ("Q4_K_S", "attn_v", 3, "Q5_K"), ("Q4_K_S", "attn_v", 4, "Q4_K"), ("Q3_K_M", "attn_output", 9, "Q4_K"),
-    ("Q3_K_L", "ffn_down", 20, "Q5_K"), ("Q2_K", "attn_v", 5, "Q4_K"), ("Q2_K", "ffn_down", 5, "Q3_K"),
-    ("Q8_0", "output", 0, "Q8_0"), ("Q4_0", "output", 0, "Q6_K"), ("IQ2_XXS", "output", 0, "Q5_K"),
-    ("IQ2_XXS", "token_embd", 0, "Q2_K"), ("IQ4_XS", "attn_v", 10, "Q5_K"), ("F16", "attn_q", 3, "F16"),
-])
+@pytest.mark.parametrize(
+    ("ftype", "cls", "layer", "expected"),
+    [
+        ("Q4_K_M", "output", 0, "Q6_K"),
+        ("Q4_K_M", "token_embd", 0, "Q4_K"),
+        ("Q4_K_M", "attn_v", 0, "Q6_K"),
+        ("Q4_K_M", "attn_v", 4, "Q4_K"),
+        ("Q4_K_M", "ffn_down", 6, "Q6_K"),
+        ("Q4_K_M", "ffn_gate", 0, "Q4_K"),
+        ("Q4_K_S", "attn_v", 3, "Q5_K"),
+        ("Q4_K_S", "attn_v", 4, "Q4_K"),
+        ("Q3_K_M", "attn_output", 9, "Q4_K"),
+        ("Q3_K_L", "ffn_down", 20, "Q5_K"),
+        ("Q2_K", "attn_v", 5, "Q4_K"),
+        ("Q2_K", "ffn_down", 5, "Q3_K"),
+        ("Q8_0", "output", 0, "Q8_0"),
+        ("Q4_0", "output", 0, "Q6_K"),
+        ("IQ2_XXS", "output", 0, "Q5_K"),
+        ("IQ2_XXS", "token_embd", 0, "Q2_K"),
+        ("IQ4_XS", "attn_v", 10, "Q5_K"),
+        ("F16", "attn_q", 3, "F16"),
+    ],
+)
 def test_llama_cpp_mix_rules(ftype: str, cls: str, layer: int, expected: str) -> None:
     assert gguf_tensor_type(ftype, cls, layer, CTX) == expected
 

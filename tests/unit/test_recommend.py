@@ -10,25 +10,70 @@ from hypothesis import strategies as st
 
 from llmpick.hardware import GIB, HardwareFlags, resolve
 from llmpick.recommend import (
-    Constraints, QualityModel, candidates, check, place_layers, quant_kept, recommend, valid_tp_sizes,
+    Constraints,
+    QualityModel,
+    candidates,
+    check,
+    place_layers,
+    quant_kept,
+    recommend,
+    valid_tp_sizes,
 )
 from llmpick.schema import CatalogEntry, Model
 
-MISTRAL_7B = dict(type="MistralForCausalLM", layers=32, hidden_size=4096, intermediate_size=14336, attention_heads=32,
-                  kv_heads=8, head_dim=128, vocab_size=32000, max_context=32768, tie_word_embeddings=False,
-                  dtype="bfloat16")
-LLAMA_70B = dict(MISTRAL_7B, type="LlamaForCausalLM", layers=80, hidden_size=8192, intermediate_size=28672,
-                 attention_heads=64, max_context=8192)
-QWEN_32B = dict(MISTRAL_7B, type="Qwen2ForCausalLM", layers=64, hidden_size=5120, intermediate_size=27648,
-                attention_heads=40, vocab_size=152064)
+MISTRAL_7B = dict(
+    type="MistralForCausalLM",
+    layers=32,
+    hidden_size=4096,
+    intermediate_size=14336,
+    attention_heads=32,
+    kv_heads=8,
+    head_dim=128,
+    vocab_size=32000,
+    max_context=32768,
+    tie_word_embeddings=False,
+    dtype="bfloat16",
+)
+LLAMA_70B = dict(
+    MISTRAL_7B,
+    type="LlamaForCausalLM",
+    layers=80,
+    hidden_size=8192,
+    intermediate_size=28672,
+    attention_heads=64,
+    max_context=8192,
+)
+QWEN_32B = dict(
+    MISTRAL_7B,
+    type="Qwen2ForCausalLM",
+    layers=64,
+    hidden_size=5120,
+    intermediate_size=27648,
+    attention_heads=40,
+    vocab_size=152064,
+)
 
 
 def model(mid: str, params: int, arch: dict, uses=("chat", "assistant"), artifacts=None, **kw) -> Model:
     art = artifacts if artifacts is not None else [{"format": "gguf", "repo": mid + "-GGUF"}]
-    entry = CatalogEntry.model_validate(dict(
-        name=mid, family="t", organization="t", summary="t", method="base", params={"total": params}, arch=arch,
-        license="apache-2.0", license_class=kw.pop("license_class", "permissive"), uses=list(uses),
-        artifacts=art, sources=["test"], released=kw.pop("released", "2024-06"), **kw))
+    entry = CatalogEntry.model_validate(
+        dict(
+            name=mid,
+            family="t",
+            organization="t",
+            summary="t",
+            method="base",
+            params={"total": params},
+            arch=arch,
+            license="apache-2.0",
+            license_class=kw.pop("license_class", "permissive"),
+            uses=list(uses),
+            artifacts=art,
+            sources=["test"],
+            released=kw.pop("released", "2024-06"),
+            **kw,
+        )
+    )
     return Model(mid, entry, "<test>")
 
 
@@ -55,8 +100,9 @@ def test_fit_classes():
     assert ok and o.fit == "gpu"
     ok, o, why = check(TINY[2], hw(vram="24", ram="64", ram_bandwidth="60"), Constraints(quant="Q4_K_M"))
     assert not ok and o.fit == "split" and "offload" in why
-    ok, o, _ = check(TINY[2], hw(vram="24", ram="64", ram_bandwidth="60"), Constraints(quant="Q4_K_M"),
-                     allow_offload=True)
+    ok, o, _ = check(
+        TINY[2], hw(vram="24", ram="64", ram_bandwidth="60"), Constraints(quant="Q4_K_M"), allow_offload=True
+    )
     assert ok and o.fit == "split" and 0 < o.placement.gpu_layers < 80
     assert o.run["llama_cpp"].endswith(f"-ngl {o.placement.gpu_layers} -c 8192")
     ok, o, _ = check(TINY[2], hw(ram="64"), Constraints(quant="Q4_K_M"))
@@ -66,9 +112,16 @@ def test_fit_classes():
 
 
 def _est(L, per_w, per_kv=0, ov=0, non=0, vis=0):
-    return SimpleNamespace(layers=L, per_layer_weights_bytes=per_w, non_layer_weights_bytes=non,
-                           per_layer_kv_bytes=per_kv, kv_cache_bytes=per_kv * L, vision_bytes=vis,
-                           overhead_per_gpu_bytes=ov, weights_bytes=per_w * L + non)
+    return SimpleNamespace(
+        layers=L,
+        per_layer_weights_bytes=per_w,
+        non_layer_weights_bytes=non,
+        per_layer_kv_bytes=per_kv,
+        kv_cache_bytes=per_kv * L,
+        vision_bytes=vis,
+        overhead_per_gpu_bytes=ov,
+        weights_bytes=per_w * L + non,
+    )
 
 
 def test_cards_are_not_one_pool():
@@ -101,9 +154,22 @@ def test_tensor_parallel_sizes():
 
 
 def test_vllm_needs_divisible_heads():
-    falcon = model("t/falcon-180b", 180_000_000_000, dict(type="FalconForCausalLM", layers=80, hidden_size=14848,
-                   attention_heads=232, kv_heads=8, head_dim=64, vocab_size=65024, max_context=2048, dtype="bfloat16"),
-                   artifacts=[])
+    falcon = model(
+        "t/falcon-180b",
+        180_000_000_000,
+        dict(
+            type="FalconForCausalLM",
+            layers=80,
+            hidden_size=14848,
+            attention_heads=232,
+            kv_heads=8,
+            head_dim=64,
+            vocab_size=65024,
+            max_context=2048,
+            dtype="bfloat16",
+        ),
+        artifacts=[],
+    )
     ok, o, why = check(falcon, hw(gpu="A100 80GB"), Constraints(quant="BF16"))
     assert not ok and o.placement.cards_needed == 8 and "tensor parallel 8" in why
     ok, o, _ = check(falcon, hw(gpu="8x A100 80GB"), Constraints(quant="BF16"))
@@ -159,10 +225,11 @@ def test_use_and_license_filters():
 
 
 def test_benchmarks_raise_quality():
-    scored = model("t/scored-7b", 7_241_732_096, MISTRAL_7B,
-                   scores=[{"name": "mmlu", "value": 80, "source": "x"}])
-    others = [model(f"t/o{i}", 7_241_732_096, MISTRAL_7B, scores=[{"name": "mmlu", "value": 50 + i, "source": "x"}])
-              for i in range(3)]
+    scored = model("t/scored-7b", 7_241_732_096, MISTRAL_7B, scores=[{"name": "mmlu", "value": 80, "source": "x"}])
+    others = [
+        model(f"t/o{i}", 7_241_732_096, MISTRAL_7B, scores=[{"name": "mmlu", "value": 50 + i, "source": "x"}])
+        for i in range(3)
+    ]
     qm = QualityModel([scored, *others])
     assert qm.quality(scored)[0] > qm.quality(others[0])[0]
     assert "mmlu" in qm.quality(scored)[1]
@@ -180,7 +247,9 @@ def test_cpu_only_machine():
 
 
 def test_min_speed_filter():
-    r = recommend(TINY, hw(gpu="RTX 3090", ram="64", ram_bandwidth="50"), Constraints(include_offload=True, min_speed=30))
+    r = recommend(
+        TINY, hw(gpu="RTX 3090", ram="64", ram_bandwidth="50"), Constraints(include_offload=True, min_speed=30)
+    )
     assert r.items and all(o.speed.tokens_per_second >= 30 for o in r.items)
 
 
@@ -258,12 +327,15 @@ def test_a_real_file_size_replaces_the_formula():
     assert opt.estimate.basis["weights"] == "file_size"
 
 
-@pytest.mark.parametrize("flags, cons", [
-    ({"vram": "24"}, {}),
-    ({"gpu": "2x RTX 3090", "ram": "64", "ram_bandwidth": "80"}, {"uses": ["coding"], "include_offload": True}),
-    ({"ram": "32"}, {}),
-    ({"gpu": "M2 Max 64GB"}, {"uses": ["roleplay"]}),
-])
+@pytest.mark.parametrize(
+    "flags, cons",
+    [
+        ({"vram": "24"}, {}),
+        ({"gpu": "2x RTX 3090", "ram": "64", "ram_bandwidth": "80"}, {"uses": ["coding"], "include_offload": True}),
+        ({"ram": "32"}, {}),
+        ({"gpu": "M2 Max 64GB"}, {"uses": ["roleplay"]}),
+    ],
+)
 def test_best_first_search_ranks_like_evaluating_everything(real, flags, cons):
     """The search stops early on score bounds; its top 10 must equal the top 10 of an exhaustive evaluation."""
     from llmpick.recommend import _context_for, _prefilter, evaluate
@@ -280,8 +352,10 @@ def test_best_first_search_ranks_like_evaluating_everything(real, flags, cons):
     for m in real:
         if not flt.matches(m):
             continue
-        opts = [evaluate(m, cand, machine, c, qm, _context_for(m, c), "split" in allowed or "cpu" in allowed)
-                for cand in candidates(m, c.quant, machine)]
+        opts = [
+            evaluate(m, cand, machine, c, qm, _context_for(m, c), "split" in allowed or "cpu" in allowed)
+            for cand in candidates(m, c.quant, machine)
+        ]
         opts = [o for o in opts if o.fit in allowed]
         if opts:
             best.append(max(opts, key=lambda o: o.score))

@@ -15,12 +15,11 @@ import pytest
 from llmpick import hub as H
 from llmpick import hubcache, refresh
 from llmpick.catalog import load_catalog
+from llmpick.errors import UsageError
 from llmpick.schema import HubCacheFile
 
 QWEN = "Qwen/Qwen2.5-7B-Instruct"
 MISTRAL = "mistralai/Mistral-7B-v0.1"
-
-
 
 
 def all_cache_files_valid() -> int:
@@ -78,10 +77,16 @@ def test_offline_report(fake):
 def test_fetch_is_bounded_and_dedupes(fake):
     fake.synthetic = True
     seen = []
-    outs = list(refresh.fetch(H.Hub(fake.url), [f"synthetic/m{i}" for i in range(30)] + ["synthetic/m0"],
-                              concurrency=3, on_done=seen.append))
+    outs = list(
+        refresh.fetch(
+            H.Hub(fake.url),
+            [f"synthetic/m{i}" for i in range(30)] + ["synthetic/m0"],
+            concurrency=3,
+            on_done=seen.append,
+        )
+    )
     assert len(outs) == 30 == len(seen) and fake.count("/api/models/") == 30
-    with pytest.raises(Exception):
+    with pytest.raises(UsageError, match="--concurrency"):
         list(refresh.fetch(H.Hub(fake.url), ["a/b"], concurrency=0))
 
 
@@ -91,8 +96,10 @@ def test_two_refreshes_at_once_leave_a_valid_cache(fake):
     repos = tuple(f"synthetic/c{i}" for i in range(20))
     t = [refresh.Target("x/y", repos)]
     results = []
-    threads = [threading.Thread(target=lambda: results.append(refresh.run(H.Hub(fake.url), t, concurrency=4)))
-               for _ in range(3)]
+    threads = [
+        threading.Thread(target=lambda: results.append(refresh.run(H.Hub(fake.url), t, concurrency=4)))
+        for _ in range(3)
+    ]
     for th in threads:
         th.start()
     for th in threads:
@@ -110,19 +117,28 @@ def _cli_env(fake) -> dict[str, str]:
 def test_sigkill_midway_leaves_every_file_valid(fake):
     fake.synthetic = True
     fake.latency = 0.03
-    proc = subprocess.Popen([sys.executable, "-m", "llmpick", "refresh", "--all", "--concurrency", "4"],
-                            env=_cli_env(fake), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llmpick", "refresh", "--all", "--concurrency", "4"],
+        env=_cli_env(fake),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while fake.count("/api/models/") < 30 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     written = all_cache_files_valid()
-    assert 0 < written
+    assert written > 0
     # the next refresh completes and sees the written files as fresh
     fake.latency = 0.0
-    done = subprocess.run([sys.executable, "-m", "llmpick", "refresh", "--json"], env=_cli_env(fake),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "llmpick", "refresh", "--json"],
+        env=_cli_env(fake),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert all_cache_files_valid() > written
 
@@ -130,10 +146,18 @@ def test_sigkill_midway_leaves_every_file_valid(fake):
 def test_two_cli_refreshes_at_once(fake):
     fake.synthetic = True
     fake.latency = 0.005
-    procs = [subprocess.Popen([sys.executable, "-m", "llmpick", "refresh", "--all", "--json"], env=_cli_env(fake),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "llmpick", "refresh", "--all", "--json"],
+            env=_cli_env(fake),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        _out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
     assert all_cache_files_valid() > 50
 
@@ -144,13 +168,32 @@ def test_two_cli_refreshes_at_once(fake):
 def test_arch_from_config_multimodal_and_moe():
     from llmpick.draft import arch_from_config
 
-    a = arch_from_config({"architectures": ["Gemma3ForConditionalGeneration"], "vision_config": {},
-                          "text_config": {"num_hidden_layers": 34, "hidden_size": 2560, "num_attention_heads": 8,
-                                          "num_key_value_heads": 4, "head_dim": 256, "max_position_embeddings": 131072,
-                                          "sliding_window": 1024}})
+    a = arch_from_config(
+        {
+            "architectures": ["Gemma3ForConditionalGeneration"],
+            "vision_config": {},
+            "text_config": {
+                "num_hidden_layers": 34,
+                "hidden_size": 2560,
+                "num_attention_heads": 8,
+                "num_key_value_heads": 4,
+                "head_dim": 256,
+                "max_position_embeddings": 131072,
+                "sliding_window": 1024,
+            },
+        }
+    )
     assert a["type"] == "Gemma3ForConditionalGeneration" and a["layers"] == 34 and a["sliding_window"] == 1024
-    m = arch_from_config({"architectures": ["MixtralForCausalLM"], "num_local_experts": 8, "num_experts_per_tok": 2,
-                          "hidden_size": 4096, "num_attention_heads": 32, "intermediate_size": 14336})
+    m = arch_from_config(
+        {
+            "architectures": ["MixtralForCausalLM"],
+            "num_local_experts": 8,
+            "num_experts_per_tok": 2,
+            "hidden_size": 4096,
+            "num_attention_heads": 32,
+            "intermediate_size": 14336,
+        }
+    )
     assert (m["experts"], m["experts_per_token"], m["head_dim"], m["kv_heads"]) == (8, 2, 128, 32)
     bad = arch_from_config({"num_attention_heads": 8, "num_key_value_heads": 16, "num_hidden_layers": -1})
     assert "layers" not in bad and "kv_heads" not in bad

@@ -41,12 +41,23 @@ def test_invalid_entries_are_rejected(changes, field):
 
 
 def test_parents_are_base_then_merge_parents():
-    e = CatalogEntry.model_validate(entry(method="merge+finetune", uses=["chat"], base_model="a/base",
-                                          merge_parents=["a/base", "b/other"]))
+    e = CatalogEntry.model_validate(
+        entry(method="merge+finetune", uses=["chat"], base_model="a/base", merge_parents=["a/base", "b/other"])
+    )
     assert e.parents == ["a/base", "b/other"]
 
 
-@pytest.mark.parametrize("value, ok", [("mistralai/Mistral-7B-v0.1", True), ("a/b", True), ("../etc", False),
-                                       ("a/..", False), ("a/b/c", False), ("a", False), ("a/-b", False)])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("mistralai/Mistral-7B-v0.1", True),
+        ("a/b", True),
+        ("../etc", False),
+        ("a/..", False),
+        ("a/b/c", False),
+        ("a", False),
+        ("a/-b", False),
+    ],
+)
 def test_hub_id(value, ok):
     assert is_hub_id(value) is ok

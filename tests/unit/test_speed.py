@@ -14,15 +14,30 @@ KV_PER_TOKEN = 2 * 32 * 8 * 128 * 2
 
 # (bandwidth GB/s, cards, weights, tg N, measured tok/s, profile): rows of shared/data/speed_calibration.csv
 MEASURED = [
-    (1008, 1, Q4, 512, 130.58, CUDA), (936, 1, Q4, 512, 115.42, CUDA), (936, 1, F16, 512, 47.40, CUDA),
-    (716.8, 1, Q4, 512, 108.15, CUDA), (448, 1, Q4, 512, 72.79, CUDA), (1008, 8, Q4, 8192, 118.1, CUDA),
-    (800, 1, Q4, 512, 78.81, METAL), (400, 1, F16, 512, 22.04, METAL), (400, 1, Q4, 512, 35.73, METAL),
+    (1008, 1, Q4, 512, 130.58, CUDA),
+    (936, 1, Q4, 512, 115.42, CUDA),
+    (936, 1, F16, 512, 47.40, CUDA),
+    (716.8, 1, Q4, 512, 108.15, CUDA),
+    (448, 1, Q4, 512, 72.79, CUDA),
+    (1008, 8, Q4, 8192, 118.1, CUDA),
+    (800, 1, Q4, 512, 78.81, METAL),
+    (400, 1, F16, 512, 22.04, METAL),
+    (400, 1, Q4, 512, 35.73, METAL),
 ]
 
 
 def tps(bw, cards, w, n, prof=CUDA, share=1.0, ram_bw=None):
-    return estimate_speed(weight_bytes=w, kv_bytes=KV_PER_TOKEN * n, gpu_share=share, layers=32,
-                          gpu_bandwidth_gbs=bw, cpu_bandwidth_gbs=ram_bw, cards=cards, gpu=prof, context=n)
+    return estimate_speed(
+        weight_bytes=w,
+        kv_bytes=KV_PER_TOKEN * n,
+        gpu_share=share,
+        layers=32,
+        gpu_bandwidth_gbs=bw,
+        cpu_bandwidth_gbs=ram_bw,
+        cards=cards,
+        gpu=prof,
+        context=n,
+    )
 
 
 def test_calibration_within_band():
@@ -41,8 +56,9 @@ def test_unknown_bandwidth_is_null_with_a_reason():
     s = tps(None, 1, Q4, 512)
     assert s.tokens_per_second is None and s.low is None
     assert "--gpu" in " ".join(s.basis["missing"])
-    cpu = estimate_speed(weight_bytes=Q4, kv_bytes=0, gpu_share=0.0, layers=32, gpu_bandwidth_gbs=None,
-                         cpu_bandwidth_gbs=None, cards=0)
+    cpu = estimate_speed(
+        weight_bytes=Q4, kv_bytes=0, gpu_share=0.0, layers=32, gpu_bandwidth_gbs=None, cpu_bandwidth_gbs=None, cards=0
+    )
     assert cpu.tokens_per_second is None and "--ram-bandwidth" in " ".join(cpu.basis["missing"])
 
 

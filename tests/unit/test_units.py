@@ -4,8 +4,18 @@ from llmpick.errors import UsageError
 from llmpick.units import parse_count, parse_tokens
 
 
-@pytest.mark.parametrize("text, n", [("7B", 7_000_000_000), ("7b", 7_000_000_000), ("500M", 500_000_000),
-                                     ("1.5B", 1_500_000_000), ("7e9", 7_000_000_000), ("1T", 10**12), ("42", 42)])
+@pytest.mark.parametrize(
+    "text, n",
+    [
+        ("7B", 7_000_000_000),
+        ("7b", 7_000_000_000),
+        ("500M", 500_000_000),
+        ("1.5B", 1_500_000_000),
+        ("7e9", 7_000_000_000),
+        ("1T", 10**12),
+        ("42", 42),
+    ],
+)
 def test_parse_count(text, n):
     assert parse_count(text, "--x") == n
 

@@ -7,7 +7,7 @@ which is also the one error boundary: a known error becomes one line and its exi
 import functools
 import os
 from collections.abc import Callable
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -47,8 +47,10 @@ def command(name: str, parent: typer.Typer = app, **kwargs: Any) -> Callable[[Ca
             except Exception as exc:
                 if os.environ.get("LLMPICK_DEBUG") == "1":
                     raise
-                output.error(f"internal error: {type(exc).__name__}: {exc}",
-                             "This is a bug in llmpick; please report it. LLMPICK_DEBUG=1 shows the traceback.")
+                output.error(
+                    f"internal error: {type(exc).__name__}: {exc}",
+                    "This is a bug in llmpick; please report it. LLMPICK_DEBUG=1 shows the traceback.",
+                )
                 raise typer.Exit(INTERNAL_ERROR) from None
 
         parent.command(name, **kwargs)(guarded)
@@ -65,8 +67,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Print the version and exit.")] = None,
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = None,
 ) -> None:
     """Which open LLMs can this machine run, at which quantization, how fast, and which is best for a use."""
 
@@ -82,7 +85,10 @@ def main() -> None:
 
 
 # Command modules register themselves on import; they import the core lazily, inside commands.
-from . import catalog_cmds, family_cmds  # noqa: E402,F401
-from . import estimate_cmd  # noqa: E402,F401
-from . import hub_cmds  # noqa: E402,F401
-from . import recommend_cmd  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    catalog_cmds,
+    estimate_cmd,
+    family_cmds,
+    hub_cmds,
+    recommend_cmd,
+)

@@ -1,7 +1,7 @@
 """`list`, `show`, `uses` and `catalog validate / schema`."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,20 +13,44 @@ from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
 @command("list")
 def list_models(
-    use: Annotated[Optional[list[str]], typer.Option("--use", "-u", help="Only models tagged with this use (repeatable: all must match). See `llmpick uses`.")] = None,
-    flag: Annotated[Optional[list[str]], typer.Option("--flag", help="Only models with this flag: uncensored, nsfw-capable.")] = None,
-    family: Annotated[Optional[list[str]], typer.Option("--family", help="Only this family (repeatable), e.g. mistral, llama-3.1.")] = None,
-    method: Annotated[Optional[list[str]], typer.Option("--method", help="base, finetune, merge, merge+finetune, moe, distill.")] = None,
-    license_class: Annotated[Optional[list[str]], typer.Option("--license-class", help="permissive, commercial-with-conditions, non-commercial, research-only, unknown.")] = None,
+    use: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--use", "-u", help="Only models tagged with this use (repeatable: all must match). See `llmpick uses`."
+        ),
+    ] = None,
+    flag: Annotated[
+        list[str] | None, typer.Option("--flag", help="Only models with this flag: uncensored, nsfw-capable.")
+    ] = None,
+    family: Annotated[
+        list[str] | None, typer.Option("--family", help="Only this family (repeatable), e.g. mistral, llama-3.1.")
+    ] = None,
+    method: Annotated[
+        list[str] | None, typer.Option("--method", help="base, finetune, merge, merge+finetune, moe, distill.")
+    ] = None,
+    license_class: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--license-class", help="permissive, commercial-with-conditions, non-commercial, research-only, unknown."
+        ),
+    ] = None,
     commercial: Annotated[bool, typer.Option("--commercial", help="Only licenses that allow commercial use.")] = False,
-    origin: Annotated[Optional[list[str]], typer.Option("--origin", help="Country of the releasing organization (ISO code, e.g. US, FR, CN).")] = None,
-    min_params: Annotated[Optional[str], typer.Option("--min-params", help="e.g. 7B, 500M.")] = None,
-    max_params: Annotated[Optional[str], typer.Option("--max-params", help="e.g. 14B.")] = None,
-    min_context: Annotated[Optional[str], typer.Option("--min-context", help="Tokens, e.g. 32k.")] = None,
-    search: Annotated[Optional[str], typer.Option("--search", "-s", help="Words to find in id, name, family or summary.")] = None,
+    origin: Annotated[
+        list[str] | None,
+        typer.Option("--origin", help="Country of the releasing organization (ISO code, e.g. US, FR, CN)."),
+    ] = None,
+    min_params: Annotated[str | None, typer.Option("--min-params", help="e.g. 7B, 500M.")] = None,
+    max_params: Annotated[str | None, typer.Option("--max-params", help="e.g. 14B.")] = None,
+    min_context: Annotated[str | None, typer.Option("--min-context", help="Tokens, e.g. 32k.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Words to find in id, name, family or summary.")
+    ] = None,
     sort: Annotated[str, typer.Option("--sort", help="id, name, params, released, context, score.")] = "id",
-    limit: Annotated[Optional[int], typer.Option("--limit", help="Show at most N models.")] = None,
-    max_vram: Annotated[Optional[float], typer.Option("--max-vram", help="Only models whose VRAM need (Q4_K_M, 8K context) fits in this many GiB.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Show at most N models.")] = None,
+    max_vram: Annotated[
+        float | None,
+        typer.Option("--max-vram", help="Only models whose VRAM need (Q4_K_M, 8K context) fits in this many GiB."),
+    ] = None,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
@@ -36,8 +60,13 @@ def list_models(
     from ..units import parse_count, parse_tokens
 
     flt = ModelFilter(
-        uses=use or [], flags=flag or [], families=family or [], methods=method or [],
-        license_classes=license_class or [], commercial=commercial, origins=origin or [],
+        uses=use or [],
+        flags=flag or [],
+        families=family or [],
+        methods=method or [],
+        license_classes=license_class or [],
+        commercial=commercial,
+        origins=origin or [],
         min_params=parse_count(min_params, "--min-params") if min_params else None,
         max_params=parse_count(max_params, "--max-params") if max_params else None,
         min_context=parse_tokens(min_context, "--min-context") if min_context else None,
@@ -47,7 +76,9 @@ def list_models(
     if max_vram is not None and not max_vram > 0:
         from ..errors import UsageError
 
-        raise UsageError(f"--max-vram must be a positive number of GiB, not {max_vram:g}.", "For example: --max-vram 12.")
+        raise UsageError(
+            f"--max-vram must be a positive number of GiB, not {max_vram:g}.", "For example: --max-vram 12."
+        )
     from ..estimate import vram_need
     from ..hubcache import hub_summary
 
@@ -61,8 +92,9 @@ def list_models(
     if is_json(fmt, json_):
         from ..schema import ModelSummaryOut
 
-        output.emit_json("list", items=[ModelSummaryOut.of(m, vram=needs[m.id], hub=hubs[m.id]) for m in models],
-                         warnings=warnings)
+        output.emit_json(
+            "list", items=[ModelSummaryOut.of(m, vram=needs[m.id], hub=hubs[m.id]) for m in models], warnings=warnings
+        )
     else:
         from ..output.catalog import render_list
 
@@ -88,8 +120,9 @@ def show(
     if is_json(fmt, json_):
         from ..schema import ModelDetailOut
 
-        output.emit_json("show", item=ModelDetailOut.of(m, children=children, vram=vram_need(m), hub=hub),
-                         warnings=warnings)
+        output.emit_json(
+            "show", item=ModelDetailOut.of(m, children=children, vram=vram_need(m), hub=hub), warnings=warnings
+        )
     else:
         from ..estimate import memory_grid
         from ..output.catalog import render_show
@@ -105,18 +138,27 @@ def uses(catalog: CatalogOpt = None, fmt: FormatOpt = Format.table, json_: JsonO
     from ..schema import FLAGS, USES
 
     cat, warnings = load(catalog)
-    rows = [{"tag": t, "kind": "use", "meaning": d, "models": sum(t in m.entry.uses for m in cat)} for t, d in USES.items()]
-    rows += [{"tag": t, "kind": "flag", "meaning": d, "models": sum(t in m.entry.flags for m in cat)} for t, d in FLAGS.items()]
+    rows = [
+        {"tag": t, "kind": "use", "meaning": d, "models": sum(t in m.entry.uses for m in cat)} for t, d in USES.items()
+    ]
+    rows += [
+        {"tag": t, "kind": "flag", "meaning": d, "models": sum(t in m.entry.flags for m in cat)}
+        for t, d in FLAGS.items()
+    ]
     if is_json(fmt, json_):
         output.emit_json("uses", items=rows, warnings=warnings)
     else:
-        output.table(["tag", "kind", "meaning", ("models", "right")],
-                     [[r["tag"], r["kind"], r["meaning"], r["models"]] for r in rows])
+        output.table(
+            ["tag", "kind", "meaning", ("models", "right")],
+            [[r["tag"], r["kind"], r["meaning"], r["models"]] for r in rows],
+        )
 
 
 @command("validate", parent=catalog_app)
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to check; default: the whole catalog.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to check; default: the whole catalog.")
+    ] = None,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
@@ -142,8 +184,11 @@ def validate(
             raise typer.Exit(3)
         return
     if problems:
-        raise CatalogError(f"{len(problems)} problem(s) in {count} file(s).",
-                           "Fix each line above; catalog/README.md describes the fields.", lines)
+        raise CatalogError(
+            f"{len(problems)} problem(s) in {count} file(s).",
+            "Fix each line above; catalog/README.md describes the fields.",
+            lines,
+        )
     output.line(f"{count} file(s) checked: all valid.")
 
 

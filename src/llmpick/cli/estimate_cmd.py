@@ -1,6 +1,6 @@
 """`estimate`: memory needed by one model per quantization, context and engine."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,13 +12,39 @@ from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
 @command("estimate")
 def estimate_cmd(
-    model: Annotated[str, typer.Argument(help="Hub id or an unambiguous part of it, e.g. mistral-7b-instruct-v0.1; or any Hub repo as hf:ORG/NAME.")],
-    quant: Annotated[Optional[list[str]], typer.Option("--quant", "-q", help="Quantization (repeatable), e.g. Q4_K_M, Q8_0, GPTQ-4bit, EXL2-4.65bpw. Default: a table over the common GGUF quants.")] = None,
-    context: Annotated[str, typer.Option("--context", "-c", help="Tokens per sequence, e.g. 8192 or 32k (capped at the model's maximum).")] = "8192",
-    parallel: Annotated[int, typer.Option("--parallel", "-p", help="Sequences served at once (each holds its own KV cache).")] = 1,
-    kv_cache: Annotated[str, typer.Option("--kv-cache", help="KV cache type: f16, bf16, f32, q8_0, q4_0, fp8 ...")] = "f16",
-    engine: Annotated[Optional[str], typer.Option("--engine", help="llama.cpp, vllm, transformers, mlx, exllamav2 (default: the usual one for the format).")] = None,
-    fit_vram: Annotated[Optional[float], typer.Option("--fit-vram", help="GiB of memory: add the longest context that fits, per quant.")] = None,
+    model: Annotated[
+        str,
+        typer.Argument(
+            help="Hub id or an unambiguous part of it, e.g. mistral-7b-instruct-v0.1; or any Hub repo as hf:ORG/NAME."
+        ),
+    ],
+    quant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--quant",
+            "-q",
+            help="Quantization (repeatable), e.g. Q4_K_M, Q8_0, GPTQ-4bit, EXL2-4.65bpw. Default: a table over the common GGUF quants.",
+        ),
+    ] = None,
+    context: Annotated[
+        str,
+        typer.Option("--context", "-c", help="Tokens per sequence, e.g. 8192 or 32k (capped at the model's maximum)."),
+    ] = "8192",
+    parallel: Annotated[
+        int, typer.Option("--parallel", "-p", help="Sequences served at once (each holds its own KV cache).")
+    ] = 1,
+    kv_cache: Annotated[
+        str, typer.Option("--kv-cache", help="KV cache type: f16, bf16, f32, q8_0, q4_0, fp8 ...")
+    ] = "f16",
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine", help="llama.cpp, vllm, transformers, mlx, exllamav2 (default: the usual one for the format)."
+        ),
+    ] = None,
+    fit_vram: Annotated[
+        float | None, typer.Option("--fit-vram", help="GiB of memory: add the longest context that fits, per quant.")
+    ] = None,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
@@ -29,26 +55,33 @@ def estimate_cmd(
     """Memory (GiB) for weights, KV cache and runtime overhead, per quantization."""
     from ..errors import UsageError
     from ..estimate import check_context, estimate, max_context_that_fits
-    from ..quant import COMMON_QUANTS, resolve_quant
     from ..hubcache import cached_file_size
+    from ..quant import COMMON_QUANTS, resolve_quant
     from ..units import parse_tokens
     from .hub_cmds import hub_model
 
     formats = [resolve_quant(q) for q in (quant or COMMON_QUANTS)]
     ctx = check_context(parse_tokens(context, "--context"))
     if fit_vram is not None and not 0 < fit_vram <= 1_000_000:
-        raise UsageError(f"--fit-vram must be a positive number of GiB, not {fit_vram:g}.", "For example: --fit-vram 24.")
+        raise UsageError(
+            f"--fit-vram must be a positive number of GiB, not {fit_vram:g}.", "For example: --fit-vram 24."
+        )
     cat, warnings = load(catalog)
-    m = hub_model(model, endpoint=endpoint, timeout=timeout, offline=offline) if model.lower().startswith("hf:") \
+    m = (
+        hub_model(model, endpoint=endpoint, timeout=timeout, offline=offline)
+        if model.lower().startswith("hf:")
         else cat.resolve(model)
+    )
     rows = []
     for f in formats:
-        est = estimate(m, f, ctx, parallel=parallel, kv_cache=kv_cache, engine=engine,
-                       file_size_bytes=cached_file_size(m, f.name))
+        est = estimate(
+            m, f, ctx, parallel=parallel, kv_cache=kv_cache, engine=engine, file_size_bytes=cached_file_size(m, f.name)
+        )
         fit = None
         if fit_vram is not None:
-            fit = max_context_that_fits(m, f, int(fit_vram * output.GIB), parallel=parallel, kv_cache=kv_cache,
-                                        engine=engine)
+            fit = max_context_that_fits(
+                m, f, int(fit_vram * output.GIB), parallel=parallel, kv_cache=kv_cache, engine=engine
+            )
         rows.append((est, fit))
     notes = []
     for est, _ in rows:
@@ -79,9 +112,22 @@ def quants_cmd(fmt: FormatOpt = Format.table, json_: JsonOpt = False) -> None:
 
     qs = all_quants()
     if is_json(fmt, json_):
-        output.emit_json("quants", items=[{"name": q.name, "family": q.family, "bits_per_weight": q.bits,
-                                           "aliases": list(q.aliases), "description": q.description} for q in qs])
+        output.emit_json(
+            "quants",
+            items=[
+                {
+                    "name": q.name,
+                    "family": q.family,
+                    "bits_per_weight": q.bits,
+                    "aliases": list(q.aliases),
+                    "description": q.description,
+                }
+                for q in qs
+            ],
+        )
     else:
-        output.table(["quant", "family", ("bits/weight", "right"), "aliases", "description"],
-                     [[q.name, q.family, f"{q.bits:.2f}", ", ".join(q.aliases) or "-", q.description] for q in qs],
-                     caption="EXL2 takes any bpw: EXL2-4.65bpw")
+        output.table(
+            ["quant", "family", ("bits/weight", "right"), "aliases", "description"],
+            [[q.name, q.family, f"{q.bits:.2f}", ", ".join(q.aliases) or "-", q.description] for q in qs],
+            caption="EXL2 takes any bpw: EXL2-4.65bpw",
+        )

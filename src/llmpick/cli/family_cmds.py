@@ -24,8 +24,11 @@ def tree(
     m = cat.resolve(model)
     t = family_tree(cat, m.id)
     if is_json(fmt, json_):
-        output.emit_json("tree", item={"root": t.root, "focus": t.focus, "nodes": list(t.nodes.values()),
-                                       "edges": t.edges}, warnings=warnings)
+        output.emit_json(
+            "tree",
+            item={"root": t.root, "focus": t.focus, "nodes": list(t.nodes.values()), "edges": t.edges},
+            warnings=warnings,
+        )
     else:
         from ..output.family import render_tree
 

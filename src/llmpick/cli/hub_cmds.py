@@ -1,7 +1,7 @@
 """`refresh`, `catalog verify` and `catalog add`: the commands that use Hub data."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -10,23 +10,28 @@ from ..errors import UsageError
 from . import catalog_app, command
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
-EndpointOpt = Annotated[Optional[str], typer.Option(
-    "--endpoint", help="Hub URL (default: HF_ENDPOINT, else https://huggingface.co).", show_default=False)]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="Hub URL (default: HF_ENDPOINT, else https://huggingface.co).", show_default=False),
+]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds one Hub request may take.")]
-OfflineOpt = Annotated[bool, typer.Option(
-    "--offline", help="Never touch the network; use cached Hub data only (also HF_HUB_OFFLINE=1).")]
+OfflineOpt = Annotated[
+    bool, typer.Option("--offline", help="Never touch the network; use cached Hub data only (also HF_HUB_OFFLINE=1).")
+]
 
 
 def parse_age(text: str) -> float:
     """'7d', '12h', '30m', '90s' or plain seconds -> seconds."""
     raw = text.strip().lower()
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-    mult = units.get(raw[-1:], None)
+    mult = units.get(raw[-1:])
     num = raw[:-1] if mult else raw
     try:
         value = float(num) * (mult or 1)
     except ValueError:
-        raise UsageError(f"--max-age '{text}' is not a duration.", "Use e.g. 7d, 12h, 30m or a number of seconds.") from None
+        raise UsageError(
+            f"--max-age '{text}' is not a duration.", "Use e.g. 7d, 12h, 30m or a number of seconds."
+        ) from None
     if value < 0:
         raise UsageError("--max-age must not be negative.")
     return value
@@ -40,9 +45,17 @@ def _offline(flag: bool) -> bool:
 
 @command("refresh")
 def refresh_cmd(
-    models: Annotated[Optional[list[str]], typer.Argument(help="Catalog models to refresh (default: every model whose cached data is older than --max-age).", show_default=False)] = None,
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Catalog models to refresh (default: every model whose cached data is older than --max-age).",
+            show_default=False,
+        ),
+    ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Refresh every catalog model, however fresh its cache.")] = False,
-    max_age: Annotated[str, typer.Option("--max-age", help="Refresh cached data older than this: 7d, 12h, 30m.")] = "7d",
+    max_age: Annotated[
+        str, typer.Option("--max-age", help="Refresh cached data older than this: 7d, 12h, 30m.")
+    ] = "7d",
     concurrency: Annotated[int, typer.Option("--concurrency", help="Requests in flight at once.")] = 8,
     timeout: TimeoutOpt = 10.0,
     endpoint: EndpointOpt = None,
@@ -85,8 +98,10 @@ def refresh_cmd(
         render_refresh(outcomes, counts, endpoint=ep, offline=is_offline)
     failed = counts.get("failed", 0)
     if failed:
-        output.error(f"{failed} of {len(outcomes)} model(s) could not be refreshed; their last good data is kept.",
-                     "See the reasons above; try again later, or raise --timeout.")
+        output.error(
+            f"{failed} of {len(outcomes)} model(s) could not be refreshed; their last good data is kept.",
+            "See the reasons above; try again later, or raise --timeout.",
+        )
         raise typer.Exit(4)
 
 
@@ -98,7 +113,9 @@ def _plain(o: object) -> dict:
 
 @command("verify", parent=catalog_app)
 def verify(
-    models: Annotated[Optional[list[str]], typer.Argument(help="Models to check (default: all).", show_default=False)] = None,
+    models: Annotated[
+        list[str] | None, typer.Argument(help="Models to check (default: all).", show_default=False)
+    ] = None,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
@@ -122,14 +139,19 @@ def verify(
         output.warn(p)
     if uncached and checked:
         shown = ", ".join(uncached[:5]) + (f" and {len(uncached) - 5} more" if len(uncached) > 5 else "")
-        output.warn(f"{len(uncached)} model(s) not compared, no cached Hub data: {shown}. "
-                    "Run `llmpick refresh` to fetch it.")
+        output.warn(
+            f"{len(uncached)} model(s) not compared, no cached Hub data: {shown}. Run `llmpick refresh` to fetch it."
+        )
     if not checked:
         output.warn("Nothing was compared: no cached Hub data. Run `llmpick refresh` first.")
     if is_json(fmt, json_):
-        output.emit_json("catalog verify", items=[VerifyDiffOut(**d.__dict__) for d in diffs], checked=checked,
-                         warnings=warnings + problems,
-                         not_cached=uncached)
+        output.emit_json(
+            "catalog verify",
+            items=[VerifyDiffOut(**d.__dict__) for d in diffs],
+            checked=checked,
+            warnings=warnings + problems,
+            not_cached=uncached,
+        )
     else:
         from ..output.hub import render_verify
 
@@ -141,7 +163,14 @@ def verify(
 @command("add", parent=catalog_app)
 def add(
     ref: Annotated[str, typer.Argument(help="The Hub repo: hf:ORG/NAME.")],
-    output_dir: Annotated[Optional[Path], typer.Option("--output", help="Catalog folder to write into (default: the first --catalog / LLMPICK_CATALOG folder, else the built-in catalog).", show_default=False)] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Catalog folder to write into (default: the first --catalog / LLMPICK_CATALOG folder, else the built-in catalog).",
+            show_default=False,
+        ),
+    ] = None,
     timeout: TimeoutOpt = 10.0,
     endpoint: EndpointOpt = None,
     offline: OfflineOpt = False,
@@ -158,23 +187,31 @@ def add(
     from ..hub import Hub, HubOffline
 
     repo = parse_hf_ref(ref)
-    dest_root = output_dir or (catalog[0] if catalog else None) or (paths.user_catalog_dirs() or [None])[0] \
+    dest_root = (
+        output_dir
+        or (catalog[0] if catalog else None)
+        or (paths.user_catalog_dirs() or [None])[0]
         or paths.builtin_catalog_dir()
+    )
     org, name = repo.split("/", 1)
     dest = Path(dest_root) / org / f"{name}.yaml"
     cat = load_catalog(catalog or [])
     known = {m.id.lower(): m for m in cat}
     if repo.lower() in known:
-        raise UsageError(f"{repo} is already in the catalog ({known[repo.lower()].path}).",
-                         "Edit that file, or run `llmpick refresh` to update its Hub data.")
+        raise UsageError(
+            f"{repo} is already in the catalog ({known[repo.lower()].path}).",
+            "Edit that file, or run `llmpick refresh` to update its Hub data.",
+        )
     if dest.exists() or dest.with_suffix(".yml").exists():
         raise UsageError(f"{dest} already exists.", "Remove it or choose another --output folder.")
     hub = Hub(endpoint, timeout=timeout, offline=offline)
     if hub.offline:
         cached = hubcache.read(repo).file
         if cached is None or cached.data.config is None:
-            raise HubOffline(f"Offline: {repo} is not in the cache with its config.json, and the Hub was not contacted.",
-                             "Run without --offline (and unset HF_HUB_OFFLINE).")
+            raise HubOffline(
+                f"Offline: {repo} is not in the cache with its config.json, and the Hub was not contacted.",
+                "Run without --offline (and unset HF_HUB_OFFLINE).",
+            )
         data, fetched_at, ep = cached.data, cached.fetched_at, cached.endpoint
         output.warn(f"Offline: drafting from cached Hub data fetched {fetched_at}.")
     else:
@@ -187,8 +224,11 @@ def add(
     text = to_yaml(d)
     problems = validate_yaml(text, str(dest))
     if problems:
-        raise CatalogError(f"The draft for {repo} does not validate; nothing was written.",
-                           "This is a bug in llmpick's drafting; please report it with the repo id.", problems)
+        raise CatalogError(
+            f"The draft for {repo} does not validate; nothing was written.",
+            "This is a bug in llmpick's drafting; please report it with the repo id.",
+            problems,
+        )
     write_atomic(dest, text.encode("utf-8"))
     if is_json(fmt, json_):
         output.emit_json("catalog add", item={"id": repo, "file": str(dest), "todos": d.todos, "entry": d.data})
@@ -198,7 +238,7 @@ def add(
         render_added(str(dest), d.todos)
 
 
-def hub_model(ref: str, *, endpoint: Optional[str] = None, timeout: float = 10.0, offline: bool = False):  # type: ignore[no-untyped-def]
+def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, offline: bool = False):  # type: ignore[no-untyped-def]
     """A catalog-like Model for any Hub repo (``estimate hf:ORG/NAME``): model_info, config.json when the repo has one.
 
     The answer is cached; offline, the cache is used (and said so).  Gated repos whose config.json cannot be
@@ -213,8 +253,10 @@ def hub_model(ref: str, *, endpoint: Optional[str] = None, timeout: float = 10.0
     if hub.offline:
         cached = hubcache.read(repo)
         if cached.file is None:
-            raise HubOffline(f"Offline: no cached Hub data for {repo}, and the Hub was not contacted.",
-                             "Run once without --offline (and unset HF_HUB_OFFLINE) to fetch it.")
+            raise HubOffline(
+                f"Offline: no cached Hub data for {repo}, and the Hub was not contacted.",
+                "Run once without --offline (and unset HF_HUB_OFFLINE) to fetch it.",
+            )
         output.warn(f"Offline: using cached Hub data for {repo} (fetched {cached.file.fetched_at}).")
         data, fetched_at, ep = cached.file.data, cached.file.fetched_at, cached.file.endpoint
     else:
@@ -224,8 +266,10 @@ def hub_model(ref: str, *, endpoint: Optional[str] = None, timeout: float = 10.0
             try:
                 data.config = hub.config_json(repo, revision=data.sha)
             except HubGated:
-                output.warn(f"{repo} is gated: its config.json needs an accepted license and HF_TOKEN; "
-                            "estimating from the parameter count only.")
+                output.warn(
+                    f"{repo} is gated: its config.json needs an accepted license and HF_TOKEN; "
+                    "estimating from the parameter count only."
+                )
         base = next((b for b in data.base_model if b.lower() != repo.lower()), None)
         if data.config is None and base and (data.gguf or any(f.name.endswith(".gguf") for f in data.files)):
             from ..errors import LlmpickError
@@ -234,8 +278,10 @@ def hub_model(ref: str, *, endpoint: Optional[str] = None, timeout: float = 10.0
             try:  # a GGUF repo: the layer shapes (for the KV cache) are in its base model's config.json
                 data = data.model_copy(update={"config": hub.config_json(base) if is_hub_id(base) else None})
             except LlmpickError:
-                output.warn(f"{repo}: the config.json of its base model {base} could not be read; "
-                            "the KV cache cannot be estimated.")
+                output.warn(
+                    f"{repo}: the config.json of its base model {base} could not be read; "
+                    "the KV cache cannot be estimated."
+                )
         stored, _ = hubcache.write(repo, data, endpoint=hub.endpoint)
         fetched_at, ep = stored.fetched_at, hub.endpoint
     require_text_generation(data, repo)

@@ -2,7 +2,7 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,9 +17,12 @@ class Format(str, Enum):
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format: a table for people, JSON for scripts.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
 CatalogOpt = Annotated[
-    Optional[list[Path]],
-    typer.Option("--catalog", help="Extra catalog folder (repeatable); its entries override built-in ones with the same id.",
-                 show_default=False),
+    list[Path] | None,
+    typer.Option(
+        "--catalog",
+        help="Extra catalog folder (repeatable); its entries override built-in ones with the same id.",
+        show_default=False,
+    ),
 ]
 
 
@@ -27,7 +30,7 @@ def is_json(fmt: Format, json_flag: bool) -> bool:
     return json_flag or fmt is Format.json
 
 
-def load(catalog_dirs: Optional[list[Path]]) -> "tuple[object, list[str]]":
+def load(catalog_dirs: list[Path] | None) -> "tuple[object, list[str]]":
     """Load the catalog; bad files are left out with one warning line each on stderr."""
     import gc
 

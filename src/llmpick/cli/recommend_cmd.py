@@ -1,6 +1,6 @@
 """`recommend`, `check` and `hardware`."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -8,29 +8,73 @@ from .. import output
 from . import command
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
-VramOpt = Annotated[Optional[str], typer.Option("--vram", help="GiB per card (2^30 bytes; a '24 GB' card is 24), or a per-card list: 24,24,12.")]
-GpusOpt = Annotated[Optional[int], typer.Option("--gpus", help="Number of cards of --vram size.")]
-GpuOpt = Annotated[Optional[str], typer.Option("--gpu", help="Cards by name: 'RTX 4090', '2x RTX 3090', 'M2 Max 64GB'. See `llmpick hardware --list-gpus`.")]
-RamOpt = Annotated[Optional[str], typer.Option("--ram", help="System RAM in GiB.")]
-RamBwOpt = Annotated[Optional[str], typer.Option("--ram-bandwidth", help="RAM bandwidth in GB/s (dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6).")]
-UnifiedOpt = Annotated[Optional[bool], typer.Option("--unified/--no-unified", help="Apple-style unified memory: the GPU uses a share of --ram.", show_default=False)]
-UnifiedShareOpt = Annotated[Optional[float], typer.Option("--unified-share", help="Share of unified memory the GPU may use (default: 0.67 up to 36 GiB, else 0.75).")]
-ReserveOpt = Annotated[Optional[str], typer.Option("--reserve", help="GiB kept free on the first GPU for the desktop (in RAM when there is no GPU).")]
-NodesOpt = Annotated[Optional[int], typer.Option("--nodes", help="Machines like this one for multi-node serving (vLLM over Ray).")]
-ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="A named hardware profile from config.yaml in the config dir.")]
-QuantOpt = Annotated[Optional[str], typer.Option("--quant", "-q", help="Only this quantization, e.g. Q4_K_M, AWQ, BF16.")]
-ContextOpt = Annotated[Optional[str], typer.Option("--context", "-c", help="Context in tokens, e.g. 8192 or 32k (default 8192).")]
-ExplainOpt = Annotated[bool, typer.Option("--explain", help="Show the full working: memory, placement, speed basis, score.")]
+VramOpt = Annotated[
+    str | None,
+    typer.Option("--vram", help="GiB per card (2^30 bytes; a '24 GB' card is 24), or a per-card list: 24,24,12."),
+]
+GpusOpt = Annotated[int | None, typer.Option("--gpus", help="Number of cards of --vram size.")]
+GpuOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--gpu", help="Cards by name: 'RTX 4090', '2x RTX 3090', 'M2 Max 64GB'. See `llmpick hardware --list-gpus`."
+    ),
+]
+RamOpt = Annotated[str | None, typer.Option("--ram", help="System RAM in GiB.")]
+RamBwOpt = Annotated[
+    str | None,
+    typer.Option("--ram-bandwidth", help="RAM bandwidth in GB/s (dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6)."),
+]
+UnifiedOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--unified/--no-unified", help="Apple-style unified memory: the GPU uses a share of --ram.", show_default=False
+    ),
+]
+UnifiedShareOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--unified-share", help="Share of unified memory the GPU may use (default: 0.67 up to 36 GiB, else 0.75)."
+    ),
+]
+ReserveOpt = Annotated[
+    str | None,
+    typer.Option("--reserve", help="GiB kept free on the first GPU for the desktop (in RAM when there is no GPU)."),
+]
+NodesOpt = Annotated[
+    int | None, typer.Option("--nodes", help="Machines like this one for multi-node serving (vLLM over Ray).")
+]
+ProfileOpt = Annotated[
+    str | None, typer.Option("--profile", help="A named hardware profile from config.yaml in the config dir.")
+]
+QuantOpt = Annotated[str | None, typer.Option("--quant", "-q", help="Only this quantization, e.g. Q4_K_M, AWQ, BF16.")]
+ContextOpt = Annotated[
+    str | None, typer.Option("--context", "-c", help="Context in tokens, e.g. 8192 or 32k (default 8192).")
+]
+ExplainOpt = Annotated[
+    bool, typer.Option("--explain", help="Show the full working: memory, placement, speed basis, score.")
+]
 
 
-def _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile):  # noqa: ANN001
+def _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile):
     from ..hardware import HardwareFlags, resolve
 
-    return resolve(HardwareFlags(vram=vram, gpus=gpus, gpu=gpu, ram=ram, ram_bandwidth=ram_bandwidth, unified=unified,
-                                 unified_share=unified_share, reserve=reserve, nodes=nodes, profile=profile))
+    return resolve(
+        HardwareFlags(
+            vram=vram,
+            gpus=gpus,
+            gpu=gpu,
+            ram=ram,
+            ram_bandwidth=ram_bandwidth,
+            unified=unified,
+            unified_share=unified_share,
+            reserve=reserve,
+            nodes=nodes,
+            profile=profile,
+        )
+    )
 
 
-def _context(context: Optional[str]) -> tuple[int, bool]:
+def _context(context: str | None) -> tuple[int, bool]:
     from ..units import parse_tokens
 
     return (parse_tokens(context, "--context"), True) if context else (8192, False)
@@ -38,18 +82,42 @@ def _context(context: Optional[str]) -> tuple[int, bool]:
 
 @command("recommend")
 def recommend_cmd(
-    use: Annotated[Optional[list[str]], typer.Option("--use", "-u", help="What the model is for (repeatable), e.g. coding. See `llmpick uses`.")] = None,
+    use: Annotated[
+        list[str] | None,
+        typer.Option("--use", "-u", help="What the model is for (repeatable), e.g. coding. See `llmpick uses`."),
+    ] = None,
     commercial: Annotated[bool, typer.Option("--commercial", help="Only licenses that allow commercial use.")] = False,
-    license_class: Annotated[Optional[list[str]], typer.Option("--license-class", help="permissive, commercial-with-conditions, non-commercial, research-only, unknown.")] = None,
-    origin: Annotated[Optional[list[str]], typer.Option("--origin", help="Country of the releasing organization (ISO code).")] = None,
-    max_params: Annotated[Optional[str], typer.Option("--max-params", help="e.g. 14B.")] = None,
+    license_class: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--license-class", help="permissive, commercial-with-conditions, non-commercial, research-only, unknown."
+        ),
+    ] = None,
+    origin: Annotated[
+        list[str] | None, typer.Option("--origin", help="Country of the releasing organization (ISO code).")
+    ] = None,
+    max_params: Annotated[str | None, typer.Option("--max-params", help="e.g. 14B.")] = None,
     quant: QuantOpt = None,
     context: ContextOpt = None,
-    min_speed: Annotated[Optional[float], typer.Option("--min-speed", help="Minimum estimated decode speed, tokens/s.")] = None,
+    min_speed: Annotated[
+        float | None, typer.Option("--min-speed", help="Minimum estimated decode speed, tokens/s.")
+    ] = None,
     top: Annotated[int, typer.Option("--top", help="How many models to show.")] = 10,
-    include_offload: Annotated[bool, typer.Option("--include-offload", help="Also models that need layers in RAM (llama.cpp partial offload) or run from RAM.")] = False,
-    vram: VramOpt = None, gpus: GpusOpt = None, gpu: GpuOpt = None, ram: RamOpt = None, ram_bandwidth: RamBwOpt = None,
-    unified: UnifiedOpt = None, unified_share: UnifiedShareOpt = None, reserve: ReserveOpt = None, nodes: NodesOpt = None,
+    include_offload: Annotated[
+        bool,
+        typer.Option(
+            "--include-offload", help="Also models that need layers in RAM (llama.cpp partial offload) or run from RAM."
+        ),
+    ] = False,
+    vram: VramOpt = None,
+    gpus: GpusOpt = None,
+    gpu: GpuOpt = None,
+    ram: RamOpt = None,
+    ram_bandwidth: RamBwOpt = None,
+    unified: UnifiedOpt = None,
+    unified_share: UnifiedShareOpt = None,
+    reserve: ReserveOpt = None,
+    nodes: NodesOpt = None,
     profile: ProfileOpt = None,
     explain: ExplainOpt = False,
     catalog: CatalogOpt = None,
@@ -61,10 +129,19 @@ def recommend_cmd(
     from ..units import parse_count
 
     ctx, explicit = _context(context)
-    cons = Constraints(uses=use or [], commercial=commercial, license_classes=license_class or [], origins=origin or [],
-                       max_params=parse_count(max_params, "--max-params") if max_params else None, quant=quant,
-                       context=ctx, context_explicit=explicit, min_speed=min_speed, top=top,
-                       include_offload=include_offload)
+    cons = Constraints(
+        uses=use or [],
+        commercial=commercial,
+        license_classes=license_class or [],
+        origins=origin or [],
+        max_params=parse_count(max_params, "--max-params") if max_params else None,
+        quant=quant,
+        context=ctx,
+        context_explicit=explicit,
+        min_speed=min_speed,
+        top=top,
+        include_offload=include_offload,
+    )
     cons.check()
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
     cat, warnings = load(catalog)
@@ -88,9 +165,18 @@ def check_cmd(
     model: Annotated[str, typer.Argument(help="Hub id or an unambiguous part of it, e.g. goliath-120b.")],
     quant: QuantOpt = None,
     context: ContextOpt = None,
-    allow_offload: Annotated[bool, typer.Option("--allow-offload", help="Count a fit with layers in RAM (or CPU only) as a fit.")] = False,
-    vram: VramOpt = None, gpus: GpusOpt = None, gpu: GpuOpt = None, ram: RamOpt = None, ram_bandwidth: RamBwOpt = None,
-    unified: UnifiedOpt = None, unified_share: UnifiedShareOpt = None, reserve: ReserveOpt = None, nodes: NodesOpt = None,
+    allow_offload: Annotated[
+        bool, typer.Option("--allow-offload", help="Count a fit with layers in RAM (or CPU only) as a fit.")
+    ] = False,
+    vram: VramOpt = None,
+    gpus: GpusOpt = None,
+    gpu: GpuOpt = None,
+    ram: RamOpt = None,
+    ram_bandwidth: RamBwOpt = None,
+    unified: UnifiedOpt = None,
+    unified_share: UnifiedShareOpt = None,
+    reserve: ReserveOpt = None,
+    nodes: NodesOpt = None,
     profile: ProfileOpt = None,
     explain: ExplainOpt = False,
     catalog: CatalogOpt = None,
@@ -123,9 +209,18 @@ def check_cmd(
 
 @command("hardware")
 def hardware_cmd(
-    list_gpus: Annotated[bool, typer.Option("--list-gpus", help="Print the built-in GPU table (with sources).")] = False,
-    vram: VramOpt = None, gpus: GpusOpt = None, gpu: GpuOpt = None, ram: RamOpt = None, ram_bandwidth: RamBwOpt = None,
-    unified: UnifiedOpt = None, unified_share: UnifiedShareOpt = None, reserve: ReserveOpt = None, nodes: NodesOpt = None,
+    list_gpus: Annotated[
+        bool, typer.Option("--list-gpus", help="Print the built-in GPU table (with sources).")
+    ] = False,
+    vram: VramOpt = None,
+    gpus: GpusOpt = None,
+    gpu: GpuOpt = None,
+    ram: RamOpt = None,
+    ram_bandwidth: RamBwOpt = None,
+    unified: UnifiedOpt = None,
+    unified_share: UnifiedShareOpt = None,
+    reserve: ReserveOpt = None,
+    nodes: NodesOpt = None,
     profile: ProfileOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
@@ -136,9 +231,22 @@ def hardware_cmd(
 
         specs = gpu_table()
         if is_json(fmt, json_):
-            output.emit_json("hardware --list-gpus", items=[
-                {"key": s.key, "name": s.name, "vendor": s.vendor, "kind": s.kind, "vram_bytes": s.vram_bytes,
-                 "bandwidth_gb_per_s": s.bandwidth_gbs, "aliases": list(s.aliases), "source": s.source} for s in specs])
+            output.emit_json(
+                "hardware --list-gpus",
+                items=[
+                    {
+                        "key": s.key,
+                        "name": s.name,
+                        "vendor": s.vendor,
+                        "kind": s.kind,
+                        "vram_bytes": s.vram_bytes,
+                        "bandwidth_gb_per_s": s.bandwidth_gbs,
+                        "aliases": list(s.aliases),
+                        "source": s.source,
+                    }
+                    for s in specs
+                ],
+            )
         else:
             from ..output.recommend import render_gpu_table
 

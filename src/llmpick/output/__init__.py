@@ -24,8 +24,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def emit_json(command: str, *, items: Iterable[Any] | None = None, item: Any = None,
-              warnings: Sequence[str] = (), **extra: Any) -> None:
+def emit_json(
+    command: str, *, items: Iterable[Any] | None = None, item: Any = None, warnings: Sequence[str] = (), **extra: Any
+) -> None:
     """Write the versioned JSON envelope: ``{"schema_version", "command", ..., "items"|"item", "warnings"}``."""
     from ..schema import SCHEMA_VERSION
 
@@ -53,8 +54,16 @@ def console(stderr: bool = False) -> Any:
     tty = color_allowed(stream)
     # Piped into a file or a pager, tables get room instead of rich's 80-column default.
     width = None if (hasattr(stream, "isatty") and stream.isatty()) or os.environ.get("COLUMNS") else 160
-    return Console(file=stream, no_color=not tty, color_system="auto" if tty else None, width=width,
-                   highlight=False, emoji=False, markup=False, soft_wrap=False)
+    return Console(
+        file=stream,
+        no_color=not tty,
+        color_system="auto" if tty else None,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
 
 
 def literal(value: Any) -> Any:
@@ -75,8 +84,13 @@ def sanitize(value: str) -> str:
     return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in value)
 
 
-def table(columns: Sequence[str | tuple[str, str]], rows: Iterable[Sequence[Any]], *,
-          title: str | None = None, caption: str | None = None) -> None:
+def table(
+    columns: Sequence[str | tuple[str, str]],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
     """Print a table.  Columns are names or (name, justify).  Cells from outside are literal.
 
     The first column holds ids, which stay whole on one line; other columns fold.

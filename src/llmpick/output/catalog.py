@@ -10,8 +10,9 @@ from ..schema import Model
 from . import count, line, table, tokens
 
 
-def render_list(models: Sequence[Model], needs: Mapping[str, tuple[int | None, list[str]]],
-                hub: Mapping[str, Any] | None = None) -> None:
+def render_list(
+    models: Sequence[Model], needs: Mapping[str, tuple[int | None, list[str]]], hub: Mapping[str, Any] | None = None
+) -> None:
     """``needs``: model id -> ``estimate.vram_need``; ``hub``: model id -> cached Hub summary."""
     if not models:
         from . import info
@@ -26,16 +27,24 @@ def render_list(models: Sequence[Model], needs: Mapping[str, tuple[int | None, l
             params += f" (A{count(e.params.active)})"
         ctx = tokens(e.arch.max_context)
         need = needs[m.id][0]
-        rows.append([m.id, params, e.method, ctx, f"{need / 2**30:.1f}" if need else "?", e.license_class,
-                     ", ".join(e.uses)])
-    columns: list[Any] = ["model", ("params", "right"), "method", ("context", "right"), ("VRAM GiB", "right"),
-                          "license", "uses"]
+        rows.append(
+            [m.id, params, e.method, ctx, f"{need / 2**30:.1f}" if need else "?", e.license_class, ", ".join(e.uses)]
+        )
+    columns: list[Any] = [
+        "model",
+        ("params", "right"),
+        "method",
+        ("context", "right"),
+        ("VRAM GiB", "right"),
+        "license",
+        "uses",
+    ]
     caption = f"{len(models)} model(s); VRAM GiB: Q4_K_M weights + 8K-context f16 KV cache + llama.cpp overhead"
     if hub and any(hub.values()):  # Hub popularity from the cache (`llmpick refresh`)
         from .hub import hub_cells
 
         columns += [("downloads", "right"), ("likes", "right"), "updated"]
-        rows = [r + hub_cells(hub.get(m.id)) for r, m in zip(rows, models)]
+        rows = [r + hub_cells(hub.get(m.id)) for r, m in zip(rows, models, strict=False)]
         caption += "; downloads/likes/updated: cached Hub data"
     table(columns, rows, caption=caption)
 
@@ -47,13 +56,21 @@ def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequenc
     line(e.summary)
     line()
     facts = [
-        ["family", e.family], ["organization", f"{e.organization} ({e.origin or '?'})"],
-        ["released", e.released], ["method", e.method],
+        ["family", e.family],
+        ["organization", f"{e.organization} ({e.origin or '?'})"],
+        ["released", e.released],
+        ["method", e.method],
         ["parameters", count(e.params.total) + (f", {count(e.params.active)} active" if e.params.active else "")],
-        ["license", f"{e.license} ({e.license_class})" + (", gated" if e.gated else "")
-         + (f" — {note.note}" if (note := lookup(e.license)) else "")],
-        ["uses", ", ".join(e.uses) or "-"], ["flags", ", ".join(e.flags) or "-"],
-        ["modalities", ", ".join(e.modalities)], ["languages", ", ".join(e.languages) or "-"],
+        [
+            "license",
+            f"{e.license} ({e.license_class})"
+            + (", gated" if e.gated else "")
+            + (f" — {note.note}" if (note := lookup(e.license)) else ""),
+        ],
+        ["uses", ", ".join(e.uses) or "-"],
+        ["flags", ", ".join(e.flags) or "-"],
+        ["modalities", ", ".join(e.modalities)],
+        ["languages", ", ".join(e.languages) or "-"],
         ["context", f"{a.max_context} tokens" if a.max_context else None],
     ]
     arch = [f"{k}={v}" for k, v in a.model_dump().items() if v is not None and k != "max_context"]
@@ -70,12 +87,17 @@ def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequenc
     if lineage:
         table(["model", "relation"], lineage, title="Lineage")
     if e.scores:
-        table(["benchmark", ("value", "right"), "date", "source"],
-              [[s.name, f"{s.value:g}", s.date, s.source] for s in e.scores], title="Scores")
+        table(
+            ["benchmark", ("value", "right"), "date", "source"],
+            [[s.name, f"{s.value:g}", s.date, s.source] for s in e.scores],
+            title="Scores",
+        )
     if e.artifacts:
-        table(["format", "repo", "files"],
-              [[x.format, x.repo, ", ".join(f.quant for f in x.files) or "-"] for x in e.artifacts],
-              title="Quantized artifacts")
+        table(
+            ["format", "repo", "files"],
+            [[x.format, x.repo, ", ".join(f.quant for f in x.files) or "-"] for x in e.artifacts],
+            title="Quantized artifacts",
+        )
     if e.notes:
         line(f"Notes: {e.notes}")
     line("Sources: " + "; ".join(e.sources))

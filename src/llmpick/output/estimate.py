@@ -17,30 +17,46 @@ def breakdown_bar(parts: Sequence[int | None], scale: int, width: int = BAR_WIDT
     if scale <= 0:
         return ""
     out = ""
-    for value, ch in zip(parts, BAR_CHARS):
+    for value, ch in zip(parts, BAR_CHARS, strict=False):
         if value is None:
             out += "?"
             continue
-        out += ch * int(round(value / scale * width))
+        out += ch * round(value / scale * width)
     return out
 
 
 def memory_rows(rows: Sequence[tuple[Any, int | None]], with_fit: bool) -> tuple[list[Any], list[list[Any]]]:
     scale = max((est.total_bytes for est, _ in rows), default=0)
-    cols: list[Any] = ["quant", ("bits/w", "right"), ("weights GiB", "right"), ("KV GiB", "right"),
-                       ("other GiB", "right"), ("total GiB", "right"), "breakdown"]
+    cols: list[Any] = [
+        "quant",
+        ("bits/w", "right"),
+        ("weights GiB", "right"),
+        ("KV GiB", "right"),
+        ("other GiB", "right"),
+        ("total GiB", "right"),
+        "breakdown",
+    ]
     if with_fit:
         cols.append(("max context", "right"))
     out = []
     for est, fit in rows:
         kv = gib_short(est.kv_cache_bytes) if est.kv_cache_bytes is not None else "unknown"
-        w = gib_short(est.weights_bytes) + ("" if est.basis.get("weights") == "formula" else
-                                          {"file_size": " (file)", "params": " (params)"}.get(est.basis.get("weights", ""), " ?"))
+        w = gib_short(est.weights_bytes) + (
+            ""
+            if est.basis.get("weights") == "formula"
+            else {"file_size": " (file)", "params": " (params)"}.get(est.basis.get("weights", ""), " ?")
+        )
         vision = est.vision_bytes
         over = est.overhead_bytes + (vision or 0)
-        row = [est.quant, f"{est.bits_per_weight:.2f}" if est.bits_per_weight else "-", w, kv, gib_short(over),
-               gib_short(est.total_bytes),
-               breakdown_bar([est.weights_bytes, est.kv_cache_bytes, vision, est.overhead_bytes], scale)]
+        row = [
+            est.quant,
+            f"{est.bits_per_weight:.2f}" if est.bits_per_weight else "-",
+            w,
+            kv,
+            gib_short(over),
+            gib_short(est.total_bytes),
+            breakdown_bar([est.weights_bytes, est.kv_cache_bytes, vision, est.overhead_bytes], scale),
+        ]
         if with_fit:
             row.append(f"{fit:,}" if fit else "does not fit")
         out.append(row)
@@ -54,8 +70,10 @@ def render_estimates(model_id: str, rows: Sequence[tuple[Any, int | None]], fit_
     ctx = f"{first.context:,} tokens" + (f" x {first.parallel} sequences" if first.parallel > 1 else "")
     title = f"{model_id}: memory at {ctx}, {first.kv_cache_type} KV cache, {first.engine}"
     cols, body = memory_rows(rows, fit_vram is not None)
-    caption = f"GiB = 2^30 bytes. Bar: {BAR_CHARS[0]} weights {BAR_CHARS[1]} KV cache {BAR_CHARS[2]} vision " \
-              f"{BAR_CHARS[3]} overhead (other = vision + overhead)."
+    caption = (
+        f"GiB = 2^30 bytes. Bar: {BAR_CHARS[0]} weights {BAR_CHARS[1]} KV cache {BAR_CHARS[2]} vision "
+        f"{BAR_CHARS[3]} overhead (other = vision + overhead)."
+    )
     if fit_vram is not None:
         caption += f" Max context: longest that fits in {fit_vram:g} GiB."
     table(cols, body, title=title, caption=caption)
@@ -81,4 +99,4 @@ def render_memory_grid(contexts: Sequence[int], grid: Sequence[tuple[str, Sequen
     caption = "Total GiB (2^30): weights + f16 KV cache + llama.cpp overhead, one sequence."
     if notes:
         caption += " * " + "; ".join(notes)
-    table(["quant"] + heads, rows, title="Memory (llmpick estimate gives the breakdown)", caption=caption)
+    table(["quant", *heads], rows, title="Memory (llmpick estimate gives the breakdown)", caption=caption)

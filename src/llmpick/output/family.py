@@ -46,14 +46,22 @@ def render_tree(t: Any) -> None:
 
 
 def render_stats(s: Any) -> None:
-    table(["use", ("models", "right")], sorted(s.by_use.items(), key=lambda kv: -kv[1]), title=f"{s.total} models by use")
-    table(["size class", ("models", "right")], [(k, v) for k, v in s.by_size.items() if v or k != "unknown"],
-          title="By size class")
+    table(
+        ["use", ("models", "right")], sorted(s.by_use.items(), key=lambda kv: -kv[1]), title=f"{s.total} models by use"
+    )
+    table(
+        ["size class", ("models", "right")],
+        [(k, v) for k, v in s.by_size.items() if v or k != "unknown"],
+        title="By size class",
+    )
     table(["license class", ("models", "right")], list(s.by_license_class.items()), title="By license class")
     table(["year", ("models", "right")], list(s.by_year.items()), title="By release year")
     table(["family", ("models", "right")], list(s.by_family.items()), title="By family")
     if s.missing:
-        table(["model", "missing facts"], [(k, ", ".join(v)) for k, v in sorted(s.missing.items())],
-              title="Entries with missing facts")
+        table(
+            ["model", "missing facts"],
+            [(k, ", ".join(v)) for k, v in sorted(s.missing.items())],
+            title="Entries with missing facts",
+        )
     if s.shortfalls:
         table(["coverage gap"], [[x] for x in s.shortfalls], title="Below the coverage targets")

@@ -6,9 +6,9 @@ Every Hub string is outside data: cells go through :func:`literal` (via ``table`
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from . import color_allowed, info, line, table
 
@@ -53,8 +53,14 @@ def progress(total: int, label: str = "Refreshing") -> Iterator[Any]:
 
     from . import console
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=total)
 
         class _Bar:
@@ -80,9 +86,11 @@ def render_verify(diffs: Sequence[Any], checked: int) -> None:
     if not diffs:
         line(f"{checked} model(s) checked against cached Hub data: no differences.")
         return
-    table(["model", "field", "catalog", "hub", "compared with"],
-          [[d.model, d.field, d.catalog, d.hub, d.source] for d in diffs],
-          caption=f"{len(diffs)} difference(s) in {checked} model(s) checked")
+    table(
+        ["model", "field", "catalog", "hub", "compared with"],
+        [[d.model, d.field, d.catalog, d.hub, d.source] for d in diffs],
+        caption=f"{len(diffs)} difference(s) in {checked} model(s) checked",
+    )
     for d in diffs:
         line(f"{d.file}: {d.field}: catalog has {d.catalog!r}, the Hub says {d.hub!r}")
 
@@ -113,5 +121,7 @@ def hub_cells(summary: Any) -> list[str]:
 def hub_line(summary: Any) -> str:
     """`show` fact: '1.5M downloads, 812 likes, last update 2025-01-12 (cached data, fetched 2h ago)'."""
     updated = (summary.last_modified or "?")[:10]
-    return (f"{number(summary.downloads)} downloads, {number(summary.likes)} likes, last update {updated} "
-            f"(cached Hub data, fetched {_age_of(summary.fetched_at)})")
+    return (
+        f"{number(summary.downloads)} downloads, {number(summary.likes)} likes, last update {updated} "
+        f"(cached Hub data, fetched {_age_of(summary.fetched_at)})"
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..schema import ModelSummaryOut, RecommendationOut
 from . import emit_json, gib, info, line, table
@@ -16,16 +17,31 @@ def item(o: Any, hw: Any) -> RecommendationOut:
     pl = o.placement
     sp = o.speed
     return RecommendationOut(
-        model=ModelSummaryOut.of(o.model), quant=o.quant, quant_family=o.quant_family,
-        artifact={"format": o.artifact_format, "repo": o.repo}, fit=pl.fit, engine=pl.engine,
+        model=ModelSummaryOut.of(o.model),
+        quant=o.quant,
+        quant_family=o.quant_family,
+        artifact={"format": o.artifact_format, "repo": o.repo},
+        fit=pl.fit,
+        engine=pl.engine,
         memory=memory_dict(o, hw),
-        placement={"cards_used": pl.cards_used, "gpu_layers": pl.gpu_layers, "layers": pl.layers,
-                   "tensor_parallel": pl.tensor_parallel, "pipeline_parallel": pl.pipeline_parallel,
-                   "nodes": pl.nodes, "cards_needed": pl.cards_needed, "nodes_needed": pl.nodes_needed,
-                   "needs": pl.needs},
+        placement={
+            "cards_used": pl.cards_used,
+            "gpu_layers": pl.gpu_layers,
+            "layers": pl.layers,
+            "tensor_parallel": pl.tensor_parallel,
+            "pipeline_parallel": pl.pipeline_parallel,
+            "nodes": pl.nodes,
+            "cards_needed": pl.cards_needed,
+            "nodes_needed": pl.nodes_needed,
+            "needs": pl.needs,
+        },
         tokens_per_second=sp.tokens_per_second,
         tokens_per_second_range=[sp.low, sp.high] if sp.tokens_per_second is not None else None,
-        speed_basis=sp.basis, score=o.score, score_parts=o.score_parts, reasons=o.reasons, run=o.run,
+        speed_basis=sp.basis,
+        score=o.score,
+        score_parts=o.score_parts,
+        reasons=o.reasons,
+        run=o.run,
         assumptions=list(o.estimate.assumptions) + list(o.estimate.missing),
     )
 
@@ -34,20 +50,35 @@ def emit_recommend(result: Any, warnings: Sequence[str]) -> None:
     from ..hardware import hardware_dict
 
     hw = result.hardware
-    emit_json("recommend", hardware=hardware_dict(hw), constraints=result.constraints.as_dict(),
-              items=[item(o, hw) for o in result.items], hint=result.hint,
-              considered=result.considered, warnings=list(warnings) + list(hw.notes))
+    emit_json(
+        "recommend",
+        hardware=hardware_dict(hw),
+        constraints=result.constraints.as_dict(),
+        items=[item(o, hw) for o in result.items],
+        hint=result.hint,
+        considered=result.considered,
+        warnings=list(warnings) + list(hw.notes),
+    )
 
 
 def emit_check(ok: bool, option: Any, reason: str, hw: Any, constraints: Any, warnings: Sequence[str]) -> None:
     from ..hardware import hardware_dict
 
-    emit_json("check", hardware=hardware_dict(hw), constraints=constraints.as_dict(), fits=ok, reason=reason,
-              items=[item(option, hw)] if option is not None else [], warnings=list(warnings) + list(hw.notes))
+    emit_json(
+        "check",
+        hardware=hardware_dict(hw),
+        constraints=constraints.as_dict(),
+        fits=ok,
+        reason=reason,
+        items=[item(option, hw)] if option is not None else [],
+        warnings=list(warnings) + list(hw.notes),
+    )
 
 
 def _hw_header(hw: Any) -> None:
-    origin = {"detected": "detected", "config": "from the config profile", "flags": "from the flags"}.get(hw.origin, hw.origin)
+    origin = {"detected": "detected", "config": "from the config profile", "flags": "from the flags"}.get(
+        hw.origin, hw.origin
+    )
     info(f"Hardware ({origin}): {hw.describe()}")
     for n in hw.notes:
         info(f"  note: {n}")
@@ -69,13 +100,33 @@ def render_recommend(result: Any, explain: bool = False) -> None:
         from ..recommend import memory_dict
 
         mem = memory_dict(o, hw)
-        rows.append([str(i), o.model.id, o.quant, FIT_LABEL[o.fit],
-                     f"{gib(mem['total_bytes'])} / {gib(mem['available_bytes'])}", _speed(o), f"{o.score:.1f}",
-                     _one_line(o)])
-    table(["#", "model", "quant", "fit", ("memory used / available", "right"), ("tok/s", "right"), ("score", "right"),
-           "why"], rows,
-          caption=f"{len(result.items)} of {result.considered} model(s) considered; context {result.constraints.context} "
-                  "tokens; --explain for the working, --format json for scripts")
+        rows.append(
+            [
+                str(i),
+                o.model.id,
+                o.quant,
+                FIT_LABEL[o.fit],
+                f"{gib(mem['total_bytes'])} / {gib(mem['available_bytes'])}",
+                _speed(o),
+                f"{o.score:.1f}",
+                _one_line(o),
+            ]
+        )
+    table(
+        [
+            "#",
+            "model",
+            "quant",
+            "fit",
+            ("memory used / available", "right"),
+            ("tok/s", "right"),
+            ("score", "right"),
+            "why",
+        ],
+        rows,
+        caption=f"{len(result.items)} of {result.considered} model(s) considered; context {result.constraints.context} "
+        "tokens; --explain for the working, --format json for scripts",
+    )
     if explain:
         for o in result.items:
             explain_option(o, hw)
@@ -84,9 +135,14 @@ def render_recommend(result: Any, explain: bool = False) -> None:
 def _one_line(o: Any) -> str:
     pl = o.placement
     if pl.fit == "gpu":
-        where = (f"vLLM TP {pl.tensor_parallel}" + (f" x PP {pl.pipeline_parallel}" if (pl.pipeline_parallel or 1) > 1 else "")
-                 if pl.tensor_parallel else f"{pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}, llama.cpp"
-                 if pl.engine == "llama.cpp" else f"{pl.cards_used} GPU(s), {pl.engine}")
+        where = (
+            f"vLLM TP {pl.tensor_parallel}"
+            + (f" x PP {pl.pipeline_parallel}" if (pl.pipeline_parallel or 1) > 1 else "")
+            if pl.tensor_parallel
+            else f"{pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}, llama.cpp"
+            if pl.engine == "llama.cpp"
+            else f"{pl.cards_used} GPU(s), {pl.engine}"
+        )
     elif pl.fit == "split":
         where = f"{pl.gpu_layers}/{pl.layers} layers on GPU, rest in RAM"
     else:
@@ -110,24 +166,38 @@ def explain_option(o: Any, hw: Any) -> None:
         line(f"  - {r}")
     mem = memory_dict(o, hw)
     est = o.estimate
-    line(f"  memory: weights {gib(est.weights_bytes)} + KV cache {gib(est.kv_cache_bytes)} ({o.context} tokens) "
-         f"+ vision {gib(est.vision_bytes)} + overhead {gib(est.overhead_per_gpu_bytes)} per card")
+    line(
+        f"  memory: weights {gib(est.weights_bytes)} + KV cache {gib(est.kv_cache_bytes)} ({o.context} tokens) "
+        f"+ vision {gib(est.vision_bytes)} + overhead {gib(est.overhead_per_gpu_bytes)} per card"
+    )
     if any(mem["gpu_bytes_per_card"]):
-        cards = ", ".join(f"card {i}: {gib(b)}" + (f" ({n} layers)" if mem["gpu_layers_per_card"] else "")
-                          for i, (b, n) in enumerate(zip(mem["gpu_bytes_per_card"],
-                                                         mem["gpu_layers_per_card"] or [0] * len(mem["gpu_bytes_per_card"]))) if b)
+        cards = ", ".join(
+            f"card {i}: {gib(b)}" + (f" ({n} layers)" if mem["gpu_layers_per_card"] else "")
+            for i, (b, n) in enumerate(
+                zip(
+                    mem["gpu_bytes_per_card"],
+                    mem["gpu_layers_per_card"] or [0] * len(mem["gpu_bytes_per_card"]),
+                    strict=False,
+                )
+            )
+            if b
+        )
         line(f"  placement: {cards}" + (f"; RAM {gib(mem['ram_bytes'])}" if mem["ram_bytes"] else ""))
     elif mem["ram_bytes"]:
         line(f"  placement: RAM {gib(mem['ram_bytes'])}")
     sp = o.speed.basis
     if o.speed.tokens_per_second is not None:
-        line(f"  speed: {o.speed.tokens_per_second:g} tok/s (band {o.speed.low:g}-{o.speed.high:g}); reads "
-             f"{gib(sp.get('weights_read_per_token_bytes'))} of weights + {gib(sp.get('kv_read_per_token_bytes'))} of KV "
-             f"per token; GPU {sp.get('gpu_bandwidth_gb_per_s')} GB/s, RAM {sp.get('ram_bandwidth_gb_per_s')} GB/s; "
-             f"efficiency {sp.get('efficiency')}; profile {sp.get('profile')}")
+        line(
+            f"  speed: {o.speed.tokens_per_second:g} tok/s (band {o.speed.low:g}-{o.speed.high:g}); reads "
+            f"{gib(sp.get('weights_read_per_token_bytes'))} of weights + {gib(sp.get('kv_read_per_token_bytes'))} of KV "
+            f"per token; GPU {sp.get('gpu_bandwidth_gb_per_s')} GB/s, RAM {sp.get('ram_bandwidth_gb_per_s')} GB/s; "
+            f"efficiency {sp.get('efficiency')}; profile {sp.get('profile')}"
+        )
     sp_ = o.score_parts
-    line(f"  score: 100 x quality {sp_['quality']:.3f} x kept {sp_['quant_kept']:.3f} x fit {sp_['fit_factor']:.2f} "
-         f"+ use {sp_['use_bonus']:g} - speed {sp_['speed_penalty']:g}")
+    line(
+        f"  score: 100 x quality {sp_['quality']:.3f} x kept {sp_['quant_kept']:.3f} x fit {sp_['fit_factor']:.2f} "
+        f"+ use {sp_['use_bonus']:g} - speed {sp_['speed_penalty']:g}"
+    )
     for k in ("llama_cpp", "ollama", "vllm", "mlx"):
         if o.run.get(k):
             line(f"  run ({k}): {o.run[k]}")
@@ -156,19 +226,40 @@ def render_hardware(hw: Any) -> None:
 
     d = hardware_dict(hw)
     line(f"{hw.describe()}   ({hw.origin})")
-    rows = [[str(i), g["name"], gib(g["vram_bytes"]) if g["vram_bytes"] else "unified",
-             f"{g['bandwidth_gb_per_s']:g} GB/s" if g["bandwidth_gb_per_s"] else "?", g["source"]]
-            for i, g in enumerate(d["gpus"])]
+    rows = [
+        [
+            str(i),
+            g["name"],
+            gib(g["vram_bytes"]) if g["vram_bytes"] else "unified",
+            f"{g['bandwidth_gb_per_s']:g} GB/s" if g["bandwidth_gb_per_s"] else "?",
+            g["source"],
+        ]
+        for i, g in enumerate(d["gpus"])
+    ]
     if rows:
         table(["#", "gpu", ("memory", "right"), ("bandwidth", "right"), "source"], rows)
-    line(f"RAM: {gib(hw.ram_bytes)}" + (f", {hw.ram_bandwidth_gbs:g} GB/s" if hw.ram_bandwidth_gbs else "")
-         + f"; usable for models: GPUs {gib(sum(hw.card_capacities()))}, RAM {gib(hw.ram_capacity())}")
+    line(
+        f"RAM: {gib(hw.ram_bytes)}"
+        + (f", {hw.ram_bandwidth_gbs:g} GB/s" if hw.ram_bandwidth_gbs else "")
+        + f"; usable for models: GPUs {gib(sum(hw.card_capacities()))}, RAM {gib(hw.ram_capacity())}"
+    )
     for n in hw.notes:
         info(f"note: {n}")
 
 
 def render_gpu_table(specs: Sequence[Any]) -> None:
-    table(["key", "name", "vendor", ("memory", "right"), ("bandwidth", "right"), "source"],
-          [[s.key, s.name, s.vendor, gib(s.vram_bytes) if s.vram_bytes else "unified",
-            f"{s.bandwidth_gbs:g} GB/s" if s.bandwidth_gbs else "?", s.source] for s in specs],
-          caption=f"{len(specs)} cards; memory in GiB (2^30 bytes), bandwidth in GB/s (10^9 bytes/s)")
+    table(
+        ["key", "name", "vendor", ("memory", "right"), ("bandwidth", "right"), "source"],
+        [
+            [
+                s.key,
+                s.name,
+                s.vendor,
+                gib(s.vram_bytes) if s.vram_bytes else "unified",
+                f"{s.bandwidth_gbs:g} GB/s" if s.bandwidth_gbs else "?",
+                s.source,
+            ]
+            for s in specs
+        ],
+        caption=f"{len(specs)} cards; memory in GiB (2^30 bytes), bandwidth in GB/s (10^9 bytes/s)",
+    )
