@@ -381,6 +381,7 @@ def _code_version() -> str:
     from . import __version__
 
     # The index holds what this code made of the files: a new llmpick, schema or loader starts it afresh.
-    here = Path(__file__)
-    stamps = ":".join(str(here.with_name(n).stat().st_mtime_ns) for n in ("schema.py", "catalog.py"))
+    here = Path(__file__).parent
+    files = (here / "catalog.py", *sorted((here / "schema").glob("*.py")))
+    stamps = ":".join(str(f.stat().st_mtime_ns) for f in files)
     return f"{__version__}:{stamps}"

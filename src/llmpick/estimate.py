@@ -25,9 +25,8 @@ from .quant import (
     use_more_bits,
 )
 from .schema import Architecture, CatalogEntry, MemoryEstimate, Model, Params
+from .units import MIB
 
-MIB = 1024**2
-GIB = 1024**3
 MAX_CONTEXT = 10_000_000  # beyond this a context is a typo, not a plan
 
 # --- KV cache element sizes (bytes per element) -------------------------------------------

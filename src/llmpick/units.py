@@ -1,10 +1,27 @@
-"""Parsing of human quantities: parameter counts ("7B", "500M"), token counts ("32k"), sizes in GiB."""
+"""Units, decided once: byte constants, the GiB figure people read, and parsing of human quantities.
+
+Bytes are integers everywhere inside llmpick and in every JSON answer; people read GiB (2^30 bytes), always
+labelled.  Bandwidths are GB/s (10^9 bytes/s), as vendors publish them.  Parameter counts parse from "7B" /
+"500M"; token counts from "32k" (k = 1024 tokens).
+"""
 
 from __future__ import annotations
 
 import re
 
 from .errors import UsageError
+
+MIB = 1 << 20
+GIB = 1 << 30
+GB = 10**9  # bandwidths and vendors' "GB" figures
+
+
+def gib(n_bytes: float | None, digits: int = 1) -> str:
+    """Bytes as a labelled GiB figure for people, e.g. '4.1 GiB'; unknown stays visibly unknown ('?')."""
+    if n_bytes is None:
+        return "?"
+    return f"{n_bytes / GIB:.{digits}f} GiB"
+
 
 _SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 _NUM = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[0-9]+)?)\s*([kmbgt]?)\s*$", re.IGNORECASE)

@@ -118,11 +118,14 @@ def show(
 
     hub = hub_summary(m.id)
     if is_json(fmt, json_):
+        from ..licenses import lookup
         from ..schema import ModelDetailOut
 
-        output.emit_json(
-            "show", item=ModelDetailOut.of(m, children=children, vram=vram_need(m), hub=hub), warnings=warnings
+        row = lookup(m.entry.license)
+        item = ModelDetailOut.of(
+            m, children=children, vram=vram_need(m), hub=hub, license_note=row.note if row else None
         )
+        output.emit_json("show", item=item, warnings=warnings)
     else:
         from ..estimate import memory_grid
         from ..output.catalog import render_show

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-GIB = 1024**3
+from ..units import gib as gib  # re-exported: the output modules format sizes with it
 
 
 def _plain(value: Any) -> Any:
@@ -131,13 +131,6 @@ def error(message: str, hint: str | None = None, details: Sequence[str] = ()) ->
     sys.stderr.write("Error: " + sanitize(message) + "\n")
     if hint:
         sys.stderr.write("  " + sanitize(hint) + "\n")
-
-
-def gib(n_bytes: int | float | None, digits: int = 1) -> str:
-    """Bytes as a labelled GiB figure for humans; unknown stays visibly unknown."""
-    if n_bytes is None:
-        return "?"
-    return f"{n_bytes / GIB:.{digits}f} GiB"
 
 
 def tokens(n: int | None) -> str | None:

@@ -1,0 +1,108 @@
+"""The single definition of llmpick's data: the catalog file format, Hub data and every JSON answer.
+
+Pydantic models only; nothing here does I/O or imports the rest of llmpick.  One module per kind of data:
+
+* ``base``: the lazy/strict bases, id patterns and the :class:`Answer` envelope of every JSON answer;
+* ``catalog``: a catalog file (:class:`CatalogEntry`) and a loaded :class:`Model`;
+* ``models_out``: a model as JSON answers show it (summary, detail);
+* ``hub``: Hub cache files and Hub answers;
+* ``estimate``: :class:`MemoryEstimate`;
+* ``recommend``: the answers of `recommend` and `check`.
+"""
+
+from __future__ import annotations
+
+from .base import (
+    HUB_ID_PATTERN,
+    SCHEMA_VERSION,
+    Answer,
+    Date,
+    HubId,
+    Lazy,
+    NonEmpty,
+    PositiveInt,
+    Strict,
+    YearMonth,
+    is_hub_id,
+)
+from .catalog import (
+    FLAGS,
+    LICENSE_CLASSES,
+    METHODS,
+    USES,
+    Architecture,
+    Artifact,
+    ArtifactFile,
+    ArtifactFormat,
+    CatalogEntry,
+    Flag,
+    LicenseClass,
+    Method,
+    Modality,
+    Model,
+    Params,
+    Score,
+    Use,
+    catalog_json_schema,
+)
+from .estimate import MemoryEstimate
+from .hub import (
+    HUB_CACHE_VERSION,
+    HubCacheFile,
+    HubFile,
+    HubGguf,
+    HubRepoData,
+    HubSummaryOut,
+    RefreshItemOut,
+    RepoOutcomeOut,
+    VerifyDiffOut,
+)
+from .models_out import ModelDetailOut, ModelSummaryOut, ParamsOut, ScoreOut
+from .recommend import RecommendationOut
+
+__all__ = [
+    "FLAGS",
+    "HUB_CACHE_VERSION",
+    "HUB_ID_PATTERN",
+    "LICENSE_CLASSES",
+    "METHODS",
+    "SCHEMA_VERSION",
+    "USES",
+    "Answer",
+    "Architecture",
+    "Artifact",
+    "ArtifactFile",
+    "ArtifactFormat",
+    "CatalogEntry",
+    "Date",
+    "Flag",
+    "HubCacheFile",
+    "HubFile",
+    "HubGguf",
+    "HubId",
+    "HubRepoData",
+    "HubSummaryOut",
+    "Lazy",
+    "LicenseClass",
+    "MemoryEstimate",
+    "Method",
+    "Modality",
+    "Model",
+    "ModelDetailOut",
+    "ModelSummaryOut",
+    "NonEmpty",
+    "Params",
+    "ParamsOut",
+    "PositiveInt",
+    "RecommendationOut",
+    "RefreshItemOut",
+    "RepoOutcomeOut",
+    "Score",
+    "ScoreOut",
+    "Strict",
+    "Use",
+    "VerifyDiffOut",
+    "YearMonth",
+    "catalog_json_schema",
+    "is_hub_id",
+]

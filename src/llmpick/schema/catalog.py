@@ -1,0 +1,237 @@
+"""The catalog file format: one :class:`CatalogEntry` per ``catalog/<org>/<name>.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from .base import Date, HubId, NonEmpty, PositiveInt, Strict, YearMonth, _trusted
+
+# --- Taxonomy -----------------------------------------------------------------------------
+
+# Uses: the ways people put a local model to work.  One fixed list, so `--use` can be checked.
+USES: dict[str, str] = {
+    "assistant": "general instruction following and question answering",
+    "chat": "open-ended conversation and character chat",
+    "coding": "writing, explaining and fixing code",
+    "roleplay": "playing characters in interactive fiction (RP)",
+    "storytelling": "creative writing: stories, long-form prose",
+    "vision": "understanding images (image + text input)",
+    "translation": "translating between languages",
+    "summarization": "condensing long documents",
+    "rag": "answering from retrieved documents (long context, grounded answers)",
+    "reasoning": "step-by-step reasoning, thinking models",
+    "math": "mathematics and quantitative problems",
+    "multilingual": "strong in languages other than English (see `languages`)",
+    "tool-use": "function calling and agents",
+}
+Use = Literal[
+    "assistant",
+    "chat",
+    "coding",
+    "roleplay",
+    "storytelling",
+    "vision",
+    "translation",
+    "summarization",
+    "rag",
+    "reasoning",
+    "math",
+    "multilingual",
+    "tool-use",
+]
+
+# Flags: properties a user filters on that are not uses.
+FLAGS: dict[str, str] = {
+    "uncensored": "refusals removed or reduced by its finetune",
+    "nsfw-capable": "writes adult content when asked (its card or community says so)",
+}
+Flag = Literal["uncensored", "nsfw-capable"]
+
+METHODS: dict[str, str] = {
+    "base": "the root of a lineage: pretrained from scratch (instruction-tuned too when no separate base was released)",
+    "finetune": "trained further from a base model (SFT, DPO, RLHF ...)",
+    "merge": "weights merged from several models (mergekit: slerp, ties, passthrough ...)",
+    "merge+finetune": "a merge that was then trained further",
+    "moe": "a mixture-of-experts model built as such (not a dense finetune)",
+    "distill": "trained on the outputs of a larger teacher model",
+}
+Method = Literal["base", "finetune", "merge", "merge+finetune", "moe", "distill"]
+
+LICENSE_CLASSES: dict[str, str] = {
+    "permissive": "commercial use allowed with attribution only (Apache-2.0, MIT ...)",
+    "commercial-with-conditions": "commercial use allowed under conditions (user caps, acceptable-use policy ...)",
+    "non-commercial": "no commercial use",
+    "research-only": "research use only",
+    "unknown": "license not stated or not understood",
+}
+LicenseClass = Literal["permissive", "commercial-with-conditions", "non-commercial", "research-only", "unknown"]
+
+Modality = Literal["text", "image", "audio", "video"]
+ArtifactFormat = Literal["gguf", "gptq", "awq", "exl2", "mlx", "safetensors", "bnb", "fp8", "qmoe"]
+
+
+# --- Catalog entry ------------------------------------------------------------------------
+
+
+class Params(Strict):
+    total: PositiveInt | None = Field(None, description="All parameters, integer count")
+    active: PositiveInt | None = Field(None, description="Parameters used per token (MoE only)")
+
+    @model_validator(mode="after")
+    def _active_le_total(self) -> Params:
+        if self.active is not None and self.total is not None and self.active > self.total:
+            raise ValueError(f"active ({self.active}) must not exceed total ({self.total})")
+        return self
+
+
+class Architecture(Strict):
+    """Facts from the model's config.json that memory and speed depend on."""
+
+    type: str | None = Field(None, description="config.json architectures[0], e.g. MistralForCausalLM")
+    layers: PositiveInt | None = Field(None, description="num_hidden_layers")
+    hidden_size: PositiveInt | None = None
+    intermediate_size: PositiveInt | None = Field(None, description="FFN width (per expert for MoE)")
+    attention_heads: PositiveInt | None = Field(None, description="num_attention_heads")
+    kv_heads: PositiveInt | None = Field(
+        None, description="num_key_value_heads (GQA/MQA); = heads when absent from config"
+    )
+    head_dim: PositiveInt | None = Field(None, description="head_dim; hidden_size / heads when config omits it")
+    vocab_size: PositiveInt | None = None
+    max_context: PositiveInt | None = Field(None, description="longest context the model supports, in tokens")
+    sliding_window: PositiveInt | None = Field(None, description="attention window of sliding-window layers, in tokens")
+    sliding_window_layers: int | None = Field(
+        None, ge=0, description="how many layers use the window; null means all layers when sliding_window is set"
+    )
+    experts: PositiveInt | None = Field(None, description="routed experts per MoE layer")
+    experts_per_token: PositiveInt | None = None
+    shared_experts: int | None = Field(None, ge=0)
+    kv_lora_rank: PositiveInt | None = Field(None, description="MLA: compressed KV latent size (DeepSeek V2/V3)")
+    qk_rope_head_dim: PositiveInt | None = Field(None, description="MLA: decoupled RoPE key size per token")
+    tie_word_embeddings: bool | None = None
+    vision_params: PositiveInt | None = Field(None, description="vision encoder + projector parameters")
+    dtype: str | None = Field(None, description="config.json torch_dtype of the released weights")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Architecture:
+        if self.kv_heads and self.attention_heads and self.kv_heads > self.attention_heads:
+            raise ValueError("kv_heads must not exceed attention_heads")
+        if self.experts_per_token and self.experts and self.experts_per_token > self.experts:
+            raise ValueError("experts_per_token must not exceed experts")
+        if self.sliding_window_layers is not None and self.layers and self.sliding_window_layers > self.layers:
+            raise ValueError("sliding_window_layers must not exceed layers")
+        return self
+
+
+class Score(Strict):
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")] = Field(
+        description="benchmark id, e.g. open_llm_leaderboard_v1, mmlu, humaneval"
+    )
+    value: float
+    source: NonEmpty
+    date: Date | None = None
+
+
+class ArtifactFile(Strict):
+    quant: NonEmpty = Field(description="quantization name as llmpick spells it, e.g. Q4_K_M")
+    file: NonEmpty | None = None
+    size_bytes: PositiveInt | None = Field(None, description="exact file size; null when only a rounded size is known")
+
+
+class Artifact(Strict):
+    format: ArtifactFormat
+    repo: HubId
+    files: list[ArtifactFile] = Field(default_factory=list)
+
+
+class CatalogEntry(Strict):
+    """One model: the contents of ``catalog/<org>/<name>.yaml``.  The id comes from the path."""
+
+    name: NonEmpty
+    family: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]*$")]
+    organization: NonEmpty
+    origin: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+        None, description="country of the organization, ISO 3166-1 alpha-2"
+    )
+    released: YearMonth | None = None
+    summary: NonEmpty
+    method: Method
+    base_model: HubId | None = None
+    merge_parents: list[HubId] = Field(default_factory=list)
+    superseded_by: HubId | None = None
+    params: Params
+    arch: Architecture
+    license: NonEmpty = Field(description="license id as published on the Hub, e.g. apache-2.0, llama2")
+    license_class: LicenseClass
+    gated: bool | None = None
+    uses: list[Use] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    modalities: list[Modality] = Field(default_factory=lambda: ["text"])
+    languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
+    scores: list[Score] = Field(default_factory=list)
+    artifacts: list[Artifact] = Field(default_factory=list)
+    sources: list[NonEmpty] = Field(min_length=1)
+    notes: str | None = None
+
+    @field_validator("uses", "flags", "modalities", "languages", "merge_parents")
+    @classmethod
+    def _no_duplicates(cls, value: list[Any]) -> list[Any]:
+        seen = [v for i, v in enumerate(value) if v in value[:i]]
+        if seen:
+            raise ValueError(f"duplicate value {seen[0]!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _lineage(self) -> CatalogEntry:
+        if self.method == "base" and self.base_model is not None:
+            raise ValueError("a base model has no base_model")
+        if self.method in ("merge", "merge+finetune") and len(self.merge_parents) < 1:
+            raise ValueError(f"method {self.method} needs merge_parents")
+        if self.method != "base" and not self.uses:
+            raise ValueError("uses: name at least one use (only base models may have none)")
+        if self.method in ("finetune", "distill") and self.base_model is None:
+            raise ValueError(f"method {self.method} needs base_model")
+        return self
+
+    @classmethod
+    def from_trusted(cls, data: dict[str, Any]) -> CatalogEntry:
+        """Rebuild an entry from ``model_dump(mode="json")`` of one that was validated, without validating again.
+
+        Only for llmpick's own catalog index (written right after validation, keyed to the file's size and
+        mtime and to this code's version): it makes a warm start skip the validators.
+        """
+        d = dict(data)
+        d["params"] = _trusted(Params, d["params"])
+        d["arch"] = _trusted(Architecture, d["arch"])
+        d["scores"] = [_trusted(Score, x) for x in d["scores"]]
+        d["artifacts"] = [
+            _trusted(Artifact, dict(x, files=[_trusted(ArtifactFile, f) for f in x["files"]])) for x in d["artifacts"]
+        ]
+        return _trusted(cls, d)
+
+    @property
+    def parents(self) -> list[str]:
+        """Direct ancestors: the base model, then the merge parents."""
+        out = [self.base_model] if self.base_model else []
+        return out + [p for p in self.merge_parents if p not in out]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A catalog entry together with its id and the file it was read from."""
+
+    id: str
+    entry: CatalogEntry
+    path: str
+
+
+def catalog_json_schema() -> str:
+    """The JSON Schema of one catalog file, as committed in catalog/schema.json."""
+    import json
+
+    doc = CatalogEntry.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "llmpick catalog entry"
+    return json.dumps(doc, indent=2, sort_keys=True)

@@ -1,0 +1,47 @@
+"""The memory estimate (`estimate`, and inside every recommendation)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import Lazy
+
+# --- Memory estimate ----------------------------------------------------------------------
+# Owned by estimate.py (issue 3).  Bytes are integers; unknown parts are null, never 0.
+
+
+class MemoryEstimate(Lazy):
+    """How much memory one model needs at one quantization, context and engine, and how that was worked out.
+
+    ``total_bytes`` is the sum of the known parts (weights + KV cache + vision + overhead); a part that could not
+    be estimated is null and named in ``missing``.  ``overhead_bytes`` = ``overhead_per_gpu_bytes`` (paid once on
+    every GPU used: CUDA context and compute buffer) + ``overhead_shared_bytes`` (paid once).  To place a model
+    on several GPUs, give each GPU layers x ``per_layer_weights_bytes`` + layers x ``per_layer_kv_bytes`` plus
+    its ``overhead_per_gpu_bytes``; ``non_layer_weights_bytes`` (embeddings + output head) goes to one of them.
+    """
+
+    model: str | None
+    quant: str
+    quant_family: str
+    bits_per_weight: float | None = Field(None, description="effective bits per weight of the whole model")
+    context: int
+    parallel: int = 1
+    kv_cache_type: str
+    engine: str
+    weights_bytes: int
+    kv_cache_bytes: int | None
+    vision_bytes: int | None
+    overhead_bytes: int
+    overhead_per_gpu_bytes: int
+    overhead_shared_bytes: int
+    total_bytes: int
+    active_weights_bytes: int = Field(description="weight bytes read per generated token (MoE: routed experts only)")
+    layers: int | None
+    per_layer_weights_bytes: int | None
+    per_layer_kv_bytes: int | None
+    non_layer_weights_bytes: int | None
+    params_total: int | None = None
+    params_active: int | None = None
+    basis: dict[str, str]
+    assumptions: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)

@@ -1,0 +1,106 @@
+"""Hub data: what llmpick keeps from the Hub (the cache files) and how it appears in JSON answers."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from .base import Lazy
+
+# --- Hub ------------------------------------------------------------------------------------
+# What llmpick keeps from the Hugging Face Hub (one cache file per repo) and how Hub data
+# appears in JSON output.  Hub answers are outside data: they are validated by these models
+# before they are cached, and a cache file that fails them is ignored, never trusted.
+
+HUB_CACHE_VERSION = 1
+
+
+class HubFile(Lazy):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    name: str = Field(description="path of the file inside the repo (rfilename)")
+    size: int | None = Field(None, ge=0, description="bytes; null when the Hub did not say")
+
+
+class HubGguf(Lazy):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    total: int | None = Field(None, ge=0, description="parameter count the GGUF header reports")
+    architecture: str | None = None
+    context_length: int | None = Field(None, ge=0)
+
+
+class HubRepoData(Lazy):
+    """The facts llmpick keeps from one ``model_info`` answer (plus config.json when fetched)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    id: str
+    sha: str | None = None
+    last_modified: str | None = Field(None, description="ISO 8601, as the Hub reports it")
+    created_at: str | None = None
+    downloads: int | None = Field(None, ge=0)
+    likes: int | None = Field(None, ge=0)
+    license: str | None = Field(None, description="cardData.license (license_name when it is 'other')")
+    gated: bool | str | None = Field(None, description="false, or 'auto' / 'manual' for gated repos")
+    private: bool | None = None
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    base_model: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    safetensors_total: int | None = Field(None, ge=0)
+    safetensors_parameters: dict[str, int] = Field(default_factory=dict, description="parameters per dtype")
+    gguf: HubGguf | None = None
+    files: list[HubFile] = Field(default_factory=list)
+    config: dict[str, Any] | None = Field(None, description="config.json, when it was fetched")
+
+
+class HubCacheFile(Lazy):
+    """One cache file: ``<cache>/hub/<org>/<name>.json``."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    version: Literal[1] = HUB_CACHE_VERSION
+    repo: str
+    fetched_at: str = Field(description="UTC ISO 8601 time of the fetch")
+    endpoint: str = Field(description="the Hub endpoint it came from")
+    revision: str | None = Field(None, description="the commit sha the data describes")
+    data: HubRepoData
+
+
+class HubSummaryOut(Lazy):
+    """Hub popularity shown by `list` and `show` (from the cache; null when never refreshed)."""
+
+    downloads: int | None
+    likes: int | None
+    last_modified: str | None
+    fetched_at: str
+
+
+class RepoOutcomeOut(Lazy):
+    repo: str
+    outcome: Literal["updated", "unchanged", "failed", "cached", "missing"]
+    reason: str | None = None
+    fetched_at: str | None = None
+
+
+class RefreshItemOut(Lazy):
+    """`refresh --format json`: one item per catalog model."""
+
+    model: str
+    outcome: Literal["updated", "unchanged", "failed", "cached", "missing"]
+    reason: str | None = None
+    repos: list[RepoOutcomeOut]
+
+
+class VerifyDiffOut(Lazy):
+    """`catalog verify --format json`: one item per catalog fact that differs from the Hub."""
+
+    model: str
+    field: str
+    catalog: Any
+    hub: Any
+    source: str = Field(description="which Hub fact it was compared with")
+    file: str = Field(description="the catalog file to fix")
