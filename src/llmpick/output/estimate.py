@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from . import GIB, gib, line, table, tokens
+from ..units import GIB
+from . import gib, line, table, tokens
 
 BAR_WIDTH = 16
 # weights, KV cache, vision, overhead
