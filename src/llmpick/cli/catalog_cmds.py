@@ -7,6 +7,7 @@ import typer
 
 from .. import output
 from ..errors import CatalogError
+from ..units import GIB
 from . import catalog_app, command
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
@@ -86,7 +87,7 @@ def list_models(
     models = select(cat, flt, sort=sort, limit=None if max_vram is not None else limit)
     needs = {m.id: vram_need(m) for m in models}
     if max_vram is not None:
-        models = [m for m in models if (need := needs[m.id][0]) is not None and need <= max_vram * output.GIB]
+        models = [m for m in models if (need := needs[m.id][0]) is not None and need <= max_vram * GIB]
         models = models[:limit] if limit is not None else models
     hubs = {m.id: hub_summary(m.id) for m in models}
     if is_json(fmt, json_):

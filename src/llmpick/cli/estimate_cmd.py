@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from .. import output
+from ..units import GIB
 from . import command
 from .hub_cmds import EndpointOpt, OfflineOpt, TimeoutOpt
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
@@ -79,9 +80,7 @@ def estimate_cmd(
         )
         fit = None
         if fit_vram is not None:
-            fit = max_context_that_fits(
-                m, f, int(fit_vram * output.GIB), parallel=parallel, kv_cache=kv_cache, engine=engine
-            )
+            fit = max_context_that_fits(m, f, int(fit_vram * GIB), parallel=parallel, kv_cache=kv_cache, engine=engine)
         rows.append((est, fit))
     notes = []
     for est, _ in rows:
@@ -95,7 +94,7 @@ def estimate_cmd(
         for est, fit in rows:
             item = est.model_dump(mode="json")
             if fit_vram is not None:
-                item["vram_bytes"] = int(fit_vram * output.GIB)
+                item["vram_bytes"] = int(fit_vram * GIB)
                 item["max_context_in_vram"] = fit
             items.append(item)
         output.emit_json("estimate", items=items, warnings=warnings + notes)
