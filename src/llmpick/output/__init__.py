@@ -24,6 +24,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def emit(answer: Any) -> None:
+    """Write one JSON answer (a ``schema.Answer`` subclass) to stdout: the only way JSON leaves llmpick."""
+    _write_json(answer.model_dump(mode="json"))
+
+
+def _write_json(doc: dict[str, Any]) -> None:
+    # Indented for a person at a terminal; compact (and faster) for the scripts that read it from a pipe.
+    indent = 2 if getattr(sys.stdout, "isatty", lambda: False)() else None
+    sys.stdout.write(json.dumps(doc, indent=indent, ensure_ascii=False) + "\n")
+
+
 def emit_json(
     command: str, *, items: Iterable[Any] | None = None, item: Any = None, warnings: Sequence[str] = (), **extra: Any
 ) -> None:
@@ -37,9 +48,7 @@ def emit_json(
     if item is not None:
         doc["item"] = _plain(item)
     doc["warnings"] = list(warnings)
-    # Indented for a person at a terminal; compact (and faster) for the scripts that read it from a pipe.
-    indent = 2 if getattr(sys.stdout, "isatty", lambda: False)() else None
-    sys.stdout.write(json.dumps(doc, indent=indent, ensure_ascii=False) + "\n")
+    _write_json(doc)
 
 
 def color_allowed(stream: Any) -> bool:
