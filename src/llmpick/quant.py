@@ -443,11 +443,46 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text.strip().lower())
 
 
+# Typical effective bits per weight of each GGUF mix: the estimator's per-tensor rules applied to a
+# Mistral-7B-shaped model (llmpick.estimate.reference_gguf_bits; a test keeps the two equal).  Stored rather than
+# computed so that this module does not import the estimator, which imports it.
+REFERENCE_GGUF_BITS: dict[str, float] = {
+    "F32": 32.0,
+    "F16": 16.001,
+    "BF16": 16.001,
+    "Q8_0": 8.501,
+    "Q6_K": 6.563,
+    "Q5_K_M": 5.668,
+    "Q5_K_S": 5.52,
+    "Q5_1": 6.011,
+    "Q5_0": 5.52,
+    "Q4_K_M": 4.825,
+    "Q4_K_S": 4.573,
+    "Q4_1": 5.029,
+    "Q4_0": 4.538,
+    "IQ4_XS": 4.357,
+    "IQ4_NL": 4.589,
+    "Q3_K_L": 4.221,
+    "Q3_K_M": 3.887,
+    "Q3_K_S": 3.495,
+    "IQ3_M": 3.628,
+    "IQ3_S": 3.515,
+    "IQ3_XS": 3.334,
+    "IQ3_XXS": 3.123,
+    "Q2_K": 3.003,
+    "Q2_K_S": 2.793,
+    "IQ2_M": 2.762,
+    "IQ2_S": 2.552,
+    "IQ2_XS": 2.428,
+    "IQ2_XXS": 2.199,
+    "IQ1_M": 1.937,
+    "IQ1_S": 1.78,
+}
+
+
 @functools.cache
 def _table() -> dict[str, QuantFormat]:
-    from .estimate import reference_gguf_bits  # the typical bpw of each mix, measured on a reference shape
-
-    bits = reference_gguf_bits()
+    bits = REFERENCE_GGUF_BITS
     out: dict[str, QuantFormat] = {}
     for name, (_, desc) in _GGUF_DEFAULT.items():
         out[name.lower()] = QuantFormat(

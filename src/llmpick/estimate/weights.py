@@ -1,0 +1,286 @@
+"""Weights: bytes of every tensor under a quantization (llama.cpp's per-tensor rules for GGUF mixes), and a
+cheap lower bound of the same for the recommender's search.  Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..quant import (
+    GGUF_QUANTS,
+    QuantFormat,
+    TensorContext,
+    ggml_bpw,
+    ggml_fallback,
+    ggml_tensor_bytes,
+    gguf_tensor_type,
+    use_more_bits,
+)
+from ..schema import Architecture, CatalogEntry
+from .shapes import SHAPE_TOLERANCE, Shapes, Tensor, tensor_shapes
+
+# GGUF files of models released before this month were mostly made with llama.cpp's 2023 Q2_K mix.
+LEGACY_Q2_K_BEFORE = "2024-01"
+MXFP4_BITS = 4.25  # OCP MX spec: 32 FP4 (E2M1) values + one shared E8M0 scale
+
+
+def _tensor_ctx(a: Architecture, tied: bool, released: str | None = None) -> TensorContext:
+    heads, kvh = a.attention_heads or 1, a.kv_heads or a.attention_heads or 1
+    typ = a.type or ""
+    return TensorContext(
+        n_layer=a.layers or 1,
+        n_gqa=max(1, heads // kvh),
+        n_expert=a.experts or 0,
+        arch="falcon" if typ in ("FalconForCausalLM", "RWForCausalLM") else "llama",
+        # llama.cpp sets LLM_TYPE_70B for 80-layer Llama-architecture models
+        is_70b=(a.layers == 80 and typ in ("LlamaForCausalLM", "MistralForCausalLM")),
+        tied_embeddings=tied,
+        legacy_q2_k=bool(released and released < LEGACY_Q2_K_BEFORE),
+        native_mxfp4=(a.dtype or "").lower() == "mxfp4" and bool(a.experts),
+    )
+
+
+def _layer_signature(i: int, n: int) -> tuple[int, bool, bool, bool, bool]:
+    """Everything about a layer's position that llama.cpp's type rules look at (see gguf_tensor_type):
+    i < 2 and i < 4, i < n/16, i < n/8, use_more_bits, and n/8 <= i < 7n/8."""
+    return (min(i, 4), i < n // 16, i < n // 8, use_more_bits(i, n), n // 8 <= i < 7 * n // 8)
+
+
+@lru_cache(maxsize=4096)
+def _layer_types(ftype: str, cls: str, ctx: TensorContext) -> tuple[tuple[str, int], ...]:
+    """(ggml type, number of layers) for one tensor class over every layer of a model under one GGUF mix.
+
+    Layers with the same signature get the same type, so each signature is asked once.
+    """
+    counts: dict[str, int] = {}
+    for first, size in _layer_groups(ctx.n_layer):
+        typ = gguf_tensor_type(ftype, cls, first, ctx)
+        counts[typ] = counts.get(typ, 0) + size
+    return tuple(counts.items())
+
+
+@lru_cache(maxsize=512)
+def _layer_groups(n: int) -> tuple[tuple[int, int], ...]:
+    """(first layer, number of layers) of each group of layers sharing a signature."""
+    groups: dict[tuple[int, bool, bool, bool, bool], list[int]] = {}
+    for i in range(n):
+        groups.setdefault(_layer_signature(i, n), []).append(i)
+    return tuple((layers[0], len(layers)) for layers in groups.values())
+
+
+# A part of a tensor's storage: (ggml block type before llama.cpp's row-size fallback, or None for formats that are
+# not ggml block types; bits per element; how many of the tensor's layers it covers, None for all of them).
+Part = tuple[str | None, float, int | None]
+
+
+@lru_cache(maxsize=8192)
+def _storage(fmt: QuantFormat, cls: str, layered: bool, routed: bool, ctx: TensorContext) -> tuple[Part, ...]:
+    """How a tensor class is stored under a format.  The one place that knows; bytes and their floor both read it."""
+    if ctx.native_mxfp4 and fmt.name != "F32":
+        # gpt-oss: routed experts ship as MXFP4 and llama.cpp's converter and quantizer keep them so (its
+        # F16 and Q8_0 GGUFs are ~13 GB for 21B parameters); the rest is bf16 in the original release.
+        if routed:
+            return ((None, MXFP4_BITS, None),)
+        if fmt.family == "mxfp4":
+            return ((None, 32.0 if cls in ("norm", "bias") else 16.0, None),)
+    if fmt.is_gguf:
+        if cls in ("norm", "bias"):
+            return ((None, 32.0, None),)  # 1-D tensors stay F32 (tensor_allows_quantization: ggml_n_dims < 2)
+        if cls == "router":
+            # ffn_gate_inp is never quantized (tensor_allows_quantization); convert_hf_to_gguf writes it F32
+            return ((None, 16.0 if fmt.name in ("F16", "BF16") else 32.0, None),)
+        if not layered:
+            typ = gguf_tensor_type(fmt.name, cls, 0, ctx)
+            return ((typ, ggml_bpw(typ), None),)
+        return tuple((typ, ggml_bpw(typ), count) for typ, count in _layer_types(fmt.name, cls, ctx))
+    if fmt.family == "qmoe":
+        return ((None, fmt.bits, None),)
+    if cls in ("norm", "bias", "router"):
+        return ((None, 32.0 if fmt.name == "F32" else 16.0, None),)
+    if cls == "token_embd":
+        bits = fmt.output_bits if ctx.tied_embeddings else fmt.embed_bits
+    elif cls == "output":
+        bits = fmt.output_bits
+    else:
+        bits = fmt.linear_bits
+    return ((None, bits if bits is not None else fmt.bits, None),)
+
+
+def _tensor_bytes(fmt: QuantFormat, x: Tensor, ctx: TensorContext) -> float:
+    """Bytes of one tensor (of every layer it stands for) under a format: whole ggml blocks, after the fallback
+    llama.cpp takes when a row is not a multiple of the block size."""
+    total = 0.0
+    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, x.active < 1.0, ctx):
+        if typ is None:
+            total += x.total * bits / 8
+        else:
+            total += ggml_tensor_bytes(ggml_fallback(typ, x.ncols), x.n) * (count or 1)
+    return total
+
+
+def _tensor_bytes_floor(fmt: QuantFormat, x: Tensor, ctx: TensorContext) -> float:
+    """At most :func:`_tensor_bytes`: the same types, without rounding each tensor up to whole blocks."""
+    total = 0.0
+    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, x.active < 1.0, ctx):
+        if typ is None:
+            total += x.total * bits / 8
+        else:
+            total += x.n * (count or 1) * ggml_bpw(ggml_fallback(typ, x.ncols)) / 8
+    return total
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the weights of a model are made of, before any quantization is chosen."""
+
+    shapes: Shapes | None
+    tied: bool
+    ctx: TensorContext | None
+    text_params: int | None
+    scale: float  # 1, or catalog params / shape params when the shapes do not explain the catalog's count
+    tie_notes: tuple[str, ...]  # how the output head was chosen (first in the estimate's notes)
+    notes: tuple[str, ...]  # the shapes' own notes and the scaling
+
+
+@lru_cache(maxsize=4096)
+def _layout(a: Architecture, text_params: int | None, released: str | None) -> _Layout:
+    shapes = None
+    tied = a.tie_word_embeddings
+    tie_notes: list[str] = []
+    if tied is None and text_params:
+        # Unknown tying: take the variant whose parameter count is closer to the catalog's.
+        cands = [(s, tv) for tv in (False, True) if (s := tensor_shapes(a, tied=tv)) is not None]
+        if cands:
+            shapes, tied = min(cands, key=lambda c: abs(c[0].params - text_params))
+            tie_notes.append(
+                f"weights: tie_word_embeddings unknown; {'tied' if tied else 'separate'} output head "
+                "matches params.total better"
+            )
+    if shapes is None:
+        shapes = tensor_shapes(a, tied=bool(tied))
+    if shapes is None:
+        return _Layout(None, bool(tied), None, text_params, 1.0, tuple(tie_notes), ())
+    notes = list(shapes.notes)
+    scale = 1.0
+    if text_params and abs(shapes.params / text_params - 1) > SHAPE_TOLERANCE:
+        scale = text_params / shapes.params
+        notes.append(
+            f"weights: tensor shapes give {shapes.params / 1e9:.2f}B parameters, the catalog says "
+            f"{text_params / 1e9:.2f}B; the shape-based bits per weight were applied to the catalog count"
+        )
+    ctx = _tensor_ctx(a, bool(tied), released)
+    return _Layout(shapes, bool(tied), ctx, text_params, scale, tuple(tie_notes), tuple(notes))
+
+
+def _entry_layout(entry: CatalogEntry) -> _Layout:
+    a, p = entry.arch, entry.params
+    text_params = (p.total - (a.vision_params or 0)) if p.total else None
+    # Only the Q2_K rule looks at the release month: key the cache on that, not on every month.
+    legacy = entry.released if entry.released and entry.released < LEGACY_Q2_K_BEFORE else None
+    return _layout(a, text_params, legacy)
+
+
+@dataclass
+class Weights:
+    total: float
+    active: float
+    layer: float  # all layer tensors
+    non_layer: float
+    params: int
+    basis: str
+    notes: list[str]
+
+
+def weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list[str]]:
+    """The weights of a catalog entry under a format, from its tensor shapes (else its parameter count), with the
+    notes that say how; (None, missing) when neither is known."""
+    a, p = entry.arch, entry.params
+    lay = _entry_layout(entry)
+    notes = list(lay.tie_notes)
+    if lay.shapes is not None and lay.ctx is not None:
+        ctx = lay.ctx
+        if ctx.legacy_q2_k and fmt.name == "Q2_K":
+            notes.append(
+                f"weights: released {entry.released}, so Q2_K files use llama.cpp's 2023 mix "
+                "(attn_v and ffn_down at Q4_K)"
+            )
+        notes += lay.notes
+        total = active = layer = non_layer = 0.0
+        for x in lay.shapes.tensors:
+            b = _tensor_bytes(fmt, x, ctx)
+            total += b
+            if x.cls != "token_embd" or lay.tied:
+                active += b * x.active
+            if not x.layers:
+                non_layer += b
+            else:
+                layer += b
+        if lay.scale != 1.0:
+            s = lay.scale
+            total, active, layer, non_layer = total * s, active * s, layer * s, non_layer * s
+            assert lay.text_params is not None
+            n = lay.text_params
+            if p.active and a.experts:
+                active = total * p.active / (p.total or p.active)
+            return Weights(total, active, layer, non_layer, n, "params", notes), []
+        return Weights(total, active, layer, non_layer, lay.shapes.params, "formula", notes), []
+    if lay.text_params:
+        what = [
+            f
+            for f in ("layers", "hidden_size", "attention_heads", "intermediate_size", "vocab_size")
+            if getattr(a, f) is None
+        ]
+        notes.append(
+            f"weights: no {', '.join(what)} in the catalog entry; params.total x {fmt.bits:.2f} bits per "
+            f"weight (typical for {fmt.name})"
+        )
+        total = lay.text_params * fmt.bits / 8
+        active = (p.active * fmt.bits / 8) if p.active else total
+        return Weights(total, active, total, 0.0, lay.text_params, "params", notes), []
+    return None, ["weights unknown: no params.total and no tensor shapes in the catalog entry"]
+
+
+def weights_floor(entry: CatalogEntry, fmt: QuantFormat) -> tuple[float, float] | None:
+    """Lower bounds on the total and active weights that :func:`weights` computes, at a fraction of its cost.
+    Same layout and storage; only the block rounding and the row-size fallback, which can only add bytes, are
+    left out.  None when the weights are unknown."""
+    a, p = entry.arch, entry.params
+    lay = _entry_layout(entry)
+    if lay.shapes is not None and lay.ctx is not None:
+        total = active = 0.0
+        for x in lay.shapes.tensors:
+            b = _tensor_bytes_floor(fmt, x, lay.ctx)
+            total += b
+            if x.cls != "token_embd" or lay.tied:
+                active += b * x.active
+        total, active = total * lay.scale, active * lay.scale
+        if lay.scale != 1.0 and p.active and a.experts:
+            active = total * p.active / (p.total or p.active)
+        return total, active
+    if lay.text_params:
+        total = lay.text_params * fmt.bits / 8
+        return total, (p.active * fmt.bits / 8) if p.active else total
+    return None
+
+
+def reference_gguf_bits() -> dict[str, float]:
+    """Typical effective bits per weight of each GGUF mix: the mix applied to a Mistral-7B-shaped model."""
+    a = Architecture(
+        type="MistralForCausalLM",
+        layers=32,
+        hidden_size=4096,
+        intermediate_size=14336,
+        attention_heads=32,
+        kv_heads=8,
+        head_dim=128,
+        vocab_size=32000,
+        tie_word_embeddings=False,
+    )
+    shapes = tensor_shapes(a)
+    assert shapes is not None
+    ctx = _tensor_ctx(a, False)
+    out = {}
+    for name in GGUF_QUANTS:
+        fmt = QuantFormat(name, "gguf", 0.0)
+        out[name] = round(sum(_tensor_bytes(fmt, x, ctx) for x in shapes.tensors) * 8 / shapes.params, 3)
+    return out
