@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -39,40 +40,51 @@ def vllm(repo: str, ctx: int, tp: int = 1, pp: int = 1, quant_family: str | None
     return line
 
 
-def run_lines(o: Any, hw: Any) -> dict[str, Any]:
-    """The ``run`` object of an item: {"llama_cpp", "ollama", "vllm", "notes"} (null when not applicable)."""
+@dataclass
+class RunLines:
+    """How to run one option: a command line per engine (None where it does not apply) and notes."""
+
+    llama_cpp: str | None = None
+    ollama: str | None = None
+    vllm: str | None = None
+    mlx: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def run_lines(o: Any, hw: Any) -> RunLines:
+    """The ``run`` object of an item (a recommend Option on a Hardware)."""
     pl = o.placement
-    out: dict[str, Any] = {"llama_cpp": None, "ollama": None, "vllm": None, "notes": []}
+    out = RunLines()
     ctx = o.context
     if o.artifact_format == "gguf" and o.repo:
         ngl = ((pl.layers + 1) if pl.layers and pl.layers > 1 else 999) if pl.fit == "gpu" else pl.gpu_layers
         split = pl.card_layers if pl.fit in ("gpu", "split") and len(pl.card_layers) > 1 else None
-        out["llama_cpp"] = llama_server(o.repo, o.quant, ngl, ctx, split)
-        out["ollama"] = ollama(o.repo, o.quant, ctx)
+        out.llama_cpp = llama_server(o.repo, o.quant, ngl, ctx, split)
+        out.ollama = ollama(o.repo, o.quant, ctx)
         if pl.fit == "split":
-            out["notes"].append(
+            out.notes.append(
                 f"-ngl {pl.gpu_layers}: the other {(pl.layers or 0) - pl.gpu_layers} layers run on "
                 "the CPU from RAM; Ollama picks its own split"
             )
         if pl.fit == "cpu":
-            out["notes"].append("-ngl 0: CPU only")
+            out.notes.append("-ngl 0: CPU only")
     elif o.artifact_format in ("awq", "gptq", "fp8", "original") and o.repo:
         tp = pl.tensor_parallel or 1
         pp = pl.pipeline_parallel or 1
-        out["vllm"] = vllm(o.repo, ctx, tp, pp, o.quant_family)
+        out.vllm = vllm(o.repo, ctx, tp, pp, o.quant_family)
         if pp > 1:
-            out["notes"].append(
+            out.notes.append(
                 f"multi-node: `ray start --head` on one machine, `ray start --address=HEAD:6379` on "
                 f"the other {pp - 1}, then run vllm serve on the head (tensor parallel {tp} within "
                 f"each machine, pipeline parallel {pp} across them)"
             )
         if o.model.entry.gated:
-            out["notes"].append("gated repo: accept its terms on the Hub and set HF_TOKEN")
+            out.notes.append("gated repo: accept its terms on the Hub and set HF_TOKEN")
     elif o.artifact_format == "qmoe" and o.repo:
-        out["notes"].append(
+        out.notes.append(
             f"QMoE runs with its own kernels, not llama.cpp or vLLM: see "
             f"https://github.com/IST-DASLab/qmoe (compressed weights: {o.repo})"
         )
     elif o.artifact_format == "mlx" and o.repo:
-        out["mlx"] = f"mlx_lm.server --model {_q(o.repo)}"
+        out.mlx = f"mlx_lm.server --model {_q(o.repo)}"
     return out

@@ -1,15 +1,102 @@
-"""Answers of `recommend` and `check`."""
+"""Answers of `recommend` and `check`: a model at one quantization, how it fits, how fast, why, how to run it."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from .base import Lazy
+from .base import Answer, Lazy
+from .hardware import HardwareOut
 from .models_out import ModelSummaryOut
 
-# --- Recommendation (recommend, check, hardware) --------------------------------------------
+Fit = Literal["gpu", "split", "cpu", "none"]
+
+
+class ArtifactOut(Lazy):
+    format: str = Field(description="gguf, awq, gptq, fp8, mlx, qmoe, or original (the released weights)")
+    repo: str | None = Field(description="the Hub repo the weights come from")
+
+
+class MemoryUseOut(Lazy):
+    """Bytes used and available.  ``available_bytes``: the GPUs (gpu fit), GPUs + RAM (split) or RAM (cpu)."""
+
+    total_bytes: int = Field(description="bytes this placement uses, on every card and in RAM")
+    estimate_total_bytes: int = Field(description="the estimate's total (weights + KV + vision + one overhead)")
+    available_bytes: int | None
+    weights_bytes: int
+    kv_cache_bytes: int | None
+    vision_bytes: int | None
+    overhead_per_gpu_bytes: int
+    gpu_bytes_per_card: list[int] = Field(description="per card, in the machine's card order; 0 = unused")
+    gpu_layers_per_card: list[int] | None = Field(description="llama.cpp layer split; null for tensor parallelism")
+    ram_bytes: int
+    layers: int | None
+    gpu_layers: int = Field(description="llama.cpp -ngl: repeating layers on the GPUs")
+    context: int
+    bits_per_weight: float | None
+
+
+class PlacementOut(Lazy):
+    cards_used: int
+    gpu_layers: int
+    layers: int | None
+    tensor_parallel: int | None
+    pipeline_parallel: int | None
+    nodes: int
+    cards_needed: int | None = Field(description="when it does not fit: cards like the largest one here it needs")
+    nodes_needed: int | None = Field(description="when it does not fit: machines like this one (vLLM over Ray)")
+    needs: str | None
+
+
+class EfficiencyOut(Lazy):
+    gpu_weights: float | None = None
+    gpu_kv: float | None = None
+    cpu: float | None = None
+
+
+class SpeedBasisOut(Lazy):
+    """How the speed was estimated (see speed.py); only ``method`` when the model does not fit."""
+
+    method: str
+    engine: str | None = None
+    context: int | None = None
+    weights_read_per_token_bytes: int | None = None
+    kv_read_per_token_bytes: int | None = None
+    gpu_share_of_layers: float | None = None
+    gpu_bandwidth_gb_per_s: float | None = None
+    ram_bandwidth_gb_per_s: float | None = None
+    efficiency: EfficiencyOut | None = None
+    per_layer_overhead_us: float | None = None
+    profile: str | None = None
+    calibrated: bool | None = None
+    single_stream: bool | None = None
+    band: list[float] | None = Field(None, description="measured / estimated, low and high, in calibration")
+    missing: list[str] | None = Field(None, description="the bandwidths that are unknown, and the flag for each")
+    tensor_parallel: str | None = None
+
+
+class ScorePartsOut(Lazy):
+    """score = 100 x quality x quant_kept x fit_factor + use_bonus - speed_penalty (recommend/ranking.py)."""
+
+    quality: float
+    quality_basis: str
+    quant_kept: float
+    quant_kept_basis: str
+    fit_factor: float
+    use_bonus: float
+    speed_penalty: float
+    speed_penalty_basis: str | None = None
+
+
+class RunOut(Lazy):
+    """Command lines, null where that engine does not apply."""
+
+    llama_cpp: str | None
+    ollama: str | None
+    vllm: str | None
+    mlx: str | None
+    notes: list[str]
 
 
 class RecommendationOut(Lazy):
@@ -18,16 +105,54 @@ class RecommendationOut(Lazy):
     model: ModelSummaryOut
     quant: str
     quant_family: str
-    artifact: dict[str, Any] = Field(description="{format, repo}: where the weights come from")
-    fit: Literal["gpu", "split", "cpu", "none"]
+    artifact: ArtifactOut = Field(description="where the weights come from")
+    fit: Fit
     engine: str
-    memory: dict[str, Any] = Field(description="bytes: total_bytes, available_bytes, weights/kv/overhead, per card")
-    placement: dict[str, Any]
+    memory: MemoryUseOut
+    placement: PlacementOut
     tokens_per_second: float | None = Field(description="estimated decode speed; null when a bandwidth is unknown")
     tokens_per_second_range: list[float] | None
-    speed_basis: dict[str, Any]
+    speed_basis: SpeedBasisOut
     score: float
-    score_parts: dict[str, Any]
+    score_parts: ScorePartsOut
     reasons: list[str]
-    run: dict[str, Any]
+    run: RunOut
     assumptions: list[str] = Field(default_factory=list)
+
+
+class ConstraintsOut(Lazy):
+    """What was asked: the filters and the run (quantization, context, KV cache type)."""
+
+    uses: list[str]
+    commercial: bool
+    license_classes: list[str]
+    origins: list[str]
+    max_params: int | None
+    quant: str | None
+    context: int
+    min_speed: float | None
+    top: int
+    include_offload: bool
+    kv_cache: str
+
+
+class RecommendAnswer(Answer):
+    """`llmpick recommend --format json`."""
+
+    command: Literal["recommend"] = "recommend"
+    hardware: HardwareOut
+    constraints: ConstraintsOut
+    items: list[RecommendationOut]
+    hint: str | None = Field(description="what to loosen when nothing fits; null otherwise")
+    considered: int = Field(description="catalog models that passed the filters")
+
+
+class CheckAnswer(Answer):
+    """`llmpick check --format json`: ``fits`` is the verdict (exit 0 / 1); the item is the closest option."""
+
+    command: Literal["check"] = "check"
+    hardware: HardwareOut
+    constraints: ConstraintsOut
+    fits: bool
+    reason: str
+    items: list[RecommendationOut]

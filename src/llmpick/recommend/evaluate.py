@@ -1,0 +1,138 @@
+"""One model at one quantization on one machine: estimate, placement, speed and score."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..engines import memory_engine
+from ..estimate import estimate
+from ..hardware import Hardware
+from ..schema import MemoryEstimate, Model
+from ..speed import CUDA, Speed, estimate_speed, profile_for
+from ..units import GIB
+from . import ranking as R
+from .candidates import Candidate
+from .model import Constraints, Option, Placement, ScoreParts
+from .placement import cards_needed_layers, place_layers, place_vllm
+from .quality import QualityModel
+from .quant_quality import quant_kept, quant_kept_basis
+
+# Tensor parallelism reads every card at once: bandwidths add, minus the all-reduce between layers.  0.75 is a
+# judgement, not a measurement (hence "uncalibrated" in the speed basis).
+TP_BANDWIDTH_SCALING = 0.75
+
+# A real file size for (model, quantization), e.g. from the Hub cache of `llmpick refresh`; None when unknown.
+FileSize = Callable[[Model, str], "int | None"]
+
+
+def evaluate(
+    m: Model,
+    cand: Candidate,
+    hw: Hardware,
+    cons: Constraints,
+    qm: QualityModel,
+    context: int,
+    allow_split: bool,
+    file_size: FileSize | None = None,
+) -> Option:
+    size = cand.size_bytes
+    if size is None and file_size is not None:
+        size = file_size(m, cand.quant)  # a real file size (e.g. from `llmpick refresh`) beats the formula
+    est = estimate(
+        m, cand.quant, context, kv_cache=cons.kv_cache, engine=memory_engine(cand.engine), file_size_bytes=size
+    )
+    pl = _place(est, m, cand, hw, allow_split)
+    speed, rank_tps, assumed_ram = _speed(est, pl, cand, hw, context)
+    score, parts = score_option(m, cand.quant, cand.bits, pl.fit, rank_tps, cons, qm)
+    if assumed_ram is not None:
+        basis = (
+            f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s (dual-channel DDR4-3200); pass --ram-bandwidth"
+        )
+        parts = replace(parts, speed_penalty_basis=basis)
+    return Option(m, cand.quant, cand.family, cand.artifact_format, cand.repo, context, est, pl, speed, score, parts)
+
+
+def _place(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_split: bool) -> Placement:
+    if cand.engine == "vllm":
+        return place_vllm(est, m, hw)
+    caps = hw.card_capacities()
+    pl = place_layers(
+        est, caps, hw.ram_capacity(), engine=cand.engine, allow_split=allow_split and cand.engine == "llama.cpp"
+    )
+    if pl.fit == "none" and caps:
+        k = cards_needed_layers(est, max(caps))
+        if k is not None:
+            pl.cards_needed = k
+            pl.needs = f"{k} cards like the largest one here ({max(caps) / GIB:.0f} GiB usable) with a layer split"
+    return pl
+
+
+def _speed(
+    est: MemoryEstimate, pl: Placement, cand: Candidate, hw: Hardware, context: int
+) -> tuple[Speed, float | None, float | None]:
+    """(the speed shown, the speed ranked by, the RAM bandwidth assumed for ranking or None)."""
+    if pl.fit == "none":
+        return Speed(None, None, None, {"method": "no estimate: does not fit"}), None, None
+    prof = profile_for(hw.gpus[0].vendor if hw.gpus else None, hw.unified) if hw.has_gpu else CUDA
+    share = 1.0
+    if pl.fit == "split" and pl.layers:
+        share = pl.gpu_layers / pl.layers
+    elif pl.fit == "cpu":
+        share = 0.0
+    bw = hw.gpu_bandwidth_gbs()
+    cards = max(1, pl.cards_used)
+    if pl.fit == "gpu" and pl.tensor_parallel and pl.tensor_parallel > 1 and bw:
+        bw = bw * pl.tensor_parallel * TP_BANDWIDTH_SCALING
+        cards = pl.pipeline_parallel or 1
+
+    def run(ram_bw: float | None) -> Speed:
+        return estimate_speed(
+            weight_bytes=est.active_weights_bytes,
+            kv_bytes=est.kv_cache_bytes or 0,
+            gpu_share=share,
+            layers=est.layers or 1,
+            gpu_bandwidth_gbs=bw,
+            cpu_bandwidth_gbs=ram_bw,
+            cards=cards,
+            gpu=prof,
+            context=context,
+            engine=cand.engine,
+        )
+
+    speed = run(hw.ram_bandwidth_gbs)
+    if pl.tensor_parallel and pl.tensor_parallel > 1:
+        speed.basis["tensor_parallel"] = (
+            f"{pl.tensor_parallel} cards read in parallel (x{TP_BANDWIDTH_SCALING} for all-reduce; uncalibrated)"
+        )
+        speed.basis["calibrated"] = False
+    if (
+        speed.tokens_per_second is None
+        and pl.fit in ("cpu", "split")
+        and not hw.ram_bandwidth_gbs
+        and (bw or pl.fit == "cpu")
+    ):
+        # Unknown RAM bandwidth: the speed shown stays unknown, but ranking a 32B dense model on a CPU as if
+        # it were fast would be wrong; rank with a common desktop's bandwidth instead, and say so.
+        return speed, run(R.ASSUMED_RAM_BANDWIDTH_GBS).tokens_per_second, R.ASSUMED_RAM_BANDWIDTH_GBS
+    return speed, speed.tokens_per_second, None
+
+
+def score_option(
+    m: Model, quant: str, bits: float | None, fit: str, tps: float | None, cons: Constraints, qm: QualityModel
+) -> tuple[float, ScoreParts]:
+    """The score (ranking.py's formula, rounded to 2 places) and its terms."""
+    quality, qbasis = qm.quality(m, cons.uses)
+    kept = quant_kept(quant, bits)
+    parts = ScoreParts(
+        quality=round(quality, 4),
+        quality_basis=qbasis,
+        quant_kept=kept,
+        quant_kept_basis=quant_kept_basis(quant),
+        fit_factor=R.FIT_FACTOR[fit],
+        use_bonus=R.use_bonus(m.entry.uses, cons.uses),
+        speed_penalty=R.speed_penalty(tps),
+    )
+    if fit == "none":
+        return 0.0, parts
+    return round(100 * quality * kept * parts.fit_factor + parts.use_bonus - parts.speed_penalty, 2), parts

@@ -1,0 +1,139 @@
+"""The recommender's values: what was asked (Constraints) and what was found (Placement, Option, Result)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from ..errors import UsageError
+from ..hardware import Hardware
+from ..runcmd import RunLines
+from ..schema import MemoryEstimate, Model
+from ..speed import Speed
+
+
+@dataclass
+class Constraints:
+    """What the user asked for.  The recommender never changes a Constraints it is given."""
+
+    uses: list[str] = field(default_factory=list)
+    commercial: bool = False
+    license_classes: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    max_params: int | None = None
+    quant: str | None = None
+    context: int = 8192
+    context_explicit: bool = False
+    min_speed: float | None = None
+    top: int = 10
+    include_offload: bool = False
+    kv_cache: str = "f16"
+
+    def check(self) -> None:
+        if self.context < 1:
+            raise UsageError(f"--context must be at least 1 token (got {self.context}).", "e.g. --context 8192.")
+        if self.top < 1:
+            raise UsageError(f"--top must be at least 1 (got {self.top}).")
+        if self.min_speed is not None and (not math.isfinite(self.min_speed) or self.min_speed < 0):
+            raise UsageError("--min-speed must be a positive number of tokens per second.")
+
+    def resolved(self) -> Constraints:
+        """A checked copy with the quantization's canonical name (``q4_k_m`` -> ``Q4_K_M``)."""
+        self.check()
+        if not self.quant:
+            return replace(self)
+        from ..quant import resolve_quant
+
+        return replace(self, quant=resolve_quant(self.quant).name)
+
+
+@dataclass
+class Placement:
+    fit: str  # gpu, split, cpu, none
+    engine: str
+    layers: int | None
+    gpu_layers: int  # llama.cpp -ngl (repeating layers on the GPUs)
+    card_bytes: list[int]  # bytes on each card (0 = unused), in the hardware's card order
+    card_layers: list[int]
+    ram_bytes: int
+    tensor_parallel: int | None = None
+    pipeline_parallel: int | None = None
+    nodes: int = 1
+    needs: str | None = None  # what it would take when it does not fit
+    cards_needed: int | None = None
+    nodes_needed: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def cards_used(self) -> int:
+        return sum(1 for b in self.card_bytes if b > 0)
+
+
+@dataclass(frozen=True)
+class ScoreParts:
+    """The terms of an option's score (ranking.py has the formula and the reason for each constant)."""
+
+    quality: float
+    quality_basis: str
+    quant_kept: float
+    quant_kept_basis: str
+    fit_factor: float
+    use_bonus: float
+    speed_penalty: float
+    speed_penalty_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class MemoryUse:
+    """Bytes one option uses and has, as the answer shows them (available: the GPUs, or GPUs + RAM, or RAM)."""
+
+    total_bytes: int
+    estimate_total_bytes: int
+    available_bytes: int | None
+    weights_bytes: int
+    kv_cache_bytes: int | None
+    vision_bytes: int | None
+    overhead_per_gpu_bytes: int
+    gpu_bytes_per_card: list[int]
+    gpu_layers_per_card: list[int] | None
+    ram_bytes: int
+    layers: int | None
+    gpu_layers: int
+    context: int
+    bits_per_weight: float | None
+
+
+@dataclass
+class Option:
+    """One model at one quantization, evaluated."""
+
+    model: Model
+    quant: str
+    quant_family: str
+    artifact_format: str
+    repo: str | None
+    context: int
+    estimate: MemoryEstimate
+    placement: Placement
+    speed: Speed
+    score: float
+    score_parts: ScoreParts
+    # Filled in by reasons.finish, only for the options shown:
+    memory: MemoryUse | None = None
+    reasons: list[str] = field(default_factory=list)
+    run: RunLines | None = None
+
+    @property
+    def fit(self) -> str:
+        return self.placement.fit
+
+
+@dataclass
+class Result:
+    hardware: Hardware
+    constraints: Constraints
+    items: list[Option]
+    considered: int
+    evaluated: int
+    hint: str | None = None
+    notes: list[str] = field(default_factory=list)

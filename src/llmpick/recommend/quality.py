@@ -1,0 +1,115 @@
+"""How good a model is before placement: a prior from its size and recency, blended with the catalog's
+benchmarks put on the prior's scale.  Constants and their reasons: ranking.py."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..schema import Model
+from . import ranking as R
+
+_USE_BENCHMARKS = {
+    "coding": (
+        "humaneval",
+        "humaneval_plus",
+        "mbpp",
+        "mbpp_plus",
+        "livecodebench",
+        "bigcodebench",
+        "evalplus",
+        "multipl_e",
+        "aider",
+    ),
+    "math": ("gsm8k", "math", "math_500", "aime", "aime24", "aime25", "minerva_math"),
+    "reasoning": ("gpqa", "gpqa_diamond", "bbh", "arc_challenge", "musr", "math", "aime", "aime24"),
+    "assistant": (
+        "mmlu",
+        "mmlu_pro",
+        "ifeval",
+        "arena_hard",
+        "mt_bench",
+        "alpaca_eval",
+        "open_llm_leaderboard_v1",
+        "open_llm_leaderboard_v2",
+    ),
+    "chat": ("mt_bench", "arena_hard", "alpaca_eval", "chatbot_arena_elo", "ifeval"),
+    "multilingual": ("mgsm", "mmmlu", "global_mmlu"),
+    "tool-use": ("bfcl", "tau_bench", "nexus"),
+    "rag": ("ruler", "longbench", "helmet"),
+    "vision": ("mmmu", "mathvista", "docvqa", "chartqa", "ai2d"),
+}
+
+
+def use_benchmarks() -> dict[str, tuple[str, ...]]:
+    return _USE_BENCHMARKS
+
+
+def size_prior(m: Model) -> float:
+    """A model's quality before any benchmark: from its size and age (constants and reasons in ranking.py)."""
+    e = m.entry
+    total = e.params.total
+    if not total:
+        base = R.UNKNOWN_SIZE_PRIOR
+    else:
+        eff = math.sqrt(total * e.params.active) if e.params.active else total
+        base = R.SIZE_PRIOR_BASE + R.SIZE_PRIOR_SLOPE * math.log10(max(eff, R.SIZE_PRIOR_FLOOR_PARAMS) / 1e8)
+    if e.released:
+        year = int(e.released[:4]) + (int(e.released[5:7]) - 1) / 12
+        lo, hi = R.RECENCY_CLAMP
+        base += min(hi, max(lo, R.RECENCY_PER_YEAR * (year - R.RECENCY_EPOCH)))
+    else:
+        base += R.UNKNOWN_RELEASE
+    if e.method == "base" and not e.uses:
+        base += R.BASE_MODEL_PENALTY
+    if e.superseded_by:
+        base += R.SUPERSEDED_PENALTY
+    return min(R.PRIOR_CLAMP[1], max(R.PRIOR_CLAMP[0], base))
+
+
+class QualityModel:
+    """Benchmark scores put on the prior's scale, per benchmark, over a whole catalog (computed once)."""
+
+    def __init__(self, models: Sequence[Model]):
+        self.prior: dict[str, float] = {m.id: size_prior(m) for m in models}
+        by_bench: dict[str, list[tuple[str, float]]] = {}
+        for m in models:
+            for s in m.entry.scores:
+                by_bench.setdefault(s.name, []).append((m.id, s.value))
+        priors = list(self.prior.values()) or [0.5]
+        p_std = _std(priors) or R.DEFAULT_PRIOR_STD
+        self.mapped: dict[str, dict[str, float]] = {}  # model id -> bench -> value on the prior scale
+        for bench, vals in by_bench.items():
+            if len(vals) < R.MIN_REPORTS:
+                continue
+            xs = [v for _, v in vals]
+            mu, sd = sum(xs) / len(xs), _std(xs)
+            if not sd:
+                continue
+            # Centre on the mean prior of the models that report it, so the z-score does not drift.
+            pm = sum(self.prior[i] for i, _ in vals) / len(vals)
+            for mid, v in vals:
+                self.mapped.setdefault(mid, {})[bench] = min(1.0, max(0.0, pm + (v - mu) / sd * p_std))
+
+    def quality(self, m: Model, uses: Sequence[str] = ()) -> tuple[float, str]:
+        prior = self.prior.get(m.id)
+        if prior is None:
+            prior = size_prior(m)
+        bench = self.mapped.get(m.id)
+        if not bench:
+            return prior, "no benchmark in the catalog: size/recency prior"
+        table = use_benchmarks()
+        want = {b for u in uses for b in table.get(u, ())}
+        num = den = 0.0
+        for name, v in bench.items():
+            w = R.USE_BENCHMARK_WEIGHT if name in want else 1.0
+            num, den = num + w * v, den + w
+        q = R.BENCHMARK_SHARE * (num / den) + R.PRIOR_SHARE * prior
+        return min(1.0, max(0.0, q)), "benchmarks: " + ", ".join(sorted(bench))
+
+
+def _std(xs: Sequence[float]) -> float:
+    if len(xs) < 2:
+        return 0.0
+    mu = sum(xs) / len(xs)
+    return math.sqrt(sum((x - mu) ** 2 for x in xs) / (len(xs) - 1))

@@ -1,0 +1,110 @@
+"""Why each pick, in words, and how to run it: filled in only for the options shown."""
+
+from __future__ import annotations
+
+from ..hardware import Hardware
+from ..runcmd import run_lines
+from ..units import gib as _gib
+from .model import Constraints, MemoryUse, Option
+from .quant_quality import quant_kept
+
+
+def memory_use(o: Option, hw: Hardware) -> MemoryUse:
+    """Memory used and available for one option, as the answer shows it."""
+    est, pl = o.estimate, o.placement
+    caps = hw.card_capacities()
+    if pl.fit in ("gpu", "none"):
+        avail = sum(caps) * (pl.nodes if pl.tensor_parallel else 1)
+    elif pl.fit == "split":
+        avail = sum(caps) + (hw.ram_capacity() or 0)
+    else:
+        avail = hw.ram_capacity()
+    used = sum(pl.card_bytes) + pl.ram_bytes if pl.fit != "none" else est.total_bytes
+    if pl.tensor_parallel and pl.fit == "gpu":
+        used = sum(pl.card_bytes) * (pl.pipeline_parallel or 1)
+    return MemoryUse(
+        total_bytes=int(used),
+        estimate_total_bytes=est.total_bytes,
+        available_bytes=avail,
+        weights_bytes=est.weights_bytes,
+        kv_cache_bytes=est.kv_cache_bytes,
+        vision_bytes=est.vision_bytes,
+        overhead_per_gpu_bytes=est.overhead_per_gpu_bytes,
+        gpu_bytes_per_card=list(pl.card_bytes),
+        gpu_layers_per_card=list(pl.card_layers) if not pl.tensor_parallel else None,
+        ram_bytes=pl.ram_bytes,
+        layers=pl.layers,
+        gpu_layers=pl.gpu_layers,
+        context=o.context,
+        bits_per_weight=est.bits_per_weight,
+    )
+
+
+def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
+    """Fill in memory use, reasons and run lines (only for the options shown)."""
+    pl, est = o.placement, o.estimate
+    mem = o.memory = memory_use(o, hw)
+    r: list[str] = []
+    if pl.fit == "gpu":
+        if pl.tensor_parallel:
+            r.append(
+                f"fits on the GPUs with vLLM: tensor parallel {pl.tensor_parallel}"
+                + (
+                    f" x pipeline {pl.pipeline_parallel} over {pl.nodes} nodes"
+                    if (pl.pipeline_parallel or 1) > 1
+                    else ""
+                )
+                + f", {_gib(max(pl.card_bytes))} per card of {_gib(min(hw.card_capacities()))}"
+            )
+        else:
+            per = ", ".join(f"{_gib(b)}" for b in pl.card_bytes if b)
+            r.append(
+                f"fits on {pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}: {_gib(mem.total_bytes)} "
+                f"of {_gib(mem.available_bytes)} ({per} per card; {'all ' + str(pl.layers) + ' layers' if pl.layers and pl.layers > 1 else 'whole model'})"
+            )
+    elif pl.fit == "split":
+        r.append(
+            f"only with CPU offload: {pl.gpu_layers} of {pl.layers} layers on the GPUs, "
+            f"{_gib(pl.ram_bytes)} in RAM (needs {_gib(est.total_bytes)}, GPUs have {_gib(sum(hw.card_capacities()))})"
+        )
+    elif pl.fit == "cpu":
+        r.append(
+            f"runs from RAM: {_gib(pl.ram_bytes)} of {_gib(hw.ram_capacity())} usable"
+            + ("" if not hw.has_gpu else " (too large for the GPUs)")
+        )
+    else:
+        avail = sum(hw.card_capacities())
+        line = f"does not fit: needs {_gib(est.total_bytes)}, the GPUs have {_gib(avail)}"
+        if pl.needs:
+            line += f"; needs {pl.needs}"
+        if pl.engine == "vllm" and pl.nodes_needed and pl.nodes_needed > 1:
+            line += (
+                f"; or {pl.nodes_needed} machines like this one: vLLM tensor parallel {pl.tensor_parallel} x "
+                f"pipeline {pl.nodes_needed} over Ray (--nodes {pl.nodes_needed})"
+            )
+        r.append(line)
+    r.append(
+        f"{o.quant}: keeps ~{quant_kept(o.quant) * 100:.0f}% of full-precision quality "
+        f"({o.score_parts.quant_kept_basis})"
+    )
+    sp = o.speed
+    if sp.tokens_per_second is not None:
+        r.append(
+            f"~{sp.tokens_per_second:g} tok/s (likely {sp.low:g}-{sp.high:g}) at {o.context} tokens of context, "
+            f"{'calibrated' if sp.basis.get('calibrated') else 'uncalibrated'} bandwidth model"
+        )
+    elif pl.fit != "none":
+        r.append("speed unknown: " + "; ".join(sp.basis.get("missing", ["bandwidth unknown"])))
+    r.append(o.score_parts.quality_basis)
+    if cons.uses and o.score_parts.use_bonus:
+        r.append(f"{'/'.join(cons.uses)} is one of its main uses")
+    mx = o.model.entry.arch.max_context
+    if mx and mx < cons.context:
+        r.append(f"context capped at the model's maximum of {mx} tokens")
+    if o.model.entry.method == "base" and not o.model.entry.uses:
+        r.append("a base model: not instruction-tuned")
+    if o.model.entry.superseded_by:
+        r.append(f"superseded by {o.model.entry.superseded_by}")
+    r += pl.notes
+    o.reasons = r
+    o.run = run_lines(o, hw)
