@@ -1,6 +1,15 @@
 """llmpick: which open LLMs run on this hardware, at which quantization, how fast, and which is best.
 
-The public API is importable from here; heavy modules load only when a name is first used.
+The public API, loaded on first use so that ``import llmpick`` stays fast::
+
+    import llmpick
+
+    hw = llmpick.resolve_hardware(gpu="RTX 4090", ram=64)
+    answer = llmpick.recommend_models(hw, use="coding", top=5)
+    for item in answer.items:
+        print(item.model.id, item.quant, item.fit, item.tokens_per_second)
+
+Each function returns the pydantic model whose ``model_dump(mode="json")`` the CLI prints with ``--format json``.
 """
 
 from __future__ import annotations
@@ -9,23 +18,50 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Catalog", "__version__", "estimate", "load_catalog", "recommend"]
-
+# name -> module that defines it; imported when the name is first used
 _LAZY = {
-    "Catalog": ("llmpick.catalog", "Catalog"),
-    "load_catalog": ("llmpick.catalog", "load_catalog"),
-    "estimate": ("llmpick.estimate", "estimate"),
-    "recommend": ("llmpick.recommend", "recommend"),
+    "load_catalog": "llmpick.api",
+    "resolve_hardware": "llmpick.api",
+    "recommend_models": "llmpick.api",
+    "check_fit": "llmpick.api",
+    "estimate_memory": "llmpick.api",
+    "Catalog": "llmpick.catalog",
+    "Hardware": "llmpick.hardware",
+    "Gpu": "llmpick.hardware",
+    "HardwareFlags": "llmpick.hardware",
+    "Constraints": "llmpick.recommend",
+    "Model": "llmpick.schema",
+    "CatalogEntry": "llmpick.schema",
+    "MemoryEstimate": "llmpick.schema",
+    "RecommendAnswer": "llmpick.schema.recommend",
+    "CheckAnswer": "llmpick.schema.recommend",
+    "RecommendationOut": "llmpick.schema.recommend",
+    "LlmpickError": "llmpick.errors",
+    "UsageError": "llmpick.errors",
 }
 
+__all__ = sorted([*_LAZY, "__version__"])
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .catalog import Catalog, load_catalog
+    from .api import check_fit, estimate_memory, load_catalog, recommend_models, resolve_hardware
+    from .catalog import Catalog
+    from .errors import LlmpickError, UsageError
+    from .hardware import Gpu, Hardware, HardwareFlags
+    from .recommend import Constraints
+    from .schema import CatalogEntry, MemoryEstimate, Model
+    from .schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'llmpick' has no attribute {name!r}")
+    import importlib
 
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
-    raise AttributeError(f"module 'llmpick' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

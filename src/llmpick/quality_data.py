@@ -122,3 +122,8 @@ def use_benchmarks() -> dict[str, tuple[str, ...]]:
             raise row.error(f"{use} -> {bench} is listed twice")
         out[use] = (*out.get(use, ()), bench)
     return out
+
+
+def quant_kept_basis(name: str) -> str:
+    """Where a quantization's kept figure comes from, in words (the table's basis column)."""
+    return quant_quality().get(name, (UNKNOWN_KEPT, "interpolated"))[1]

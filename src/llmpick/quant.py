@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
 from .errors import UsageError
+from .quality_data import LOW_BIT
 
 # --- ggml block types ---------------------------------------------------------------------
 # name -> (elements per block, bytes per block).  Source: ggml-org/llama.cpp ggml/src/ggml-common.h
@@ -153,8 +154,6 @@ _GGUF_DEFAULT: dict[str, tuple[str, str]] = {
 GGUF_QUANTS: tuple[str, ...] = tuple(_GGUF_DEFAULT)
 COMMON_QUANTS: tuple[str, ...] = ("Q2_K", "Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16")
 
-_IQ_FAMILY_LOW = ("IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ1_S", "IQ1_M")
-
 
 @dataclass(frozen=True)
 class TensorContext:
@@ -220,7 +219,7 @@ def gguf_tensor_type(ftype: str, cls: str, i_layer: int, ctx: TensorContext) -> 
         return t
     # category_is_attn_v() covers attn_v and the fused attn_qkv (the later ATTENTION_QKV branch is never reached)
     attn_v = cls in ("attn_v", "attn_qkv")
-    if ftype in _IQ_FAMILY_LOW:
+    if ftype in LOW_BIT:
         if cls in ("attn_v", "attn_qkv"):
             if ctx.n_gqa >= 4 or ctx.n_expert >= 4:
                 return "Q4_K"

@@ -30,17 +30,16 @@ among those that fit is chosen (so, for the same fit class, the one that keeps m
 
 from __future__ import annotations
 
+from ..quality_data import LOW_BIT, quant_kept, quant_quality
 from .candidates import Candidate, candidates
 from .evaluate import FileSize, evaluate, score_option
 from .model import Constraints, MemoryUse, Option, Placement, Result, ScoreParts
 from .placement import cards_needed_layers, place_layers, place_vllm, valid_tp_sizes
 from .quality import QualityModel, size_prior
-from .quant_quality import LOW_BIT, QUANT_QUALITY, quant_kept
 from .search import check, context_for, rank_exhaustively, recommend, score_bound
 
 __all__ = [
     "LOW_BIT",
-    "QUANT_QUALITY",
     "Candidate",
     "Constraints",
     "FileSize",
@@ -58,6 +57,7 @@ __all__ = [
     "place_layers",
     "place_vllm",
     "quant_kept",
+    "quant_quality",
     "rank_exhaustively",
     "recommend",
     "score_bound",

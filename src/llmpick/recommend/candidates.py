@@ -8,9 +8,9 @@ from typing import NamedTuple
 from ..engines import ARTIFACT_ENGINE
 from ..errors import UsageError
 from ..hardware import Hardware
+from ..quality_data import LOW_BIT
 from ..quant import COMMON_QUANTS, QuantFormat, resolve_quant
 from ..schema import Model
-from .quant_quality import LOW_BIT
 
 
 class Candidate(NamedTuple):

@@ -8,6 +8,7 @@ from dataclasses import replace
 from ..engines import memory_engine
 from ..estimate import estimate
 from ..hardware import Hardware
+from ..quality_data import quant_kept, quant_kept_basis
 from ..schema import MemoryEstimate, Model
 from ..speed import CUDA, Speed, estimate_speed, profile_for
 from ..units import GIB
@@ -16,7 +17,6 @@ from .candidates import Candidate
 from .model import Constraints, Option, Placement, ScoreParts
 from .placement import cards_needed_layers, place_layers, place_vllm
 from .quality import QualityModel
-from .quant_quality import quant_kept, quant_kept_basis
 
 # Tensor parallelism reads every card at once: bandwidths add, minus the all-reduce between layers.  0.75 is a
 # judgement, not a measurement (hence "uncalibrated" in the speed basis).

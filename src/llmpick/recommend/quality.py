@@ -6,43 +6,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..quality_data import use_benchmarks
 from ..schema import Model
 from . import ranking as R
-
-_USE_BENCHMARKS = {
-    "coding": (
-        "humaneval",
-        "humaneval_plus",
-        "mbpp",
-        "mbpp_plus",
-        "livecodebench",
-        "bigcodebench",
-        "evalplus",
-        "multipl_e",
-        "aider",
-    ),
-    "math": ("gsm8k", "math", "math_500", "aime", "aime24", "aime25", "minerva_math"),
-    "reasoning": ("gpqa", "gpqa_diamond", "bbh", "arc_challenge", "musr", "math", "aime", "aime24"),
-    "assistant": (
-        "mmlu",
-        "mmlu_pro",
-        "ifeval",
-        "arena_hard",
-        "mt_bench",
-        "alpaca_eval",
-        "open_llm_leaderboard_v1",
-        "open_llm_leaderboard_v2",
-    ),
-    "chat": ("mt_bench", "arena_hard", "alpaca_eval", "chatbot_arena_elo", "ifeval"),
-    "multilingual": ("mgsm", "mmmlu", "global_mmlu"),
-    "tool-use": ("bfcl", "tau_bench", "nexus"),
-    "rag": ("ruler", "longbench", "helmet"),
-    "vision": ("mmmu", "mathvista", "docvqa", "chartqa", "ai2d"),
-}
-
-
-def use_benchmarks() -> dict[str, tuple[str, ...]]:
-    return _USE_BENCHMARKS
 
 
 def size_prior(m: Model) -> float:

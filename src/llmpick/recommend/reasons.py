@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..hardware import Hardware
+from ..quality_data import quant_kept
 from ..runcmd import run_lines
 from ..units import gib as _gib
 from .model import Constraints, MemoryUse, Option
-from .quant_quality import quant_kept
 
 
 def memory_use(o: Option, hw: Hardware) -> MemoryUse:

@@ -1,0 +1,184 @@
+"""The Python API: the same answers as the command line, as pydantic models.
+
+Each function takes the CLI's flag names as keyword arguments and returns the model whose
+``model_dump(mode="json")`` the CLI prints with ``--format json`` (the CLI calls these very functions), so the two
+cannot disagree.  No function changes its arguments.  ``catalog`` is a loaded :class:`~llmpick.catalog.Catalog`
+(default: the built-in catalog, read once per call).  Bad input raises :class:`llmpick.errors.UsageError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .hardware import Hardware
+    from .schema import MemoryEstimate, Model
+    from .schema.recommend import CheckAnswer, RecommendAnswer
+
+
+def load_catalog(*dirs: str | Path, builtin: bool = True) -> Catalog:
+    """The built-in catalog plus overlay folders (later folders override earlier ones by id).  Invalid files are
+    left out and listed in ``.problems``."""
+    from .catalog import load_catalog as _load
+
+    return _load(list(dirs), builtin=builtin)
+
+
+def resolve_hardware(
+    *,
+    gpu: str | None = None,
+    vram: str | float | Sequence[float] | None = None,
+    gpus: int | None = None,
+    ram: str | float | None = None,
+    ram_bandwidth: str | float | None = None,
+    unified: bool | None = None,
+    unified_share: float | None = None,
+    reserve: str | float | None = None,
+    nodes: int | None = None,
+    profile: str | None = None,
+) -> Hardware:
+    """The machine to plan for, from the CLI's hardware flags: ``gpu="2x RTX 3090"``, ``vram=24`` or
+    ``vram="24,24"`` (GiB per card), ``ram=64`` (GiB), ``ram_bandwidth=51.2`` (GB/s), ``unified=True`` ...
+    With no machine flag, the config profile, else detection (as the CLI)."""
+    from .hardware import HardwareFlags, resolve
+
+    if vram is not None and not isinstance(vram, str | int | float):
+        vram = ",".join(str(v) for v in vram)
+    return resolve(
+        HardwareFlags(
+            vram=_text(vram),
+            gpus=gpus,
+            gpu=gpu,
+            ram=_text(ram),
+            ram_bandwidth=_text(ram_bandwidth),
+            unified=unified,
+            unified_share=unified_share,
+            reserve=_text(reserve),
+            nodes=nodes,
+            profile=profile,
+        )
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _tokens(context: int | str | None) -> tuple[int, bool]:
+    """(tokens, asked for): the default 8192 unless given; '32k' = 32768."""
+    from .units import parse_tokens
+
+    if context is None or context == "":
+        return 8192, False
+    if isinstance(context, int):
+        return context, True
+    return parse_tokens(context, "--context"), True
+
+
+def _catalog(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else load_catalog()
+
+
+def _model(model: str | Model, catalog: Catalog) -> Model:
+    return catalog.resolve(model) if isinstance(model, str) else model
+
+
+def recommend_models(
+    hardware: Hardware,
+    *,
+    use: str | Iterable[str] | None = None,
+    top: int = 10,
+    commercial: bool = False,
+    license_class: Iterable[str] | None = None,
+    origin: Iterable[str] | None = None,
+    max_params: int | str | None = None,
+    quant: str | None = None,
+    context: int | str | None = None,
+    min_speed: float | None = None,
+    include_offload: bool = False,
+    kv_cache: str = "f16",
+    catalog: Catalog | None = None,
+    warnings: Sequence[str] = (),
+) -> RecommendAnswer:
+    """The best models for ``hardware``, ranked (`llmpick recommend`).  Real file sizes from the Hub cache of
+    `llmpick refresh` are used where present."""
+    from .hubcache import cached_file_size
+    from .recommend import Constraints, recommend
+    from .recommend.report import recommend_answer
+    from .units import parse_count
+
+    tokens, explicit = _tokens(context)
+    cons = Constraints(
+        uses=[use] if isinstance(use, str) else list(use or []),
+        commercial=commercial,
+        license_classes=list(license_class or []),
+        origins=list(origin or []),
+        max_params=parse_count(max_params, "--max-params") if isinstance(max_params, str) else max_params,
+        quant=quant,
+        context=tokens,
+        context_explicit=explicit,
+        min_speed=min_speed,
+        top=top,
+        include_offload=include_offload,
+        kv_cache=kv_cache,
+    ).resolved()
+    result = recommend(_catalog(catalog), hardware, cons, file_size=cached_file_size)
+    return recommend_answer(result, warnings)
+
+
+def check_fit(
+    model: str | Model,
+    hardware: Hardware,
+    *,
+    quant: str | None = None,
+    context: int | str | None = None,
+    allow_offload: bool = False,
+    catalog: Catalog | None = None,
+    warnings: Sequence[str] = (),
+) -> CheckAnswer:
+    """Does ``model`` (a catalog id, an unambiguous part of one, or a Model) fit on the GPUs (`llmpick check`)?
+    ``.fits`` is the verdict; ``items[0]`` the best option, or the closest one with what it would take."""
+    from .hubcache import cached_file_size
+    from .recommend import Constraints, check
+    from .recommend.report import check_answer
+
+    cat = _catalog(catalog)
+    tokens, explicit = _tokens(context)
+    cons = Constraints(quant=quant, context=tokens, context_explicit=explicit).resolved()
+    m = _model(model, cat)
+    ok, option, reason = check(
+        m, hardware, cons, allow_offload=allow_offload, catalog=list(cat), file_size=cached_file_size
+    )
+    return check_answer(ok, option, reason, hardware, cons, warnings)
+
+
+def estimate_memory(
+    model: str | Model,
+    *,
+    quant: str = "Q4_K_M",
+    context: int | str = 8192,
+    kv_cache: str = "f16",
+    engine: str | None = None,
+    parallel: int = 1,
+    catalog: Catalog | None = None,
+) -> MemoryEstimate:
+    """Memory to run ``model`` at ``quant`` with ``parallel`` sequences of ``context`` tokens (`llmpick
+    estimate`).  ``engine`` None is the format's usual engine (llama.cpp for GGUF), as in the CLI; a real file
+    size from the Hub cache wins over the formula, as in the CLI."""
+    from .estimate import estimate
+    from .hubcache import cached_file_size
+
+    m = _model(model, _catalog(catalog))
+    tokens, _ = _tokens(context)
+    return estimate(
+        m,
+        quant,
+        tokens,
+        parallel=parallel,
+        kv_cache=kv_cache,
+        engine=engine,
+        file_size_bytes=cached_file_size(m, quant),
+    )

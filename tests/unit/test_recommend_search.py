@@ -1,0 +1,115 @@
+"""The best-first search returns what evaluating everything returns: same items, same order, same scores."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from llmpick.catalog import load_catalog
+from llmpick.hardware import HardwareFlags, resolve
+from llmpick.recommend import Constraints, check, rank_exhaustively, recommend, score_bound
+from llmpick.recommend.search import _setup
+
+
+@pytest.fixture(scope="module")
+def real():
+    return list(load_catalog(use_cache=False))
+
+
+def hw(**flags):
+    return resolve(HardwareFlags(**flags))
+
+
+def same_ranking(models, machine, cons, file_size=None):
+    got = recommend(models, machine, cons, file_size=file_size)
+    want = rank_exhaustively(models, machine, cons, file_size=file_size)
+    assert [(o.model.id, o.quant, o.fit, o.score) for o in got.items] == [
+        (o.model.id, o.quant, o.fit, o.score) for o in want
+    ]
+    return got
+
+
+@pytest.mark.parametrize(
+    "flags, cons",
+    [
+        ({"vram": "24"}, {}),
+        ({"gpu": "2x RTX 3090", "ram": "64", "ram_bandwidth": "80"}, {"uses": ["coding"], "include_offload": True}),
+        ({"ram": "32"}, {}),
+        ({"gpu": "M2 Max 64GB"}, {"uses": ["roleplay"]}),
+        ({"vram": "80"}, {}),
+        ({"vram": "96"}, {}),
+        ({"gpu": "H100 80GB"}, {}),
+        ({"gpu": "H100 80GB", "ram": "256"}, {"include_offload": True, "uses": ["reasoning"]}),
+    ],
+)
+def test_search_ranks_like_evaluating_everything(real, flags, cons):
+    same_ranking(real, hw(**flags), Constraints(top=10, **cons))
+
+
+@pytest.mark.parametrize("vram", ["80", "96"])
+def test_gpt_oss_120b_gets_its_best_quantization(real, vram):
+    """Its experts stay MXFP4 in every GGUF, so Q8_0 fits in 80 GiB; the search used to stop at Q6_K."""
+    got = same_ranking(real, hw(vram=vram), Constraints(top=len(real)))
+    by_id = {o.model.id: o for o in got.items}
+    m = next(m for m in real if m.id == "openai/gpt-oss-120b")
+    ok, best, _ = check(m, hw(vram=vram), Constraints(), catalog=real)
+    assert ok and by_id[m.id].quant == best.quant and by_id[m.id].score == best.score
+
+
+def test_the_bound_is_above_every_exact_score(real):
+    """score_bound >= the exact score of every candidate it lets through, on a machine that takes offload."""
+    from llmpick.recommend import candidates
+
+    machine = hw(gpu="RTX 4090", ram="64", ram_bandwidth="60")
+    s, _ = _setup(real, machine, Constraints(include_offload=True), None, None)
+    checked = 0
+    for m in real:
+        for c in candidates(m, None, machine):
+            o = s.evaluate(m, c)
+            b = score_bound(s, m, c)
+            if b is None:
+                assert not s.accepts(o), (m.id, c.quant, o.fit)
+            else:
+                assert o.score <= b + 0.01, (m.id, c.quant, o.score, b)
+                checked += 1
+    assert checked > 100
+
+
+def test_recommend_and_check_leave_the_constraints_alone(real):
+    cons = Constraints(quant="q4_k_m", top=3)
+    recommend(real, hw(vram="24"), cons)
+    check(real[0], hw(vram="24"), cons)
+    assert cons.quant == "q4_k_m" and cons.include_offload is False
+
+
+CARD_SIZES = st.sampled_from(["8", "12", "16", "24", "32", "48", "80", "96"])
+machines = st.one_of(
+    st.builds(
+        lambda cards, ram, bw: {"vram": ",".join(cards), **ram, **bw},
+        st.lists(CARD_SIZES, min_size=1, max_size=4),
+        st.one_of(st.just({}), st.builds(lambda r: {"ram": r}, st.sampled_from(["16", "32", "64", "128", "512"]))),
+        st.one_of(st.just({}), st.builds(lambda b: {"ram_bandwidth": b}, st.sampled_from(["40", "90", "400"]))),
+    ),
+    st.builds(
+        lambda g, ram: {"gpu": g, **ram},
+        st.sampled_from(["RTX 4090", "2x RTX 3090", "RTX 3060", "A100 80GB", "4x A6000", "H100 80GB", "RX 7900 XTX"]),
+        st.one_of(st.just({}), st.builds(lambda r: {"ram": r}, st.sampled_from(["32", "64", "256"]))),
+    ),
+    st.builds(lambda r: {"unified": True, "ram": r}, st.sampled_from(["16", "36", "64", "128", "192"])),
+    st.builds(lambda r: {"ram": r, "ram_bandwidth": "60"}, st.sampled_from(["16", "64", "256"])),
+)
+constraints = st.builds(
+    lambda uses, offload, top, ctx: Constraints(uses=uses, include_offload=offload, top=top, context=ctx),
+    st.one_of(st.just([]), st.lists(st.sampled_from(["coding", "chat", "roleplay", "reasoning"]), max_size=1)),
+    st.booleans(),
+    st.integers(1, 12),
+    st.sampled_from([2048, 8192, 32768]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(machines, constraints, st.data())
+def test_search_equals_exhaustive_on_random_hardware_and_catalogs(real, flags, cons, data):
+    subset = data.draw(st.lists(st.sampled_from(real), min_size=1, max_size=40, unique_by=lambda m: m.id))
+    same_ranking(subset, hw(**flags), cons)
