@@ -40,7 +40,27 @@ _LAZY = {
     "UsageError": "llmpick.errors",
 }
 
-__all__ = sorted([*_LAZY, "__version__"])
+__all__ = [
+    "Catalog",
+    "CatalogEntry",
+    "CheckAnswer",
+    "Constraints",
+    "Gpu",
+    "Hardware",
+    "HardwareFlags",
+    "LlmpickError",
+    "MemoryEstimate",
+    "Model",
+    "RecommendAnswer",
+    "RecommendationOut",
+    "UsageError",
+    "__version__",
+    "check_fit",
+    "estimate_memory",
+    "load_catalog",
+    "recommend_models",
+    "resolve_hardware",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import check_fit, estimate_memory, load_catalog, recommend_models, resolve_hardware

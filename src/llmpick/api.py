@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -27,44 +27,14 @@ def load_catalog(*dirs: str | Path, builtin: bool = True) -> Catalog:
     return _load(list(dirs), builtin=builtin)
 
 
-def resolve_hardware(
-    *,
-    gpu: str | None = None,
-    vram: str | float | Sequence[float] | None = None,
-    gpus: int | None = None,
-    ram: str | float | None = None,
-    ram_bandwidth: str | float | None = None,
-    unified: bool | None = None,
-    unified_share: float | None = None,
-    reserve: str | float | None = None,
-    nodes: int | None = None,
-    profile: str | None = None,
-) -> Hardware:
-    """The machine to plan for, from the CLI's hardware flags: ``gpu="2x RTX 3090"``, ``vram=24`` or
-    ``vram="24,24"`` (GiB per card), ``ram=64`` (GiB), ``ram_bandwidth=51.2`` (GB/s), ``unified=True`` ...
-    With no machine flag, the config profile, else detection (as the CLI)."""
-    from .hardware import HardwareFlags, resolve
+def resolve_hardware(**flags: Any) -> Hardware:
+    """The machine to plan for, from the CLI's hardware flags as keyword arguments: ``gpu="2x RTX 3090"``,
+    ``vram=24`` or ``vram="24,24"`` (GiB per card), ``gpus``, ``ram=64`` (GiB), ``ram_bandwidth=51.2`` (GB/s),
+    ``unified``, ``unified_share``, ``reserve``, ``nodes``, ``profile``.  With no machine flag, the config profile,
+    else detection (as the CLI).  See :func:`llmpick.hardware.resolve_hardware`."""
+    from .hardware import resolve_hardware as _resolve
 
-    if vram is not None and not isinstance(vram, str | int | float):
-        vram = ",".join(str(v) for v in vram)
-    return resolve(
-        HardwareFlags(
-            vram=_text(vram),
-            gpus=gpus,
-            gpu=gpu,
-            ram=_text(ram),
-            ram_bandwidth=_text(ram_bandwidth),
-            unified=unified,
-            unified_share=unified_share,
-            reserve=_text(reserve),
-            nodes=nodes,
-            profile=profile,
-        )
-    )
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    return _resolve(**flags)
 
 
 def _tokens(context: int | str | None) -> tuple[int, bool]:

@@ -23,6 +23,14 @@ def gib(n_bytes: float | None, digits: int = 1) -> str:
     return f"{n_bytes / GIB:.{digits}f} GiB"
 
 
+def gib_whole(n_bytes: float | None) -> str:
+    """Like :func:`gib`, without the '.0' of a whole size: '24 GiB', '11.5 GiB' (cards and machines)."""
+    if n_bytes is None:
+        return "?"
+    v = n_bytes / GIB
+    return gib(n_bytes, 0 if abs(v - round(v)) < 0.05 else 1)
+
+
 _SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 _NUM = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[0-9]+)?)\s*([kmbgt]?)\s*$", re.IGNORECASE)
 

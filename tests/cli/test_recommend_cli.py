@@ -1,4 +1,4 @@
-"""`recommend`, `check`, `hardware` through the CLI: exit codes, the JSON contract, errors on stderr."""
+"""`recommend` and `check` through the CLI: exit codes, the JSON contract, errors on stderr."""
 
 from __future__ import annotations
 
@@ -108,18 +108,6 @@ def test_check_json(cli):
 def test_check_unknown_model(cli):
     r = cli("check", "no-such-model-xyz", "--vram", "24", "--catalog", CAT)
     assert r.exit_code == 2
-
-
-def test_hardware_command(cli):
-    r = cli("hardware", "--gpu", "M2 Max 64GB", "--json")
-    assert r.exit_code == 0
-    item = r.json["item"]
-    assert item["unified"] is True and item["ram_bytes"] == 64 * 2**30
-    listed = cli("hardware", "--list-gpus", "--json")
-    assert listed.exit_code == 0 and len(listed.json["items"]) > 60
-    assert all(i["source"] for i in listed.json["items"])
-    detected = cli("hardware")
-    assert detected.exit_code == 0 and "LLMPICK_NO_DETECT" in detected.stderr
 
 
 def test_no_hardware_flags_uses_detection_notes(cli):

@@ -1,169 +1,100 @@
-"""Hardware: GPU table, flag parsing, detection (probes faked), config profile."""
+"""The hardware package as a whole: its public names, a cheap import, and the typed JSON view (views.py)."""
 
 from __future__ import annotations
 
-import pytest
+import subprocess
+import sys
 
-from llmpick import hardware as hwmod
-from llmpick.errors import UsageError
-from llmpick.hardware import GIB, Detected, HardwareFlags, detect, find_gpu, gpu_table, parse_vram, resolve
+import llmpick.hardware as hwpkg
+from llmpick.hardware import Gpu, GpuSpec, Hardware, gpu_table, report, resolve_hardware, spec_report, table_report
+from llmpick.schema import GpuSpecOut, HardwareOut
+from llmpick.units import GIB
 
-
-def test_table_rows_have_sources_and_sane_values():
-    rows = gpu_table()
-    assert len(rows) > 60
-    assert len({r.key for r in rows}) == len(rows)
-    for r in rows:
-        assert r.source.strip(), r.key
-        assert r.bandwidth_gbs and 50 < r.bandwidth_gbs < 10000, r.key
-        assert (r.vram_bytes is None) == (r.vendor == "apple"), r.key
-    vendors = {r.vendor for r in rows}
-    assert {"nvidia", "amd", "intel", "apple"} <= vendors
-
-
-def test_known_cards():
-    assert find_gpu("RTX 4090").vram_bytes == 24 * GIB
-    assert find_gpu("NVIDIA GeForce RTX 4090").bandwidth_gbs == 1008
-    assert find_gpu("rtx-3090").bandwidth_gbs == 936
-    assert find_gpu("NVIDIA A100-SXM4-80GB").vram_bytes == 80 * GIB
-    assert find_gpu("7900 XTX").vendor == "amd"
-    assert find_gpu("M2 Ultra").bandwidth_gbs == 800
+REPORT_KEYS = [
+    "description",
+    "origin",
+    "gpus",
+    "gpu_count",
+    "usable_gpu_bytes",
+    "ram_bytes",
+    "usable_ram_bytes",
+    "ram_bandwidth_gb_per_s",
+    "unified",
+    "unified_gpu_share",
+    "reserve_bytes",
+    "nodes",
+    "sources",
+    "notes",
+]
 
 
-@pytest.mark.parametrize("text,expect", [("24", [24]), ("24GB", [24]), ("24,24,12", [24, 24, 12]), ("11.5", [11.5])])
-def test_parse_vram(text, expect):
-    assert parse_vram(text, None) == [int(e * GIB) for e in expect]
+def test_public_names():
+    for name in hwpkg.__all__:
+        assert getattr(hwpkg, name) is not None, name
+    # functions, not the submodules of the same family of names
+    assert callable(hwpkg.detect) and callable(hwpkg.resolve) and callable(hwpkg.report)
 
 
-def test_vram_with_gpus():
-    hw = resolve(HardwareFlags(vram="24", gpus=2))
-    assert [g.vram_bytes for g in hw.gpus] == [24 * GIB] * 2
-    assert hw.gpu_bandwidth_gbs() is None  # --vram knows no bandwidth
-
-
-@pytest.mark.parametrize(
-    "flags",
-    [
-        dict(vram="-1"),
-        dict(vram="abc"),
-        dict(vram="0"),
-        dict(vram="24", gpus=0),
-        dict(gpu="RTX 4099"),
-        dict(vram="24", gpu="RTX 4090"),
-        dict(vram="24,24", gpus=3),
-        dict(gpu="2x RTX 3090", gpus=2),
-        dict(gpu="M2 Max"),
-        dict(unified=True),
-        dict(vram="24", reserve="30"),
-        dict(ram="32", ram_bandwidth="-5"),
-        dict(vram="24", nodes=0),
-    ],
-)
-def test_bad_flags_are_usage_errors(flags):
-    with pytest.raises(UsageError):
-        resolve(HardwareFlags(**flags))
-
-
-def test_unknown_gpu_suggests_close_names():
-    with pytest.raises(UsageError) as exc:
-        resolve(HardwareFlags(gpu="GTX 4090"))
-    assert "RTX 4090" in exc.value.hint
-
-
-def test_gpu_names_with_counts():
-    hw = resolve(HardwareFlags(gpu="2x RTX 3090"))
-    assert len(hw.gpus) == 2 and hw.gpu_bandwidth_gbs() == 936
-    mixed = resolve(HardwareFlags(gpu="RTX 4090 + RTX 3090"))
-    assert mixed.gpu_bandwidth_gbs() == 936  # the slowest card sets the pace of a layer split
-    assert not mixed.equal_cards()
-
-
-def test_apple_unified():
-    hw = resolve(HardwareFlags(gpu="M2 Max 64GB"))
-    assert hw.unified and hw.ram_bytes == 64 * GIB
-    assert hw.card_capacities() == [int(64 * GIB * 0.75)]
-    assert hw.ram_bandwidth_gbs == 400
-    small = resolve(HardwareFlags(gpu="M1", ram="16"))
-    assert small.card_capacities() == [int(16 * GIB * 0.67)]
-
-
-def test_reserve_comes_off_the_first_card():
-    hw = resolve(HardwareFlags(vram="24", gpus=2, reserve="2"))
-    assert hw.card_capacities() == [22 * GIB, 24 * GIB]
-
-
-def test_ram_capacity_leaves_os_headroom():
-    hw = resolve(HardwareFlags(ram="32"))
-    assert hw.ram_capacity() == 32 * GIB - int(3.2 * GIB)
-
-
-def test_detection_is_off_in_tests():
-    d = detect()
-    assert d.gpus == [] and d.ram_bytes is None
-    assert "LLMPICK_NO_DETECT" in d.notes[0]
-
-
-def test_detection_with_fake_probes(monkeypatch):
-    monkeypatch.delenv("LLMPICK_NO_DETECT")
-    monkeypatch.setattr(hwmod, "_probe_apple", lambda: None)
-    monkeypatch.setattr(hwmod, "_probe_nvidia", lambda: [("NVIDIA GeForce RTX 4090", 25757220864)] * 2)
-    monkeypatch.setattr(hwmod, "_probe_ram", lambda: (64 * GIB, "psutil"))
-    hw = resolve(HardwareFlags())
-    assert hw.origin == "detected"
-    assert [g.name for g in hw.gpus] == ["GeForce RTX 4090"] * 2
-    assert hw.gpu_bandwidth_gbs() == 1008
-    assert hw.ram_bytes == 64 * GIB
-    assert any("--ram-bandwidth" in n for n in hw.notes)
-
-
-def test_detection_missing_probes_say_which_flag(monkeypatch):
-    monkeypatch.delenv("LLMPICK_NO_DETECT")
-    monkeypatch.setattr(hwmod, "_probe_apple", lambda: None)
-
-    def no_nvml():
-        raise ImportError("pynvml")
-
-    def no_ram():
-        raise RuntimeError("nothing")
-
-    monkeypatch.setattr(hwmod, "_probe_nvidia", no_nvml)
-    monkeypatch.setattr(hwmod, "_probe_ram", no_ram)
-    d = detect()
-    text = " ".join(d.notes)
-    assert "nvidia-ml-py" in text and "--gpu" in text and "--ram" in text
-
-
-def test_detection_apple(monkeypatch):
-    monkeypatch.delenv("LLMPICK_NO_DETECT")
-    monkeypatch.setattr(hwmod, "_probe_apple", lambda: ("Apple M3 Max", 48 * GIB))
-    d = detect()
-    assert d.unified and d.ram_bytes == 48 * GIB and d.ram_bandwidth_gbs == 400
-
-
-def test_flags_override_detection(monkeypatch):
-    monkeypatch.delenv("LLMPICK_NO_DETECT")
-    monkeypatch.setattr(hwmod, "detect", lambda: pytest.fail("detection must not run when flags describe the machine"))
-    hw = resolve(HardwareFlags(vram="12"))
-    assert hw.gpus[0].vram_bytes == 12 * GIB
-
-
-def test_config_profile(tmp_path, monkeypatch):
-    cfg = tmp_path / "config"
-    cfg.mkdir(exist_ok=True)
-    (cfg / "config.yaml").write_text(
-        "hardware:\n  gpu: 2x RTX 3090\n  ram: 64\nprofiles:\n  laptop: {gpu: RTX 4060, ram: 16}\n"
+def test_import_is_cheap():
+    code = (
+        "import sys, llmpick.hardware;"
+        "print([m for m in ('pydantic', 'yaml', 'rich', 'typer', 'difflib', 'llmpick.schema') if m in sys.modules])"
     )
-    hw = resolve(HardwareFlags(), detector=lambda: pytest.fail("no detection with a profile"))
-    assert hw.origin == "config" and len(hw.gpus) == 2 and hw.ram_bytes == 64 * GIB
-    laptop = resolve(HardwareFlags(profile="laptop"))
-    assert laptop.gpus[0].name == "GeForce RTX 4060"
-    flags_win = resolve(HardwareFlags(vram="8"))
-    assert flags_win.origin == "flags" and flags_win.gpus[0].vram_bytes == 8 * GIB
-    with pytest.raises(UsageError):
-        resolve(HardwareFlags(profile="nope"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
 
 
-def test_fallback_detector_result_used(monkeypatch):
-    d = Detected(ram_bytes=16 * GIB)
-    hw = resolve(HardwareFlags(ram_bandwidth="51.2"), detector=lambda: d)
-    assert hw.ram_bytes == 16 * GIB and hw.ram_bandwidth_gbs == 51.2
+def test_report_keys_and_values():
+    hw = resolve_hardware(gpu="2x RTX 3090", ram=64, ram_bandwidth=51.2, reserve=2, nodes=2)
+    out = report(hw)
+    assert isinstance(out, HardwareOut)
+    doc = out.model_dump(mode="json")
+    assert list(doc) == REPORT_KEYS
+    assert doc["description"] == hw.describe()
+    assert doc["gpus"][0] == {
+        "name": "GeForce RTX 3090",
+        "vram_bytes": 24 * GIB,
+        "bandwidth_gb_per_s": 936.0,
+        "vendor": "nvidia",
+        "source": "table:rtx-3090",
+    }
+    assert doc["usable_gpu_bytes"] == [22 * GIB, 24 * GIB] == hw.card_capacities()
+    assert doc["usable_ram_bytes"] == hw.ram_capacity() and doc["ram_bandwidth_gb_per_s"] == 51.2
+    assert doc["gpu_count"] == 2 and doc["nodes"] == 2 and doc["reserve_bytes"] == 2 * GIB
+    assert doc["unified"] is False and doc["unified_gpu_share"] is None
+    assert doc["sources"] == {"ram": "flags", "ram_bandwidth": "flags", "gpus": "flags (GPU table)"}
+    assert doc["notes"] == []
+
+
+def test_report_unified_memory_has_no_card_size():
+    doc = report(resolve_hardware(gpu="M2 Max 64GB")).model_dump(mode="json")
+    assert doc["gpus"][0]["vram_bytes"] is None and doc["unified_gpu_share"] == 0.75
+    assert doc["ram_bandwidth_gb_per_s"] == 400.0 and doc["gpu_count"] == 1
+
+
+def test_report_of_a_bare_machine():
+    doc = report(Hardware(gpus=(Gpu("x", GIB, None),))).model_dump(mode="json")
+    assert doc["ram_bytes"] is None and doc["usable_ram_bytes"] is None and doc["gpus"][0]["vendor"] is None
+
+
+def test_gpu_table_rows():
+    spec = next(s for s in gpu_table() if s.key == "rtx-4090")
+    assert isinstance(spec, GpuSpec)
+    row = spec_report(spec)
+    assert isinstance(row, GpuSpecOut)
+    assert row.model_dump(mode="json") == {
+        "key": "rtx-4090",
+        "name": "GeForce RTX 4090",
+        "vendor": "nvidia",
+        "kind": "consumer",
+        "vram_bytes": 24 * GIB,
+        "bandwidth_gb_per_s": 1008.0,
+        "aliases": list(spec.aliases),
+        "source": spec.source,
+    }
+    assert [r.key for r in table_report(gpu_table())] == [s.key for s in gpu_table()]
+
+
+def test_hardware_dict_is_the_report_as_a_dict():
+    hw = resolve_hardware(vram="24,12", ram=32)
+    assert hwpkg.hardware_dict(hw) == report(hw).model_dump(mode="json")

@@ -89,6 +89,7 @@ from . import (  # noqa: E402,F401
     catalog_cmds,
     estimate_cmd,
     family_cmds,
+    hardware_cmd,
     hub_cmds,
     recommend_cmd,
 )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from ..errors import UsageError
 from ..estimate import weights_lower_bound
 from ..hardware import Hardware
+from ..quality_data import quant_kept
 from ..query import ModelFilter
 from ..schema import Model
 from . import ranking as R
@@ -24,7 +25,6 @@ from .candidates import Candidate, candidates
 from .evaluate import FileSize, evaluate
 from .model import Constraints, Option, Result
 from .quality import QualityModel
-from .quant_quality import quant_kept
 from .reasons import finish
 
 # Scores are rounded to 2 places; a bound compared with a rounded score gets this much room, so rounding never

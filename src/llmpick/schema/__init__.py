@@ -7,6 +7,7 @@ Pydantic models only; nothing here does I/O or imports the rest of llmpick.  One
 * ``models_out``: a model as JSON answers show it (summary, detail);
 * ``hub``: Hub cache files and Hub answers;
 * ``estimate``: :class:`MemoryEstimate`;
+* ``hardware``: the machine (`hardware`, `hardware --list-gpus`, and inside `recommend` / `check`);
 * ``recommend``: the answers of `recommend` and `check`.
 """
 
@@ -46,6 +47,7 @@ from .catalog import (
     catalog_json_schema,
 )
 from .estimate import MemoryEstimate
+from .hardware import GpuListAnswer, GpuOut, GpuSpecOut, HardwareAnswer, HardwareOut
 from .hub import (
     HUB_CACHE_VERSION,
     HubCacheFile,
@@ -76,6 +78,11 @@ __all__ = [
     "CatalogEntry",
     "Date",
     "Flag",
+    "GpuListAnswer",
+    "GpuOut",
+    "GpuSpecOut",
+    "HardwareAnswer",
+    "HardwareOut",
     "HubCacheFile",
     "HubFile",
     "HubGguf",

@@ -1,0 +1,222 @@
+"""Which machine to plan for: command-line flags > the config profile > detection, and the checks on them.
+
+Machine flags (--gpu, --vram, --gpus, --ram, --unified) describe the whole machine: neither the profile nor
+detection is consulted then.  Without them, the config profile is used, else this machine is detected; the
+other flags (--ram-bandwidth, --reserve, --nodes, --unified-share) apply on top in every case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from ..errors import UsageError
+from ..units import GIB
+from . import detection
+from .flags import PROFILE_KEYS, HardwareFlags, parse_gib, parse_gpu, parse_positive, parse_vram
+from .machine import Gpu, Hardware, ram_os_headroom
+from .profile import load_profile
+
+Detector = Callable[[], detection.Detected]
+
+
+def resolve_hardware(
+    *,
+    gpu: str | None = None,
+    vram: str | float | Sequence[float] | None = None,
+    gpus: int | None = None,
+    ram: str | float | None = None,
+    ram_bandwidth: str | float | None = None,
+    unified: bool | None = None,
+    unified_share: float | None = None,
+    reserve: str | float | None = None,
+    nodes: int | None = None,
+    profile: str | None = None,
+    detector: Detector | None = None,
+) -> Hardware:
+    """The machine to plan for, from the CLI's hardware flags as keyword arguments (the Python API).
+
+    ``resolve_hardware(gpu="2x RTX 3090", ram=64)``, ``resolve_hardware(vram="24,24")`` (or ``vram=[24, 24]``,
+    ``vram=24, gpus=2``); sizes in GiB, bandwidths in GB/s.  With no machine flag, the config profile, else
+    detection.  Bad or conflicting values raise :class:`~llmpick.errors.UsageError`, as the CLI's exit 2.
+    """
+    flags = HardwareFlags.of(
+        gpu=gpu,
+        vram=vram,
+        gpus=gpus,
+        ram=ram,
+        ram_bandwidth=ram_bandwidth,
+        unified=unified,
+        unified_share=unified_share,
+        reserve=reserve,
+        nodes=nodes,
+        profile=profile,
+    )
+    return resolve(flags, detector=detector)
+
+
+def resolve(flags: HardwareFlags, *, detector: Detector | None = None) -> Hardware:
+    """Build the :class:`Hardware` to plan for.  Conflicting or bad flags raise UsageError (exit 2)."""
+    _check_scalars(flags)
+    if flags.any_machine_flag():
+        return _from_flags(flags, origin="flags")
+    profile = load_profile(flags.profile)
+    if profile is not None and profile.any_machine_flag():
+        return _from_flags(_merge(profile, flags), origin="config")
+    return _from_detection((detector or detection.detect)(), flags)
+
+
+def with_nodes(hw: Hardware, nodes: int) -> Hardware:
+    return replace(hw, nodes=nodes)
+
+
+def _from_detection(d: detection.Detected, flags: HardwareFlags) -> Hardware:
+    reserve = parse_gib(flags.reserve, "--reserve", allow_zero=True) if flags.reserve is not None else 0
+    ram_bw = d.ram_bandwidth_gbs
+    notes = list(d.notes)
+    sources = dict(d.sources)
+    if flags.ram_bandwidth is not None:
+        ram_bw = parse_positive(flags.ram_bandwidth, "--ram-bandwidth", "51.2")
+        sources["ram_bandwidth"] = "flags"
+        notes = [n for n in notes if not n.startswith("RAM bandwidth is not detected")]
+    if flags.unified_share is not None and not d.unified:
+        raise UsageError("--unified-share only applies to unified memory, and none was detected.")
+    hw = Hardware(
+        gpus=tuple(d.gpus),
+        ram_bytes=d.ram_bytes,
+        ram_bandwidth_gbs=ram_bw,
+        unified=d.unified,
+        unified_share=flags.unified_share,
+        reserve_bytes=reserve,
+        nodes=flags.nodes or 1,
+        origin="detected",
+        notes=tuple(notes),
+        sources=sources,
+    )
+    _check_reserve(hw)
+    return hw
+
+
+def _merge(base: HardwareFlags, over: HardwareFlags) -> HardwareFlags:
+    values = {k: getattr(over, k) if getattr(over, k) is not None else getattr(base, k) for k in PROFILE_KEYS}
+    return HardwareFlags(**values, profile=over.profile)
+
+
+def _check_scalars(f: HardwareFlags) -> None:
+    if f.gpus is not None and f.gpus < 1:
+        raise UsageError(
+            f"--gpus must be at least 1 (got {f.gpus}).", "For a machine without a GPU give only --ram GIB."
+        )
+    if f.nodes is not None and f.nodes < 1:
+        raise UsageError(f"--nodes must be at least 1 (got {f.nodes}).")
+    if f.unified_share is not None and not 0 < f.unified_share <= 1:
+        raise UsageError(
+            f"--unified-share must be between 0 and 1 (got {f.unified_share}).", "e.g. --unified-share 0.75."
+        )
+
+
+def _check_card_flags(f: HardwareFlags) -> None:
+    if f.vram is not None and f.gpu is not None:
+        raise UsageError(
+            "--vram and --gpu both describe the cards; give one of them.",
+            "--gpu 'RTX 4090' knows the size and bandwidth; --vram 24 gives only the size.",
+        )
+    if f.gpus is not None and f.gpu is not None:
+        raise UsageError(
+            "--gpus goes with --vram; with --gpu write the count in the name.", "e.g. --gpu '2x RTX 3090'."
+        )
+    if f.gpus is not None and f.vram is None:
+        raise UsageError("--gpus needs --vram (the size of each card).", "e.g. --vram 24 --gpus 2.")
+
+
+def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
+    _check_scalars(f)
+    _check_card_flags(f)
+    sources: dict[str, str] = {}
+    gpus: list[Gpu] = []
+    unified = bool(f.unified)
+    ram = parse_gib(f.ram, "--ram") if f.ram is not None else None
+    if ram is not None:
+        sources["ram"] = origin
+    ram_bw = parse_positive(f.ram_bandwidth, "--ram-bandwidth", "51.2") if f.ram_bandwidth is not None else None
+    if ram_bw is not None:
+        sources["ram_bandwidth"] = origin
+    if f.vram is not None:
+        if unified:
+            raise UsageError("--unified describes shared memory: give --ram GIB (and --gpu 'M2 Max'), not --vram.")
+        gpus = [Gpu(f"{s / GIB:g} GiB GPU", s, None, None, origin) for s in parse_vram(f.vram, f.gpus)]
+        sources["gpus"] = origin
+    elif f.gpu is not None:
+        gpus, apple_ram = parse_gpu(f.gpu)
+        sources["gpus"] = f"{origin} (GPU table)"
+        if gpus and gpus[0].vendor == "apple":
+            if f.unified is False:
+                raise UsageError("An Apple chip always has unified memory; drop --no-unified.")
+            unified = True
+            if apple_ram is not None and ram is not None and apple_ram != ram:
+                raise UsageError(
+                    f"--gpu says {apple_ram // GIB} GB but --ram says {ram / GIB:g} GiB; give one of them."
+                )
+            ram = ram if ram is not None else apple_ram
+            if ram is None:
+                raise UsageError(
+                    f"{gpus[0].name}: how much memory does this Mac have?",
+                    f"e.g. --gpu '{gpus[0].name.removeprefix('Apple ')} 64GB' or --ram 64.",
+                )
+            sources["ram"] = origin
+            if ram_bw is None:
+                ram_bw = gpus[0].bandwidth_gbs
+                sources["ram_bandwidth"] = "GPU table (unified memory)"
+    if unified and ram is None:
+        raise UsageError("--unified needs --ram GIB (the machine's memory, shared by CPU and GPU).")
+    if unified and not gpus:
+        gpus = [Gpu("unified-memory GPU", 0, ram_bw, None, origin)]
+    if not unified and f.unified_share is not None:
+        raise UsageError("--unified-share only applies with --unified or an Apple --gpu.")
+    reserve = parse_gib(f.reserve, "--reserve", allow_zero=True) if f.reserve is not None else 0
+    if not gpus and ram is None:
+        raise UsageError("No hardware described.", "Give --gpu NAME, --vram GIB or --ram GIB.")
+    hw = Hardware(
+        gpus=tuple(gpus),
+        ram_bytes=ram,
+        ram_bandwidth_gbs=ram_bw,
+        unified=unified,
+        unified_share=f.unified_share,
+        reserve_bytes=reserve,
+        nodes=f.nodes or 1,
+        origin=origin,
+        notes=_flag_notes(gpus, unified, ram, ram_bw),
+        sources=sources,
+    )
+    _check_reserve(hw)
+    return hw
+
+
+def _flag_notes(gpus: list[Gpu], unified: bool, ram: int | None, ram_bw: float | None) -> tuple[str, ...]:
+    notes = []
+    if gpus and any(g.bandwidth_gbs is None for g in gpus) and not unified:
+        notes.append("GPU bandwidth unknown with --vram: no speed estimate; --gpu NAME knows it.")
+    if ram is None:
+        notes.append("RAM not given: CPU offload is not considered; pass --ram GIB.")
+    elif ram_bw is None:
+        notes.append(
+            "RAM bandwidth not given: no speed estimate for the parts in RAM; pass --ram-bandwidth GB/s "
+            "(dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6)."
+        )
+    return tuple(notes)
+
+
+def _check_reserve(hw: Hardware) -> None:
+    if not hw.reserve_bytes:
+        return
+    if hw.unified:
+        total = int((hw.ram_bytes or 0) * hw.gpu_share())
+    elif hw.gpus:
+        total = hw.gpus[0].vram_bytes
+    else:
+        total = (hw.ram_bytes or 0) - ram_os_headroom(hw.ram_bytes or 0)
+    if hw.reserve_bytes >= total:
+        raise UsageError(
+            f"--reserve {hw.reserve_bytes / GIB:g} GiB leaves nothing of the {total / GIB:.1f} GiB it comes from.",
+            "Use a smaller --reserve (1-2 GiB is typical for a desktop).",
+        )

@@ -1,0 +1,72 @@
+"""Parsing of the hardware flags' values (hardware/flags.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmpick.errors import UsageError
+from llmpick.hardware.flags import HardwareFlags, parse_gib, parse_gpu, parse_positive, parse_vram
+from llmpick.units import GIB
+
+
+@pytest.mark.parametrize("text,expect", [("24", [24]), ("24GB", [24]), ("24,24,12", [24, 24, 12]), ("11.5", [11.5])])
+def test_parse_vram(text, expect):
+    assert parse_vram(text, None) == [int(e * GIB) for e in expect]
+
+
+def test_parse_vram_repeats_one_size_for_gpus():
+    assert parse_vram("24", 3) == [24 * GIB] * 3
+
+
+@pytest.mark.parametrize("text", ["", "24,", "abc", "-1", "0", "inf"])
+def test_parse_vram_rejects(text):
+    with pytest.raises(UsageError):
+        parse_vram(text, None)
+
+
+def test_parse_gib_allows_zero_only_when_asked():
+    assert parse_gib("0", "--reserve", allow_zero=True) == 0
+    assert parse_gib("1.5 GiB", "--reserve") == int(1.5 * GIB)
+    with pytest.raises(UsageError):
+        parse_gib("0", "--ram")
+
+
+def test_parse_positive_takes_a_unit():
+    assert parse_positive("51.2 GB/s", "--ram-bandwidth", "51.2") == 51.2
+    for bad in ("fast", "0", "-3", "nan"):
+        with pytest.raises(UsageError):
+            parse_positive(bad, "--ram-bandwidth", "51.2")
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("RTX 4090", ["GeForce RTX 4090"]),
+        ("2x RTX 3090", ["GeForce RTX 3090"] * 2),
+        ("RTX 3090 x2", ["GeForce RTX 3090"] * 2),
+        ("4090 + 3090", ["GeForce RTX 4090", "GeForce RTX 3090"]),
+    ],
+)
+def test_parse_gpu_counts_and_mixes(text, names):
+    cards, apple_ram = parse_gpu(text)
+    assert [c.name for c in cards] == names and apple_ram is None
+    assert all(c.source.startswith("table:") for c in cards)
+
+
+def test_parse_gpu_apple_memory():
+    cards, apple_ram = parse_gpu("M2 Max 64GB")
+    assert [c.vendor for c in cards] == ["apple"] and apple_ram == 64 * GIB
+
+
+@pytest.mark.parametrize("text", ["2x M2 Max", "RTX 4090 + M2 Max", "M2 Max + RTX 4090", "0x RTX 4090", "RTX 4090 +"])
+def test_parse_gpu_rejects(text):
+    with pytest.raises(UsageError):
+        parse_gpu(text)
+
+
+def test_flags_from_python_values():
+    f = HardwareFlags.of(vram=[24, 12], ram=64, ram_bandwidth=51.2, reserve=1.5)
+    assert f == HardwareFlags(vram="24,12", ram="64", ram_bandwidth="51.2", reserve="1.5")
+    assert HardwareFlags.of(vram=24).vram == "24" and HardwareFlags.of(vram="24,24").vram == "24,24"
+    assert HardwareFlags.of(profile="laptop").any_machine_flag() is False
+    assert HardwareFlags.of(unified=False).any_machine_flag() is True
