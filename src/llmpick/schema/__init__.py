@@ -6,8 +6,10 @@ Pydantic models only; nothing here does I/O or imports the rest of llmpick.  One
 * ``catalog``: a catalog file (:class:`CatalogEntry`) and a loaded :class:`Model`;
 * ``models_out``: a model as JSON answers show it (summary, detail);
 * ``hub``: Hub cache files and Hub answers;
-* ``estimate``: :class:`MemoryEstimate`;
-* ``recommend``: the answers of `recommend` and `check`.
+* ``estimate``: :class:`MemoryEstimate`, and the answers of `estimate` and `quants`;
+* ``recommend``: the answers of `recommend` and `check`;
+* ``errors``: :class:`ErrorAnswer`, what any command prints on failure with ``--format json``;
+* ``export``: writes the JSON Schema of every answer to ``schemas/`` (``python -m llmpick.schema.export``).
 """
 
 from __future__ import annotations
@@ -45,16 +47,23 @@ from .catalog import (
     Use,
     catalog_json_schema,
 )
-from .estimate import MemoryEstimate
+from .errors import ErrorAnswer, ErrorKind, ErrorOut
+from .estimate import EstimateAnswer, EstimateFitOut, MemoryEstimate, QuantOut, QuantsAnswer
 from .hub import (
     HUB_CACHE_VERSION,
+    AddAnswer,
+    AddedOut,
+    FactValue,
     HubCacheFile,
     HubFile,
     HubGguf,
     HubRepoData,
     HubSummaryOut,
+    RefreshAnswer,
     RefreshItemOut,
+    RefreshOutcome,
     RepoOutcomeOut,
+    VerifyAnswer,
     VerifyDiffOut,
 )
 from .models_out import ModelDetailOut, ModelSummaryOut, ParamsOut, ScoreOut
@@ -68,6 +77,8 @@ __all__ = [
     "METHODS",
     "SCHEMA_VERSION",
     "USES",
+    "AddAnswer",
+    "AddedOut",
     "Answer",
     "Architecture",
     "Artifact",
@@ -75,6 +86,12 @@ __all__ = [
     "ArtifactFormat",
     "CatalogEntry",
     "Date",
+    "ErrorAnswer",
+    "ErrorKind",
+    "ErrorOut",
+    "EstimateAnswer",
+    "EstimateFitOut",
+    "FactValue",
     "Flag",
     "HubCacheFile",
     "HubFile",
@@ -94,13 +111,18 @@ __all__ = [
     "Params",
     "ParamsOut",
     "PositiveInt",
+    "QuantOut",
+    "QuantsAnswer",
     "RecommendationOut",
+    "RefreshAnswer",
     "RefreshItemOut",
+    "RefreshOutcome",
     "RepoOutcomeOut",
     "Score",
     "ScoreOut",
     "Strict",
     "Use",
+    "VerifyAnswer",
     "VerifyDiffOut",
     "YearMonth",
     "catalog_json_schema",
