@@ -1,12 +1,17 @@
 """Typed errors, each with its exit code and a message that says what to do next.
 
-The CLI catches :class:`LlmpickError` at one boundary (``cli.main``) and prints
-``Error: <message>`` plus the hint; anything else is a bug and is shown as one.
+The CLI catches :class:`LlmpickError` at one boundary (``cli.command``) and prints ``Error: <message>``
+plus the hint on stderr (and, with ``--format json``, the same as one JSON object on stdout:
+``schema.ErrorAnswer``); anything else is a bug and is shown as one.
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .schema.errors import ErrorKind
 
 
 class ExitCode(IntEnum):
@@ -15,7 +20,19 @@ class ExitCode(IntEnum):
     USAGE = 2  # bad flag, unknown use tag, unknown model, bad value
     CATALOG = 3  # invalid catalog data
     NETWORK = 4  # the Hub could not be reached or answered with an error
-    INTERRUPTED = 130
+    INTERNAL = 70  # EX_SOFTWARE: a bug in llmpick, not bad input
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+
+
+# The ``error.kind`` of a JSON error answer, per exit code (``schema.errors.ErrorKind`` lists the same words).
+ERROR_KINDS: dict[ExitCode, ErrorKind] = {
+    ExitCode.NEGATIVE: "negative",
+    ExitCode.USAGE: "usage",
+    ExitCode.CATALOG: "catalog",
+    ExitCode.NETWORK: "network",
+    ExitCode.INTERNAL: "internal",
+    ExitCode.INTERRUPTED: "interrupted",
+}
 
 
 class LlmpickError(Exception):
@@ -25,6 +42,15 @@ class LlmpickError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+    @property
+    def kind(self) -> ErrorKind:
+        return ERROR_KINDS[self.exit_code]
+
+    @property
+    def details(self) -> list[str]:
+        """Lines printed above the error (a catalog error's problems); empty for most errors."""
+        return []
 
 
 class UsageError(LlmpickError):
@@ -39,6 +65,10 @@ class CatalogError(LlmpickError):
     def __init__(self, message: str, hint: str | None = None, problems: list[str] | None = None) -> None:
         super().__init__(message, hint)
         self.problems = problems or []
+
+    @property
+    def details(self) -> list[str]:
+        return list(self.problems)
 
 
 class HubError(LlmpickError):

@@ -127,3 +127,23 @@ def test_list_vram_need_and_filter(cli) -> None:
 def test_show_has_a_memory_table(cli) -> None:
     r = cli("show", "testorg/tiny-7b", "--catalog", CAT)
     assert r.exit_code == 0 and "Memory" in r.stdout and "Q4_K_M" in r.stdout
+
+
+def test_answers_are_their_typed_models(cli) -> None:
+    """The JSON is exactly what the schema models print: no key more, none less (schemas/*.json describe them)."""
+    from llmpick.schema import EstimateAnswer, MemoryEstimate, QuantsAnswer
+
+    plain = run(cli, "testorg/tiny-7b", "-q", "Q4_K_M", "--json").json
+    assert EstimateAnswer.model_validate(plain).model_dump(mode="json") == plain
+    assert set(plain["items"][0]) == set(MemoryEstimate.model_fields)  # no --fit-vram keys
+    fit = run(cli, "testorg/tiny-7b", "-q", "Q4_K_M", "-q", "F16", "--fit-vram", "6", "--json").json
+    assert EstimateAnswer.model_validate(fit).model_dump(mode="json") == fit
+    for item in fit["items"]:
+        assert set(item) == set(MemoryEstimate.model_fields) | {"vram_bytes", "max_context_in_vram"}
+        assert item["vram_bytes"] == 6 * 2**30
+    quants = cli("quants", "--json").json
+    assert QuantsAnswer.model_validate(quants).model_dump(mode="json") == quants
+    q4 = next(q for q in quants["items"] if q["name"] == "Q4_K_M")
+    assert set(q4) == {"name", "family", "bits_per_weight", "aliases", "description"}
+    table = cli("quants")
+    assert table.exit_code == 0 and "Q4_K_M" in table.stdout and "EXL2-4.65bpw" in table.stdout

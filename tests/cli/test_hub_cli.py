@@ -150,6 +150,26 @@ def test_catalog_add_bad_input(cli, fake, tmp_path, ref, setup, code, words):
     assert not out.exists() or not list(out.rglob("*.yaml"))
 
 
+def test_answers_are_their_typed_models(cli, fake, tmp_path):
+    """refresh, catalog verify and catalog add print exactly their schema models (schemas/*.json)."""
+    from llmpick.schema import AddAnswer, RefreshAnswer, VerifyAnswer
+
+    r = refresh(cli, fake, QWEN, MISTRAL, "--json").json
+    assert RefreshAnswer.model_validate(r).model_dump(mode="json") == r
+    assert set(r) == {"schema_version", "command", "items", "summary", "endpoint", "offline", "warnings", "error"}
+    fake.set(MISTRAL, safetensors={"parameters": {"BF16": 7}, "total": 7}, gated="auto")
+    assert refresh(cli, fake, MISTRAL).exit_code == 0
+    v = cli("catalog", "verify", QWEN, MISTRAL, "--json").json
+    assert VerifyAnswer.model_validate(v).model_dump(mode="json") == v
+    assert {type(i["hub"]) for i in v["items"]} == {int, bool}  # values keep their JSON types
+    out = tmp_path / "cat"
+    a = cli(
+        "catalog", "add", "hf:llmpick-tests/Chatty-Llama-8B", "--endpoint", fake.url, "--output", str(out), "--json"
+    )
+    assert AddAnswer.model_validate(a.json).model_dump(mode="json") == a.json
+    assert set(a.json["item"]) == {"id", "file", "todos", "entry"} and a.json["item"]["entry"]["name"]
+
+
 def test_estimate_any_hub_repo(cli, fake):
     r = cli("estimate", "hf:Qwen/Qwen2.5-7B-Instruct-GGUF", "-q", "Q8_0", "--endpoint", fake.url, "--json")
     assert r.exit_code == 0, r.stderr
@@ -216,3 +236,15 @@ def test_ctrl_c_exits_130_without_a_traceback(fake, tmp_path):
 
     for f in (tmp_path / "cache").glob("hub/**/*.json"):
         HubCacheFile.model_validate_json(f.read_bytes())
+
+
+def test_hub_cells_show_the_age_they_are_given():
+    from llmpick.output.hub import hub_cells, hub_line
+    from llmpick.schema import HubSummaryOut
+
+    s = HubSummaryOut(downloads=1_523_891, likes=812, last_modified="2025-01-12T10:00:00Z", fetched_at="x")
+    assert hub_cells(s, 7200) == ["1.5M", "812", "2025-01-12 (cached 2h ago)"]
+    assert hub_cells(s) == ["1.5M", "812", "2025-01-12 (cached)"]
+    assert hub_cells(None) == ["-", "-", "-"]
+    assert hub_line(s, 30).endswith("(cached Hub data, fetched just now)")
+    assert hub_line(s).endswith("(cached Hub data)")

@@ -1,18 +1,22 @@
 """The command line: parse, call the core, hand the result to `output`, exit.
 
-Commands live in the modules imported at the bottom; each is registered with :func:`command`,
-which is also the one error boundary: a known error becomes one line and its exit code.
+Commands live in the modules imported at the bottom; each is registered with :func:`command`, which is also the
+one error boundary: a known error becomes one line on stderr and its exit code, and when the command was asked for
+JSON (its ``fmt`` / ``json_`` parameters) also one JSON object on stdout, ``schema.ErrorAnswer``.  :func:`main`
+does the same for the errors typer finds while parsing, before any command runs.
 """
 
 import functools
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
 
 from .. import __version__, output
-from ..errors import ExitCode, LlmpickError
+from ..errors import ERROR_KINDS, ExitCode, LlmpickError
+from .options import Format, is_json
 
 app = typer.Typer(
     name="llmpick",
@@ -24,39 +28,66 @@ app = typer.Typer(
 )
 catalog_app = typer.Typer(help="Check and inspect the catalog files.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(catalog_app, name="catalog")
+_GROUP_NAMES = {id(catalog_app): "catalog"}  # the word before each sub-command: `catalog validate`
+_COMMANDS: set[str] = set()  # every registered command by its full name
 
-INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in llmpick, not bad input
+INTERNAL_HINT = "This is a bug in llmpick; please report it. LLMPICK_DEBUG=1 shows the traceback."
 
 
 def command(name: str, parent: typer.Typer = app, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a command and wrap it in the error boundary."""
+    """Register a command and wrap it in the error boundary.
+
+    A command that can answer in JSON takes the ``fmt`` (``--format``) and ``json_`` (``--json``) parameters of
+    ``cli.options``: the boundary reads them to answer an error in JSON too.
+    """
+    full_name = name if parent is app else f"{_GROUP_NAMES[id(parent)]} {name}"
+    _COMMANDS.add(full_name)
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def guarded(*args: Any, **kw: Any) -> Any:
+            json_mode = is_json(kw.get("fmt", Format.table), bool(kw.get("json_", False)))
             try:
                 return fn(*args, **kw)
             except typer.Exit:
                 raise
             except LlmpickError as exc:
-                output.error(exc.message, exc.hint, getattr(exc, "problems", ()))
-                raise typer.Exit(int(exc.exit_code)) from None
+                code = report(full_name, exc.exit_code, exc.message, exc.hint, exc.details, json_mode=json_mode)
             except KeyboardInterrupt:
-                output.error("Interrupted.")
-                raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+                code = report(full_name, ExitCode.INTERRUPTED, "Interrupted.", json_mode=json_mode)
             except Exception as exc:
                 if os.environ.get("LLMPICK_DEBUG") == "1":
                     raise
-                output.error(
-                    f"internal error: {type(exc).__name__}: {exc}",
-                    "This is a bug in llmpick; please report it. LLMPICK_DEBUG=1 shows the traceback.",
-                )
-                raise typer.Exit(INTERNAL_ERROR) from None
+                code = report(full_name, *_internal(exc), json_mode=json_mode)
+            raise typer.Exit(code)
 
         parent.command(name, **kwargs)(guarded)
         return fn
 
     return register
+
+
+def report(
+    command: str,
+    code: ExitCode,
+    message: str,
+    hint: str | None = None,
+    details: Sequence[str] = (),
+    *,
+    json_mode: bool,
+) -> int:
+    """Print an error (stderr; with ``json_mode`` also the error answer on stdout) and return its exit code."""
+    output.error(message, hint, details)
+    if json_mode:
+        from ..schema.errors import ErrorAnswer, ErrorOut
+
+        error = ErrorOut(code=int(code), kind=ERROR_KINDS[code], message=message, hint=hint, problems=list(details))
+        output.emit(ErrorAnswer(command=command, error=error))
+    return int(code)
+
+
+def _internal(exc: BaseException) -> tuple[ExitCode, str, str]:
+    return ExitCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}", INTERNAL_HINT
 
 
 def _version(value: bool) -> None:
@@ -74,14 +105,88 @@ def _root(
     """Which open LLMs can this machine run, at which quantization, how fast, and which is best for a use."""
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
+    """The `llmpick` program (``argv``: the arguments, default ``sys.argv[1:]``); exits with the exit code.
+
+    typer runs the app with ``standalone_mode=False``, so the usage errors it finds while parsing (a bad option
+    value, a missing argument, an unknown option) come back here as exceptions: printed as typer prints them, and
+    with ``--format json`` / ``--json`` on the command line also as the JSON error answer (exit 2).
+    """
     # pydantic looks for plugins through importlib.metadata on first use (~50 ms); the CLI has none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    args = list(sys.argv[1:] if argv is None else argv)
+    json_mode = _json_asked(args)
     try:
-        app()
+        # typer passes these to click's main(); `args=None` keeps click's own reading of sys.argv.
+        result = app(args=None if argv is None else args, standalone_mode=False)
     except KeyboardInterrupt:
-        output.error("Interrupted.")
-        raise SystemExit(int(ExitCode.INTERRUPTED)) from None
+        result = report(_command_in(args), ExitCode.INTERRUPTED, "Interrupted.", json_mode=json_mode)
+    except typer.Abort:
+        output.info("Aborted!")
+        result = 1
+    except Exception as exc:
+        if _is_parse_error(exc):
+            result = _parse_error(exc, json_mode, args)
+        elif os.environ.get("LLMPICK_DEBUG") == "1":
+            raise
+        else:
+            result = report(_command_in(args), *_internal(exc), json_mode=json_mode)
+    # Without standalone mode, typer returns the command's return value (None) or the code of a typer.Exit.
+    raise SystemExit(result if isinstance(result, int) else 0)
+
+
+def _json_asked(args: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON (``--json``, ``--format json``, ``--format=json``)."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg in ("--json", "--format=json") or (arg == "--format" and args[i + 1 : i + 2] == ["json"]):
+            return True
+    return False
+
+
+def _command_in(args: Sequence[str]) -> str:
+    """The command a command line names (``catalog verify``), or ``""``: for errors met outside any command."""
+    words = list(args[:2])
+    while words and " ".join(words) not in _COMMANDS:
+        words.pop()
+    return " ".join(words)
+
+
+def _is_parse_error(exc: BaseException) -> bool:
+    """A usage error of typer's (vendored) click: it knows its exit code and how to show itself.
+
+    Duck-typed on purpose: the class has no public name in typer 0.26-0.28, and click must not be imported."""
+    return (
+        isinstance(getattr(exc, "exit_code", None), int)
+        and callable(getattr(exc, "format_message", None))
+        and callable(getattr(exc, "show", None))
+    )
+
+
+def _parse_error(exc: Any, json_mode: bool, args: Sequence[str]) -> int:
+    exc.show()  # exactly what typer prints: usage, "Try 'llmpick ... -h' for help.", "Error: ..."
+    if not json_mode:
+        return int(exc.exit_code)
+    from ..schema.errors import ErrorAnswer, ErrorOut
+
+    command = _command_of(getattr(exc, "ctx", None)) or _command_in(args)
+    if not command or command in _GROUP_NAMES.values():
+        hint = f"Run `{' '.join(['llmpick', command]).strip()} --help` for the commands."
+    else:
+        hint = f"Run `llmpick {command} --help` for its options."
+    error = ErrorOut(code=int(ExitCode.USAGE), kind="usage", message=exc.format_message(), hint=hint)
+    output.emit(ErrorAnswer(command=command, error=error))
+    return int(ExitCode.USAGE)
+
+
+def _command_of(ctx: Any) -> str:
+    """``catalog verify`` from the context typer was parsing (the root context names no command)."""
+    names: list[str] = []
+    while ctx is not None and getattr(ctx, "parent", None) is not None:
+        names.append(str(ctx.info_name))
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 # Command modules register themselves on import; they import the core lazily, inside commands.

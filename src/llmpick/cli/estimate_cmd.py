@@ -1,6 +1,6 @@
 """`estimate`: memory needed by one model per quantization, context and engine."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -9,6 +9,9 @@ from ..units import GIB
 from . import command
 from .hub_cmds import EndpointOpt, OfflineOpt, TimeoutOpt
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 
 @command("estimate")
@@ -71,7 +74,7 @@ def estimate_cmd(
     m = (
         hub_model(model, endpoint=endpoint, timeout=timeout, offline=offline)
         if model.lower().startswith("hf:")
-        else cat.resolve(model)
+        else cast("Catalog", cat).resolve(model)
     )
     rows = []
     for f in formats:
@@ -90,14 +93,15 @@ def estimate_cmd(
     for n in notes:
         output.warn(n)
     if is_json(fmt, json_):
-        items = []
-        for est, fit in rows:
-            item = est.model_dump(mode="json")
-            if fit_vram is not None:
-                item["vram_bytes"] = int(fit_vram * GIB)
-                item["max_context_in_vram"] = fit
-            items.append(item)
-        output.emit_json("estimate", items=items, warnings=warnings + notes)
+        from ..schema.estimate import EstimateAnswer, EstimateFitOut, MemoryEstimate
+
+        items: list[EstimateFitOut | MemoryEstimate] = [
+            est
+            if fit_vram is None
+            else EstimateFitOut(**dict(est), vram_bytes=int(fit_vram * GIB), max_context_in_vram=fit)
+            for est, fit in rows
+        ]
+        output.emit(EstimateAnswer(items=items, warnings=warnings + notes))
     else:
         from ..output.estimate import render_estimates
 
@@ -108,25 +112,17 @@ def estimate_cmd(
 def quants_cmd(fmt: FormatOpt = Format.table, json_: JsonOpt = False) -> None:
     """The quantization formats llmpick knows, with their typical bits per weight."""
     from ..quant import all_quants
+    from ..schema.estimate import QuantOut, QuantsAnswer
 
-    qs = all_quants()
+    items = [
+        QuantOut(
+            name=q.name, family=q.family, bits_per_weight=q.bits, aliases=list(q.aliases), description=q.description
+        )
+        for q in all_quants()
+    ]
     if is_json(fmt, json_):
-        output.emit_json(
-            "quants",
-            items=[
-                {
-                    "name": q.name,
-                    "family": q.family,
-                    "bits_per_weight": q.bits,
-                    "aliases": list(q.aliases),
-                    "description": q.description,
-                }
-                for q in qs
-            ],
-        )
+        output.emit(QuantsAnswer(items=items))
     else:
-        output.table(
-            ["quant", "family", ("bits/weight", "right"), "aliases", "description"],
-            [[q.name, q.family, f"{q.bits:.2f}", ", ".join(q.aliases) or "-", q.description] for q in qs],
-            caption="EXL2 takes any bpw: EXL2-4.65bpw",
-        )
+        from ..output.estimate import render_quants
+
+        render_quants(items)

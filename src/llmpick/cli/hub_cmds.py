@@ -1,12 +1,12 @@
 """`refresh`, `catalog verify` and `catalog add`: the commands that use Hub data."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
 from .. import output
-from ..errors import UsageError
+from ..errors import ExitCode, UsageError
 from . import catalog_app, command
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
@@ -65,12 +65,16 @@ def refresh_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Fetch Hub data (downloads, likes, license, gated, parameters, file sizes) for catalog models into the cache."""
+    from dataclasses import asdict
+
     from .. import refresh
-    from ..schema import RefreshItemOut
+    from ..catalog import Catalog
+    from ..schema.errors import ErrorOut
+    from ..schema.hub import RefreshAnswer, RefreshItemOut, RefreshOutcome
 
     age = parse_age(max_age)
     cat, warnings = load(catalog)
-    chosen = refresh.targets(cat, models or [], max_age=age, force=all_)
+    chosen = refresh.targets(cast(Catalog, cat), models or [], max_age=age, force=all_)
     is_offline = _offline(offline)
     hub = None
     if not chosen:
@@ -87,28 +91,30 @@ def refresh_cmd(
 
         with progress(sum(len(t.repos) for t in chosen)) as bar:
             outcomes = refresh.run(hub, chosen, concurrency=concurrency, on_done=bar.advance)
-    counts = refresh.counts(outcomes)
+    items = [RefreshItemOut.model_validate(asdict(o)) for o in outcomes]
+    counts = cast("dict[RefreshOutcome, int]", refresh.counts(outcomes))
     ep = hub.endpoint if hub else None
+    failed = counts.get("failed", 0)
+    error = None
+    if failed:
+        error = ErrorOut(
+            code=int(ExitCode.NETWORK),
+            kind="network",
+            message=f"{failed} of {len(outcomes)} model(s) could not be refreshed; their last good data is kept.",
+            hint="See the reasons above; try again later, or raise --timeout.",
+        )
     if is_json(fmt, json_):
-        items = [RefreshItemOut.model_validate(_plain(o)) for o in outcomes]
-        output.emit_json("refresh", items=items, summary=counts, endpoint=ep, offline=is_offline, warnings=warnings)
+        answer = RefreshAnswer(
+            items=items, summary=counts, endpoint=ep, offline=is_offline, warnings=warnings, error=error
+        )
+        output.emit(answer)
     else:
         from ..output.hub import render_refresh
 
-        render_refresh(outcomes, counts, endpoint=ep, offline=is_offline)
-    failed = counts.get("failed", 0)
-    if failed:
-        output.error(
-            f"{failed} of {len(outcomes)} model(s) could not be refreshed; their last good data is kept.",
-            "See the reasons above; try again later, or raise --timeout.",
-        )
-        raise typer.Exit(4)
-
-
-def _plain(o: object) -> dict:
-    from dataclasses import asdict
-
-    return asdict(o)  # type: ignore[call-overload]
+        render_refresh(items, counts, endpoint=ep, offline=is_offline)
+    if error is not None:
+        output.error(error.message, error.hint)
+        raise typer.Exit(error.code)
 
 
 @command("verify", parent=catalog_app)
@@ -121,16 +127,21 @@ def verify(
     json_: JsonOpt = False,
 ) -> None:
     """Compare catalog facts (parameters, license, context, gated) with cached Hub data; exit 1 on any difference."""
+    from ..catalog import Catalog
     from ..hubcache import compare
-    from ..schema import VerifyDiffOut
+    from ..schema.hub import VerifyAnswer, VerifyDiffOut
 
-    cat, warnings = load(catalog)
+    loaded, warnings = load(catalog)
+    cat = cast(Catalog, loaded)
     chosen = [cat.resolve(m) for m in models] if models else list(cat)
-    diffs, problems, uncached, checked = [], [], [], 0
+    diffs: list[VerifyDiffOut] = []
+    problems: list[str] = []
+    uncached: list[str] = []
+    checked = 0
     for m in chosen:
-        d, p, cached = compare(m)
-        diffs += d
-        problems += p
+        found, met, cached = compare(m)
+        diffs += [VerifyDiffOut(**vars(d)) for d in found]
+        problems += met
         if cached:
             checked += 1
         else:
@@ -145,19 +156,13 @@ def verify(
     if not checked:
         output.warn("Nothing was compared: no cached Hub data. Run `llmpick refresh` first.")
     if is_json(fmt, json_):
-        output.emit_json(
-            "catalog verify",
-            items=[VerifyDiffOut(**d.__dict__) for d in diffs],
-            checked=checked,
-            warnings=warnings + problems,
-            not_cached=uncached,
-        )
+        output.emit(VerifyAnswer(items=diffs, checked=checked, warnings=warnings + problems, not_cached=uncached))
     else:
         from ..output.hub import render_verify
 
         render_verify(diffs, checked)
     if diffs:
-        raise typer.Exit(1)
+        raise typer.Exit(int(ExitCode.NEGATIVE))
 
 
 @command("add", parent=catalog_app)
@@ -190,7 +195,7 @@ def add(
     dest_root = (
         output_dir
         or (catalog[0] if catalog else None)
-        or (paths.user_catalog_dirs() or [None])[0]
+        or next(iter(paths.user_catalog_dirs()), None)
         or paths.builtin_catalog_dir()
     )
     org, name = repo.split("/", 1)
@@ -231,7 +236,9 @@ def add(
         )
     write_atomic(dest, text.encode("utf-8"))
     if is_json(fmt, json_):
-        output.emit_json("catalog add", item={"id": repo, "file": str(dest), "todos": d.todos, "entry": d.data})
+        from ..schema.hub import AddAnswer, AddedOut
+
+        output.emit(AddAnswer(item=AddedOut(id=repo, file=str(dest), todos=d.todos, entry=d.data)))
     else:
         from ..output.hub import render_added
 

@@ -12,9 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..units import gib as gib  # re-exported: the output modules format sizes with it
+
+if TYPE_CHECKING:
+    from ..schema.base import Answer
 
 
 def _plain(value: Any) -> Any:
@@ -24,7 +27,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def emit(answer: Any) -> None:
+def emit(answer: Answer) -> None:
     """Write one JSON answer (a ``schema.Answer`` subclass) to stdout: the only way JSON leaves llmpick."""
     _write_json(answer.model_dump(mode="json"))
 

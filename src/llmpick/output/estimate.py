@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..units import GIB
 from . import gib, line, table, tokens
+
+if TYPE_CHECKING:
+    from ..schema.estimate import MemoryEstimate, QuantOut
 
 BAR_WIDTH = 16
 # weights, KV cache, vision, overhead
@@ -26,7 +29,7 @@ def breakdown_bar(parts: Sequence[int | None], scale: int, width: int = BAR_WIDT
     return out
 
 
-def memory_rows(rows: Sequence[tuple[Any, int | None]], with_fit: bool) -> tuple[list[Any], list[list[Any]]]:
+def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: bool) -> tuple[list[Any], list[list[Any]]]:
     scale = max((est.total_bytes for est, _ in rows), default=0)
     cols: list[Any] = [
         "quant",
@@ -64,7 +67,7 @@ def memory_rows(rows: Sequence[tuple[Any, int | None]], with_fit: bool) -> tuple
     return cols, out
 
 
-def render_estimates(model_id: str, rows: Sequence[tuple[Any, int | None]], fit_vram: float | None) -> None:
+def render_estimates(model_id: str, rows: Sequence[tuple[MemoryEstimate, int | None]], fit_vram: float | None) -> None:
     if not rows:
         return
     first = rows[0][0]
@@ -83,11 +86,20 @@ def render_estimates(model_id: str, rows: Sequence[tuple[Any, int | None]], fit_
         line(f"Vision encoder + projector: {gib(vision, 2)} (included in overhead column and total).")
 
 
+def render_quants(quants: Sequence[QuantOut]) -> None:
+    """`quants`: the formats llmpick knows."""
+    table(
+        ["quant", "family", ("bits/weight", "right"), "aliases", "description"],
+        [[q.name, q.family, f"{q.bits_per_weight:.2f}", ", ".join(q.aliases) or "-", q.description] for q in quants],
+        caption="EXL2 takes any bpw: EXL2-4.65bpw",
+    )
+
+
 def gib_short(n: int | None) -> str:
     return "?" if n is None else f"{n / GIB:.2f}"
 
 
-def render_memory_grid(contexts: Sequence[int], grid: Sequence[tuple[str, Sequence[Any]]]) -> None:
+def render_memory_grid(contexts: Sequence[int], grid: Sequence[tuple[str, Sequence[MemoryEstimate]]]) -> None:
     """`show`: total GiB per quant (rows) and context (columns), from :func:`llmpick.estimate.memory_grid`."""
     rows = []
     notes: list[str] = []

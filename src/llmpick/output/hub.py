@@ -1,16 +1,20 @@
 """Human rendering of Hub data: `refresh` outcomes and progress, `catalog verify`, `catalog add`.
 
 Every Hub string is outside data: cells go through :func:`literal` (via ``table``), lines through ``sanitize``.
+The results come in computed (``schema.hub`` answers; cache ages from ``hubcache.age_seconds``).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import color_allowed, info, line, table
+
+if TYPE_CHECKING:
+    from ..schema.hub import HubSummaryOut, RefreshItemOut, RefreshOutcome, VerifyDiffOut
 
 
 def age(seconds: float | None) -> str:
@@ -70,7 +74,9 @@ def progress(total: int, label: str = "Refreshing") -> Iterator[Any]:
         yield _Bar()
 
 
-def render_refresh(outcomes: Sequence[Any], counts: dict[str, int], *, endpoint: str | None, offline: bool) -> None:
+def render_refresh(
+    outcomes: Sequence[RefreshItemOut], counts: Mapping[RefreshOutcome, int], *, endpoint: str | None, offline: bool
+) -> None:
     if not outcomes:
         return
     rows = []
@@ -82,7 +88,7 @@ def render_refresh(outcomes: Sequence[Any], counts: dict[str, int], *, endpoint:
     table(["model", "outcome", "detail"], rows, caption=f"{len(outcomes)} model(s): {summary}; {where}")
 
 
-def render_verify(diffs: Sequence[Any], checked: int) -> None:
+def render_verify(diffs: Sequence[VerifyDiffOut], checked: int) -> None:
     if not diffs:
         line(f"{checked} model(s) checked against cached Hub data: no differences.")
         return
@@ -104,24 +110,20 @@ def render_added(path: str, todos: dict[str, str]) -> None:
     info(f"Then run `llmpick catalog validate {path}`.")
 
 
-def _age_of(iso: str | None) -> str:
-    from ..hubcache import age_seconds
-
-    return age(age_seconds(iso)) if iso else "?"
-
-
-def hub_cells(summary: Any) -> list[str]:
-    """`list` columns: downloads, likes, last update (with the age of the cached data)."""
+def hub_cells(summary: HubSummaryOut | None, age_seconds: float | None = None) -> list[str]:
+    """`list` columns: downloads, likes, last update (with ``age_seconds``, the age of the cached data)."""
     if summary is None:
         return ["-", "-", "-"]
     updated = (summary.last_modified or "?")[:10]
-    return [number(summary.downloads), number(summary.likes), f"{updated} (cached {_age_of(summary.fetched_at)})"]
+    cached = "cached" if age_seconds is None else f"cached {age(age_seconds)}"
+    return [number(summary.downloads), number(summary.likes), f"{updated} ({cached})"]
 
 
-def hub_line(summary: Any) -> str:
+def hub_line(summary: HubSummaryOut, age_seconds: float | None = None) -> str:
     """`show` fact: '1.5M downloads, 812 likes, last update 2025-01-12 (cached data, fetched 2h ago)'."""
     updated = (summary.last_modified or "?")[:10]
+    fetched = "" if age_seconds is None else f", fetched {age(age_seconds)}"
     return (
         f"{number(summary.downloads)} downloads, {number(summary.likes)} likes, last update {updated} "
-        f"(cached Hub data, fetched {_age_of(summary.fetched_at)})"
+        f"(cached Hub data{fetched})"
     )

@@ -6,9 +6,11 @@ Pydantic models only; nothing here does I/O or imports the rest of llmpick.  One
 * ``catalog``: a catalog file (:class:`CatalogEntry`) and a loaded :class:`Model`;
 * ``models_out``: a model as JSON answers show it (summary, detail);
 * ``hub``: Hub cache files and Hub answers;
-* ``estimate``: :class:`MemoryEstimate`;
+* ``estimate``: :class:`MemoryEstimate`, and the answers of `estimate` and `quants`;
 * ``hardware``: the machine (`hardware`, `hardware --list-gpus`, and inside `recommend` / `check`);
-* ``recommend``: the answers of `recommend` and `check`.
+* ``recommend``: the answers of `recommend` and `check`;
+* ``errors``: :class:`ErrorAnswer`, what any command prints on failure with ``--format json``;
+* ``export``: writes the JSON Schema of every answer to ``schemas/`` (``python -m llmpick.schema.export``).
 """
 
 from __future__ import annotations
@@ -46,21 +48,28 @@ from .catalog import (
     Use,
     catalog_json_schema,
 )
-from .estimate import MemoryEstimate
+from .errors import ErrorAnswer, ErrorKind, ErrorOut
+from .estimate import EstimateAnswer, EstimateFitOut, MemoryEstimate, QuantOut, QuantsAnswer
 from .hardware import GpuListAnswer, GpuOut, GpuSpecOut, HardwareAnswer, HardwareOut
 from .hub import (
     HUB_CACHE_VERSION,
+    AddAnswer,
+    AddedOut,
+    FactValue,
     HubCacheFile,
     HubFile,
     HubGguf,
     HubRepoData,
     HubSummaryOut,
+    RefreshAnswer,
     RefreshItemOut,
+    RefreshOutcome,
     RepoOutcomeOut,
+    VerifyAnswer,
     VerifyDiffOut,
 )
 from .models_out import ModelDetailOut, ModelSummaryOut, ParamsOut, ScoreOut
-from .recommend import RecommendationOut
+from .recommend import CheckAnswer, ConstraintsOut, RecommendAnswer, RecommendationOut
 
 __all__ = [
     "FLAGS",
@@ -70,13 +79,23 @@ __all__ = [
     "METHODS",
     "SCHEMA_VERSION",
     "USES",
+    "AddAnswer",
+    "AddedOut",
     "Answer",
     "Architecture",
     "Artifact",
     "ArtifactFile",
     "ArtifactFormat",
     "CatalogEntry",
+    "CheckAnswer",
+    "ConstraintsOut",
     "Date",
+    "ErrorAnswer",
+    "ErrorKind",
+    "ErrorOut",
+    "EstimateAnswer",
+    "EstimateFitOut",
+    "FactValue",
     "Flag",
     "GpuListAnswer",
     "GpuOut",
@@ -101,13 +120,19 @@ __all__ = [
     "Params",
     "ParamsOut",
     "PositiveInt",
+    "QuantOut",
+    "QuantsAnswer",
+    "RecommendAnswer",
     "RecommendationOut",
+    "RefreshAnswer",
     "RefreshItemOut",
+    "RefreshOutcome",
     "RepoOutcomeOut",
     "Score",
     "ScoreOut",
     "Strict",
     "Use",
+    "VerifyAnswer",
     "VerifyDiffOut",
     "YearMonth",
     "catalog_json_schema",

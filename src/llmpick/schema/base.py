@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -68,8 +68,12 @@ class Answer(Lazy):
     """The envelope of every ``--format json`` answer: one object per command run.
 
     Each command's answer subclasses this with its own ``items`` / ``item`` and extra keys; ``schema_version``
-    changes only when a key is removed or changes meaning.
+    changes only when a key is removed or changes meaning.  ``COMMAND`` names the answer's JSON Schema
+    (``schemas/<COMMAND with dashes>.json``, written by ``python -m llmpick.schema.export``): every answer class
+    sets its own.
     """
+
+    COMMAND: ClassVar[str]
 
     schema_version: int = SCHEMA_VERSION
     command: str

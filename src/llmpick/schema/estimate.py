@@ -1,10 +1,12 @@
-"""The memory estimate (`estimate`, and inside every recommendation)."""
+"""The memory estimate (`estimate`, and inside every recommendation), and the answers of `estimate` and `quants`."""
 
 from __future__ import annotations
 
+from typing import ClassVar, Literal
+
 from pydantic import Field
 
-from .base import Lazy
+from .base import Answer, Lazy
 
 # --- Memory estimate ----------------------------------------------------------------------
 # Owned by estimate.py (issue 3).  Bytes are integers; unknown parts are null, never 0.
@@ -45,3 +47,42 @@ class MemoryEstimate(Lazy):
     basis: dict[str, str]
     assumptions: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
+
+
+# --- Answers ------------------------------------------------------------------------------
+
+
+class EstimateFitOut(MemoryEstimate):
+    """An `estimate --fit-vram` item: the estimate plus the longest context that fits in the memory given."""
+
+    vram_bytes: int = Field(description="the memory given with --fit-vram, in bytes")
+    max_context_in_vram: int | None = Field(description="longest context (tokens) that fits; null when none does")
+
+
+class EstimateAnswer(Answer):
+    """`estimate --format json`: one item per quantization asked for (``--fit-vram`` items add two keys)."""
+
+    COMMAND: ClassVar[str] = "estimate"
+
+    command: Literal["estimate"] = "estimate"
+    # The subclass first: pydantic serialises each item as the first member its type matches exactly.
+    items: list[EstimateFitOut | MemoryEstimate]
+
+
+class QuantOut(Lazy):
+    """A quantization format llmpick knows."""
+
+    name: str
+    family: str
+    bits_per_weight: float = Field(description="typical effective bits per weight")
+    aliases: list[str]
+    description: str
+
+
+class QuantsAnswer(Answer):
+    """`quants --format json`: every quantization format."""
+
+    COMMAND: ClassVar[str] = "quants"
+
+    command: Literal["quants"] = "quants"
+    items: list[QuantOut]

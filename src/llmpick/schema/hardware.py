@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -57,6 +57,7 @@ class GpuSpecOut(Lazy):
 class HardwareAnswer(Answer):
     """`llmpick hardware --format json`."""
 
+    COMMAND: ClassVar[str] = "hardware"
     command: Literal["hardware"] = "hardware"
     item: HardwareOut
 
@@ -64,5 +65,6 @@ class HardwareAnswer(Answer):
 class GpuListAnswer(Answer):
     """`llmpick hardware --list-gpus --format json`."""
 
+    COMMAND: ClassVar[str] = "hardware --list-gpus"
     command: Literal["hardware --list-gpus"] = "hardware --list-gpus"
     items: list[GpuSpecOut]

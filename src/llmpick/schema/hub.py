@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Final, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, JsonValue
 
-from .base import Lazy
+from .base import Answer, Lazy
+from .errors import ErrorOut
 
 # --- Hub ------------------------------------------------------------------------------------
 # What llmpick keeps from the Hugging Face Hub (one cache file per repo) and how Hub data
 # appears in JSON output.  Hub answers are outside data: they are validated by these models
 # before they are cached, and a cache file that fails them is ignored, never trusted.
 
-HUB_CACHE_VERSION = 1
+HUB_CACHE_VERSION: Final = 1
 
 
 class HubFile(Lazy):
@@ -79,9 +80,12 @@ class HubSummaryOut(Lazy):
     fetched_at: str
 
 
+RefreshOutcome = Literal["updated", "unchanged", "failed", "cached", "missing"]
+
+
 class RepoOutcomeOut(Lazy):
     repo: str
-    outcome: Literal["updated", "unchanged", "failed", "cached", "missing"]
+    outcome: RefreshOutcome
     reason: str | None = None
     fetched_at: str | None = None
 
@@ -90,9 +94,13 @@ class RefreshItemOut(Lazy):
     """`refresh --format json`: one item per catalog model."""
 
     model: str
-    outcome: Literal["updated", "unchanged", "failed", "cached", "missing"]
+    outcome: RefreshOutcome
     reason: str | None = None
     repos: list[RepoOutcomeOut]
+
+
+# A catalog fact compared with the Hub: a parameter count, a license id, a context length, gated or not.
+FactValue = str | int | float | bool | list[str] | None
 
 
 class VerifyDiffOut(Lazy):
@@ -100,7 +108,56 @@ class VerifyDiffOut(Lazy):
 
     model: str
     field: str
-    catalog: Any
-    hub: Any
+    catalog: FactValue
+    hub: FactValue
     source: str = Field(description="which Hub fact it was compared with")
     file: str = Field(description="the catalog file to fix")
+
+
+# --- Answers ------------------------------------------------------------------------------
+
+
+class RefreshAnswer(Answer):
+    """`refresh --format json`: one item per model, the outcome counts, and an ``error`` when some failed.
+
+    With failures (exit 4) the answer still lists every model (the successful parts are kept in the cache) and
+    ``error`` says what failed; on success ``error`` is null.
+    """
+
+    COMMAND: ClassVar[str] = "refresh"
+
+    command: Literal["refresh"] = "refresh"
+    items: list[RefreshItemOut]
+    summary: dict[RefreshOutcome, int] = Field(description='models per outcome, e.g. {"updated": 2}')
+    endpoint: str | None = Field(description="the Hub contacted; null when it was not (offline, nothing to do)")
+    offline: bool
+    error: ErrorOut | None = None
+
+
+class VerifyAnswer(Answer):
+    """`catalog verify --format json`: every difference (exit 1 when there is any)."""
+
+    COMMAND: ClassVar[str] = "catalog verify"
+
+    command: Literal["catalog verify"] = "catalog verify"
+    items: list[VerifyDiffOut]
+    checked: int = Field(description="models compared (those with cached Hub data)")
+    not_cached: list[str] = Field(description="models not compared: no cached Hub data")
+
+
+class AddedOut(Lazy):
+    """The catalog file `catalog add` wrote."""
+
+    id: str
+    file: str = Field(description="path of the new catalog file")
+    todos: dict[str, str] = Field(description="field -> what to check (marked # TODO in the file)")
+    entry: dict[str, JsonValue] = Field(description="the drafted catalog entry, as written")
+
+
+class AddAnswer(Answer):
+    """`catalog add --format json`."""
+
+    COMMAND: ClassVar[str] = "catalog add"
+
+    command: Literal["catalog add"] = "catalog add"
+    item: AddedOut

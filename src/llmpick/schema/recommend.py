@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -139,6 +139,7 @@ class ConstraintsOut(Lazy):
 class RecommendAnswer(Answer):
     """`llmpick recommend --format json`."""
 
+    COMMAND: ClassVar[str] = "recommend"
     command: Literal["recommend"] = "recommend"
     hardware: HardwareOut
     constraints: ConstraintsOut
@@ -150,6 +151,7 @@ class RecommendAnswer(Answer):
 class CheckAnswer(Answer):
     """`llmpick check --format json`: ``fits`` is the verdict (exit 0 / 1); the item is the closest option."""
 
+    COMMAND: ClassVar[str] = "check"
     command: Literal["check"] = "check"
     hardware: HardwareOut
     constraints: ConstraintsOut
