@@ -115,3 +115,31 @@ def test_no_hardware_flags_uses_detection_notes(cli):
     assert r.exit_code == 0
     assert r.json["hardware"]["origin"] == "detected"
     assert any("LLMPICK_NO_DETECT" in w for w in r.json["warnings"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("recommend", "--gpu", "RTX 4090", "--ram", "64", "--include-offload", "--top", "5"),
+        ("recommend", "--vram", "2"),  # nothing fits: a hint, no items
+        ("check", "Mistral-7B-Instruct-v0.1", "--gpu", "2x RTX 3090"),
+        ("check", "goliath-120b", "--gpu", "RTX 4090"),  # does not fit: exit 1, still an answer
+    ],
+)
+def test_answers_validate_against_their_schema_models(cli, args):
+    """What the CLI prints is exactly its answer model: no key dropped, none added."""
+    from llmpick.schema import CheckAnswer, RecommendAnswer
+
+    r = cli(*args, "--json")
+    assert r.exit_code in (0, 1), r.stderr
+    model = RecommendAnswer if args[0] == "recommend" else CheckAnswer
+    answer = model.model_validate(r.json)
+    assert answer.model_dump(mode="json") == r.json
+    assert answer.command == args[0]
+
+
+def test_check_json_does_not_fit_exit_1_with_the_verdict(cli):
+    r = cli("check", "goliath-120b", "--gpu", "RTX 4090", "--json")
+    assert r.exit_code == 1
+    assert r.json["fits"] is False and r.json["items"][0]["fit"] != "gpu"
+    assert "does not fit" in r.json["reason"] or "RAM" in r.json["reason"]
