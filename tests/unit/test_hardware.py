@@ -93,8 +93,3 @@ def test_gpu_table_rows():
         "source": spec.source,
     }
     assert [r.key for r in table_report(gpu_table())] == [s.key for s in gpu_table()]
-
-
-def test_hardware_dict_is_the_report_as_a_dict():
-    hw = resolve_hardware(vram="24,12", ram=32)
-    assert hwpkg.hardware_dict(hw) == report(hw).model_dump(mode="json")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from llmpick.hardware import GIB, HardwareFlags, resolve
+from llmpick.hardware import HardwareFlags, resolve
 from llmpick.recommend import (
     Constraints,
     QualityModel,
@@ -20,6 +20,7 @@ from llmpick.recommend import (
     valid_tp_sizes,
 )
 from llmpick.schema import CatalogEntry, Model
+from llmpick.units import GIB
 
 MISTRAL_7B = dict(
     type="MistralForCausalLM",

@@ -19,14 +19,13 @@ Nothing here prints, and importing it loads neither pydantic nor PyYAML.
 
 from __future__ import annotations
 
-from ..units import GIB as GIB  # transitional: recommend.py and tests/unit/test_recommend.py import it from here
 from .detection import Detected, detect
 from .flags import HardwareFlags, parse_gib, parse_gpu, parse_vram
 from .gpus import GpuSpec, find_gpu, gpu_table, lookup_gpu, normalize
 from .machine import Gpu, Hardware, apple_gpu_share, ram_os_headroom
 from .precedence import resolve, resolve_hardware, with_nodes
 from .profile import CONFIG_FILE, load_profile
-from .views import hardware_dict, report, spec_report, table_report
+from .views import report, spec_report, table_report
 
 __all__ = [
     "CONFIG_FILE",
@@ -39,7 +38,6 @@ __all__ = [
     "detect",
     "find_gpu",
     "gpu_table",
-    "hardware_dict",
     "load_profile",
     "lookup_gpu",
     "normalize",

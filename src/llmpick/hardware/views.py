@@ -6,7 +6,7 @@ pydantic is imported on the first call, not with this package: start-up stays fa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .gpus import GpuSpec
 from .machine import Hardware
@@ -64,8 +64,3 @@ def spec_report(spec: GpuSpec) -> GpuSpecOut:
 
 def table_report(specs: Iterable[GpuSpec]) -> list[GpuSpecOut]:
     return [spec_report(s) for s in specs]
-
-
-def hardware_dict(hw: Hardware) -> dict[str, Any]:
-    """Transitional: ``report(hw)`` as a plain dict, for callers not yet typed (output/recommend.py)."""
-    return report(hw).model_dump(mode="json")

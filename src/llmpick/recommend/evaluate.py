@@ -56,9 +56,9 @@ def evaluate(
 def _place(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_split: bool) -> Placement:
     if cand.engine == "vllm":
         return place_vllm(est, m, hw)
-    caps = hw.card_capacities()
+    caps = hw.usable_card_bytes
     pl = place_layers(
-        est, caps, hw.ram_capacity(), engine=cand.engine, allow_split=allow_split and cand.engine == "llama.cpp"
+        est, caps, hw.usable_ram_bytes, engine=cand.engine, allow_split=allow_split and cand.engine == "llama.cpp"
     )
     if pl.fit == "none" and caps:
         k = cards_needed_layers(est, max(caps))

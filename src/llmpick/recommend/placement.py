@@ -137,7 +137,7 @@ def valid_tp_sizes(heads: int | None, kv_heads: int | None, max_tp: int) -> list
 def place_vllm(est: MemoryEstimate, m: Model, hw: Hardware) -> Placement:
     """vLLM: tensor parallel within a machine (equal cards), pipeline parallel across machines (Ray)."""
     a = m.entry.arch
-    caps = hw.card_capacities()
+    caps = hw.usable_card_bytes
     n = len(caps)
     notes: list[str] = []
     L = est.layers

@@ -12,13 +12,13 @@ from .model import Constraints, MemoryUse, Option
 def memory_use(o: Option, hw: Hardware) -> MemoryUse:
     """Memory used and available for one option, as the answer shows it."""
     est, pl = o.estimate, o.placement
-    caps = hw.card_capacities()
+    caps = hw.usable_card_bytes
     if pl.fit in ("gpu", "none"):
         avail = sum(caps) * (pl.nodes if pl.tensor_parallel else 1)
     elif pl.fit == "split":
-        avail = sum(caps) + (hw.ram_capacity() or 0)
+        avail = sum(caps) + (hw.usable_ram_bytes or 0)
     else:
-        avail = hw.ram_capacity()
+        avail = hw.usable_ram_bytes
     used = sum(pl.card_bytes) + pl.ram_bytes if pl.fit != "none" else est.total_bytes
     if pl.tensor_parallel and pl.fit == "gpu":
         used = sum(pl.card_bytes) * (pl.pipeline_parallel or 1)
@@ -54,7 +54,7 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
                     if (pl.pipeline_parallel or 1) > 1
                     else ""
                 )
-                + f", {_gib(max(pl.card_bytes))} per card of {_gib(min(hw.card_capacities()))}"
+                + f", {_gib(max(pl.card_bytes))} per card of {_gib(min(hw.usable_card_bytes))}"
             )
         else:
             per = ", ".join(f"{_gib(b)}" for b in pl.card_bytes if b)
@@ -65,15 +65,15 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
     elif pl.fit == "split":
         r.append(
             f"only with CPU offload: {pl.gpu_layers} of {pl.layers} layers on the GPUs, "
-            f"{_gib(pl.ram_bytes)} in RAM (needs {_gib(est.total_bytes)}, GPUs have {_gib(sum(hw.card_capacities()))})"
+            f"{_gib(pl.ram_bytes)} in RAM (needs {_gib(est.total_bytes)}, GPUs have {_gib(sum(hw.usable_card_bytes))})"
         )
     elif pl.fit == "cpu":
         r.append(
-            f"runs from RAM: {_gib(pl.ram_bytes)} of {_gib(hw.ram_capacity())} usable"
+            f"runs from RAM: {_gib(pl.ram_bytes)} of {_gib(hw.usable_ram_bytes)} usable"
             + ("" if not hw.has_gpu else " (too large for the GPUs)")
         )
     else:
-        avail = sum(hw.card_capacities())
+        avail = sum(hw.usable_card_bytes)
         line = f"does not fit: needs {_gib(est.total_bytes)}, the GPUs have {_gib(avail)}"
         if pl.needs:
             line += f"; needs {pl.needs}"

@@ -122,13 +122,13 @@ def score_bound(s: _Search, m: Model, c: Candidate) -> float | None:
         size = s.file_size(m, c.quant)
     low = weights_lower_bound(m, c.quant, file_size_bytes=size)
     weights, active = low if low is not None else (0.0, 0.0)
-    caps = hw.card_capacities()
+    caps = hw.usable_card_bytes
     gpu_total = sum(caps)
     if c.engine == "vllm":
         fit = "gpu" if weights <= gpu_total * hw.nodes else None
     elif weights <= gpu_total:
         fit = "gpu"
-    elif s.allow_split and c.engine == "llama.cpp" and weights <= gpu_total + (hw.ram_capacity() or 0):
+    elif s.allow_split and c.engine == "llama.cpp" and weights <= gpu_total + (hw.usable_ram_bytes or 0):
         fit = "split" if hw.has_gpu else "cpu"
     else:
         fit = None
