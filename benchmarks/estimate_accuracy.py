@@ -2,8 +2,8 @@
 
     python benchmarks/estimate_accuracy.py [--csv PATH] [--quiet]
 
-Reads gguf_sizes_calibration.csv from the shared data folder: $LLMPICK_SHARED_DATA, else ../shared/data next to
-the repository.  Prints each row's error, the mean absolute percentage error (MAPE) and the worst case, then the
+Reads benchmarks/data/gguf_sizes_calibration.csv (its sources: benchmarks/data/README.md), or the file given with
+--csv.  Prints each row's error, the mean absolute percentage error (MAPE) and the worst case, then the
 seed checks (goliath-120b at 4 bits, Falcon-180B in bf16, Switch-c-2048 in bf16 and QMoE).  The architectures of
 the calibration models are written below with their sources (config.json facts), so the script does not depend
 on what the catalog holds today; the estimator itself never sees the file sizes.
@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 from pathlib import Path
 
 from llmpick.estimate import estimate
 from llmpick.schema import Architecture, CatalogEntry, Params
 
-ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
 UNITS = {"GB": 10**9, "GiB": 2**30, "G": 2**30}  # quantize.cpp prints GiB figures with a bare "G"
 
 
@@ -109,7 +108,7 @@ LLAMA3_405B = entry(
     tie_word_embeddings=False,
 )
 # Sources: config.json of each repo (Llama-2-7b-hf, Mistral-7B-v0.1, Llama-3.1-8B/70B/405B) as in
-# shared/data/architectures.csv and mlc-ai/mlc-llm model_preset.py; parameter counts: Hub safetensors totals.
+# benchmarks/data/architectures.csv and mlc-ai/mlc-llm model_preset.py; parameter counts: Hub safetensors totals.
 MODELS = {
     "meta-llama/Llama-2-7b-chat-hf": LLAMA2_7B,
     "mistralai/Mistral-7B-Instruct-v0.1": MISTRAL_7B,
@@ -133,18 +132,18 @@ KNOWN_SOURCE_ERRORS = {
 }
 
 
-def shared_data() -> Path:
-    env = os.environ.get("LLMPICK_SHARED_DATA")
-    return Path(env) if env else ROOT.parent / "shared" / "data"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--csv", type=Path, default=None)
+    ap.add_argument(
+        "--csv",
+        type=Path,
+        default=DATA / "gguf_sizes_calibration.csv",
+        help="real GGUF sizes (columns model_id, quant, size_value, size_unit); default: %(default)s",
+    )
     ap.add_argument("--quiet", action="store_true", help="only the summary lines")
     args = ap.parse_args(argv)
-    path = args.csv or shared_data() / "gguf_sizes_calibration.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    with args.csv.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
     errors = []
     excluded = []
     if not args.quiet:

@@ -325,7 +325,8 @@ def parse_model_info(raw: Any, repo: str) -> HubRepoData:
     except Exception as exc:
         raise HubBadAnswer(f"{repo}: the Hub's answer has an unexpected shape ({type(exc).__name__}).") from None
     try:
-        card = raw.get("cardData") if isinstance(raw.get("cardData"), dict) else {}
+        card_data = raw.get("cardData")
+        card: dict[str, Any] = card_data if isinstance(card_data, dict) else {}
         license_ = card.get("license")
         if isinstance(license_, list):
             license_ = license_[0] if license_ else None

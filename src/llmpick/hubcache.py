@@ -266,7 +266,8 @@ def compare(model: Any) -> tuple[list[Difference], list[str], bool]:
 
 def _hub_context(model: Any, d: HubRepoData) -> tuple[int | None, str]:
     cfg = d.config or {}
-    text = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else {}
+    text_config = cfg.get("text_config")
+    text: dict[str, Any] = text_config if isinstance(text_config, dict) else {}
     value = text.get("max_position_embeddings") or cfg.get("max_position_embeddings")
     if isinstance(value, int) and value > 0:
         return value, f"{model.id} config.json max_position_embeddings"

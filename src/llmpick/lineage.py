@@ -47,20 +47,21 @@ def family_tree(catalog: Catalog, model_id: str) -> FamilyTree:
         node = todo.pop()
         if node in tree.nodes:
             continue
-        m = catalog.get(node)
+        nm = catalog.get(node)
         tree.nodes[node] = {
             "id": node,
-            "in_catalog": m is not None,
-            "name": m.entry.name if m else None,
-            "method": m.entry.method if m else None,
-            "parents": m.entry.parents if m else [],
+            "in_catalog": nm is not None,
+            "name": nm.entry.name if nm else None,
+            "method": nm.entry.method if nm else None,
+            "parents": nm.entry.parents if nm else [],
         }
         for child, kind in kids.get(node, []):
             tree.edges.append({"from": node, "to": child, "kind": kind})
             todo.append(child)
     # Merge parents outside this line still belong in the picture, as leaves pointing in.
     for node in list(tree.nodes):
-        for p in tree.nodes[node]["parents"]:  # type: ignore[union-attr]
+        nm = catalog.get(node)
+        for p in nm.entry.parents if nm else []:
             if p not in tree.nodes:
                 pm = catalog.get(p)
                 tree.nodes[p] = {

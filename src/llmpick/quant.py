@@ -10,7 +10,7 @@ Pure data and small functions; no I/O.  Two kinds of formats:
   bits for the linear layers, for the token embedding and for the output head.
 
 Block sizes come from llama.cpp ``ggml/src/ggml-common.h`` (the ``static_assert`` on each ``block_*`` struct), as
-copied into shared/data/ggml_bpw.csv.
+copied into benchmarks/data/ggml_bpw.csv.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .quality_data import LOW_BIT
 
 # --- ggml block types ---------------------------------------------------------------------
 # name -> (elements per block, bytes per block).  Source: ggml-org/llama.cpp ggml/src/ggml-common.h
-# @01243c587feceaa5d6a6c2305535ef2f549c48b8 (see shared/data/ggml_bpw.csv for the per-struct notes).
+# @01243c587feceaa5d6a6c2305535ef2f549c48b8 (see benchmarks/data/ggml_bpw.csv for the per-struct notes).
 GGML_TYPES: dict[str, tuple[int, int]] = {
     "F32": (1, 4),
     "F16": (1, 2),

@@ -12,7 +12,7 @@ for a single stream, so their bandwidths do not add (one RTX 4090: 130.6 tok/s o
 118.1).  ``t_layer`` is the fixed cost of launching a layer's kernels (why small models on fast cards stop scaling
 with bandwidth) and ``t_hop`` the hand-over between cards.
 
-Calibration: least squares on relative error over shared/data/speed_calibration.csv (258 llama-bench ``tg``
+Calibration: least squares on relative error over benchmarks/data/speed_calibration.csv (258 llama-bench ``tg``
 runs of Llama 3 8B, Q4_K_M and F16, 1-8 NVIDIA cards and four Macs, XiongjieDai/GPU-Benchmarks-on-LLM-Inference);
 bytes per token = GGUF size (llama.cpp quantize README: 4.58 / 14.96 GiB) minus the token embedding, which is
 looked up, not read; KV = 128 KiB/token at f16, averaged over the run (llama-bench ``tg N`` starts empty).

@@ -61,7 +61,9 @@ def test_failure_exit_4_keeps_successes(cli, fake):
     assert cli("show", QWEN, "--json").json["item"]["hub"] is not None
 
 
-@pytest.mark.parametrize("kind", ["notfound", "429", "500", "slow", "close", "malformed", "gated"])
+@pytest.mark.parametrize(
+    "kind", ["notfound", "429", "500", pytest.param("slow", marks=pytest.mark.slow), "close", "malformed", "gated"]
+)
 def test_token_never_printed(cli, fake, monkeypatch, kind):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
     monkeypatch.setenv("LLMPICK_DEBUG", "0")
@@ -208,6 +210,7 @@ def test_bad_options(cli, fake):
     assert cli("refresh", "no-such-model-xyz").exit_code == 2
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_without_a_traceback(fake, tmp_path):
     """SIGINT in the middle of a refresh: exit 130, one line, and every cache file whole."""
     import os
@@ -216,8 +219,17 @@ def test_ctrl_c_exits_130_without_a_traceback(fake, tmp_path):
     import sys
     import time
 
+    from llmpick import refresh as refresh_mod
+
+    cache = tmp_path / "cache"
+    assert os.environ["LLMPICK_CACHE_DIR"] == str(cache)
+    # A cache with files in it first, so that the interrupted refresh has something to damage.
+    refresh_mod.run(H.Hub(fake.url), [refresh_mod.Target(QWEN, (QWEN, QWEN + "-GGUF"))])
+    before = sorted(cache.glob("hub/**/*.json"))
+    assert len(before) == 2
+    fake.requests.clear()
     fake.fault(QWEN, "slow")
-    env = dict(os.environ, LLMPICK_CACHE_DIR=str(tmp_path / "cache"), HF_ENDPOINT=fake.url)
+    env = dict(os.environ, LLMPICK_CACHE_DIR=str(cache), HF_ENDPOINT=fake.url)
     p = subprocess.Popen(
         [sys.executable, "-m", "llmpick", "refresh", QWEN, "--timeout", "5"],
         env=env,
@@ -234,7 +246,9 @@ def test_ctrl_c_exits_130_without_a_traceback(fake, tmp_path):
     assert "Interrupted" in err and "Traceback" not in err
     from llmpick.schema import HubCacheFile
 
-    for f in (tmp_path / "cache").glob("hub/**/*.json"):
+    after = sorted(cache.glob("hub/**/*.json"))
+    assert set(before) <= set(after)
+    for f in after:
         HubCacheFile.model_validate_json(f.read_bytes())
 
 

@@ -57,7 +57,9 @@ def test_outcomes_updated_unchanged_failed_and_last_good_kept(fake):
     assert refresh.counts(out) == {"updated": 1, "failed": 1}
 
 
-@pytest.mark.parametrize("kind", ["malformed", "close", "slow", "notfound", "control"])
+@pytest.mark.parametrize(
+    "kind", ["malformed", "close", pytest.param("slow", marks=pytest.mark.slow), "notfound", "control"]
+)
 def test_faults_never_damage_the_cache(fake, kind):
     hub = H.Hub(fake.url, timeout=0.3)
     refresh.run(hub, [refresh.Target(MISTRAL, (MISTRAL,))])
@@ -96,14 +98,22 @@ def test_two_refreshes_at_once_leave_a_valid_cache(fake):
     repos = tuple(f"synthetic/c{i}" for i in range(20))
     t = [refresh.Target("x/y", repos)]
     results = []
-    threads = [
-        threading.Thread(target=lambda: results.append(refresh.run(H.Hub(fake.url), t, concurrency=4)))
-        for _ in range(3)
-    ]
+    errors: list[BaseException] = []  # an exception in a thread does not fail the test by itself
+
+    def one_refresh() -> None:
+        try:
+            results.append(refresh.run(H.Hub(fake.url), t, concurrency=4))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_refresh) for _ in range(3)]
     for th in threads:
         th.start()
     for th in threads:
-        th.join()
+        th.join(timeout=60)
+    assert not any(th.is_alive() for th in threads)
+    assert errors == []
+    assert len(results) == 3
     assert all(r[0].outcome in ("updated", "unchanged") for r in results)
     assert all_cache_files_valid() == 20
 
@@ -114,6 +124,7 @@ def _cli_env(fake) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_sigkill_midway_leaves_every_file_valid(fake):
     fake.synthetic = True
     fake.latency = 0.03
@@ -143,6 +154,7 @@ def test_sigkill_midway_leaves_every_file_valid(fake):
     assert all_cache_files_valid() > written
 
 
+@pytest.mark.slow
 def test_two_cli_refreshes_at_once(fake):
     fake.synthetic = True
     fake.latency = 0.005

@@ -13,31 +13,35 @@ def test_minimal_entry_is_valid():
 
 
 @pytest.mark.parametrize(
-    "changes, field",
+    "changes, field, message",
     [
-        ({"colour": "red"}, "colour"),
-        ({"params": {"total": -5}}, "params.total"),
-        ({"params": {"total": 10, "active": 20}}, "params"),
-        ({"arch": {"layers": 0}}, "arch.layers"),
-        ({"arch": {"attention_heads": 8, "kv_heads": 16}}, "arch"),
-        ({"arch": {"layers": "many"}}, "arch.layers"),
-        ({"license_class": "free-for-all"}, "license_class"),
-        ({"uses": ["cooking"]}, "uses.0"),
-        ({"method": "finetune", "uses": ["chat"]}, ""),  # a finetune needs base_model
-        ({"method": "merge", "uses": ["chat"], "base_model": "a/b"}, ""),  # a merge needs parents
-        ({"base_model": "not a hub id"}, "base_model"),
-        ({"released": "2024-13"}, "released"),
-        ({"origin": "France"}, "origin"),
-        ({"sources": []}, "sources"),
-        ({"uses": ["chat", "chat"], "method": "base"}, "uses"),
-        ({"method": "finetune", "base_model": "a/b"}, ""),  # non-base models need a use
+        ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+        ({"params": {"total": -5}}, "params.total", "greater than 0"),
+        ({"params": {"total": 10, "active": 20}}, "params", "active (20) must not exceed total (10)"),
+        ({"arch": {"layers": 0}}, "arch.layers", "greater than 0"),
+        ({"arch": {"attention_heads": 8, "kv_heads": 16}}, "arch", "kv_heads must not exceed attention_heads"),
+        ({"arch": {"layers": "many"}}, "arch.layers", "valid integer"),
+        ({"license_class": "free-for-all"}, "license_class", "'permissive'"),
+        ({"uses": ["cooking"]}, "uses.0", "'chat'"),
+        # Checks across fields belong to the whole entry: their location is the entry itself ("").
+        ({"method": "finetune", "uses": ["chat"]}, "", "method finetune needs base_model"),
+        ({"method": "merge", "uses": ["chat"], "base_model": "a/b"}, "", "method merge needs merge_parents"),
+        ({"base_model": "not a hub id"}, "base_model", "should match pattern"),
+        ({"released": "2024-13"}, "released", "should match pattern"),
+        ({"origin": "France"}, "origin", "should match pattern"),
+        ({"sources": []}, "sources", "at least 1 item"),
+        ({"uses": ["chat", "chat"], "method": "base"}, "uses", "duplicate value 'chat'"),
+        ({"method": "finetune", "base_model": "a/b"}, "", "name at least one use"),
     ],
 )
-def test_invalid_entries_are_rejected(changes, field):
+def test_invalid_entries_are_rejected(changes, field, message):
     with pytest.raises(ValidationError) as info:
         CatalogEntry.model_validate(entry(**changes))
     locs = [".".join(str(p) for p in e["loc"]) for e in info.value.errors()]
     assert any(loc.startswith(field) for loc in locs), locs
+    # The exact location, with the reason: a row cannot pass on an error about something else.
+    found = [(loc, e["msg"]) for loc, e in zip(locs, info.value.errors(), strict=True)]
+    assert any(loc == field and message in msg for loc, msg in found), found
 
 
 def test_parents_are_base_then_merge_parents():

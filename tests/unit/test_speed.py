@@ -12,7 +12,7 @@ Q4 = 4.58 * 2**30 - 525336576 * 4.5 / 8
 F16 = 14.96 * 2**30 - 525336576 * 2
 KV_PER_TOKEN = 2 * 32 * 8 * 128 * 2
 
-# (bandwidth GB/s, cards, weights, tg N, measured tok/s, profile): rows of shared/data/speed_calibration.csv
+# (bandwidth GB/s, cards, weights, tg N, measured tok/s, profile): rows of benchmarks/data/speed_calibration.csv
 MEASURED = [
     (1008, 1, Q4, 512, 130.58, CUDA),
     (936, 1, Q4, 512, 115.42, CUDA),
