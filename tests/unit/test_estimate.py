@@ -347,6 +347,10 @@ def test_more_context_never_needs_less(d: dict, c1: int, c2: int, kv: str) -> No
 @given(archs, st.integers(0, len(LADDER) - 2))
 def test_more_bits_never_need_less(d: dict, i: int) -> None:
     e = build(d)
+    if d["experts"] == 8 and LADDER[i : i + 2] == ["Q3_K_M", "Q3_K_L"]:
+        # llama.cpp's own exception (llama-quant.cpp, attn_output): with 8 experts Q3_K_M raises attn_output to
+        # Q5_K and Q3_K_L leaves it at Q3_K, so an attention-heavy 8-expert model is smaller at Q3_K_L.
+        return
     assert estimate(e, LADDER[i + 1], 512).weights_bytes >= estimate(e, LADDER[i], 512).weights_bytes
 
 
