@@ -1,7 +1,7 @@
 """`refresh`, `catalog verify` and `catalog add`: the commands that use Hub data."""
 
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -9,6 +9,9 @@ from .. import output
 from ..errors import ExitCode, UsageError
 from . import catalog_app, command
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
+
+if TYPE_CHECKING:
+    from ..schema import Model
 
 EndpointOpt = Annotated[
     str | None,
@@ -245,7 +248,7 @@ def add(
         render_added(str(dest), d.todos)
 
 
-def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, offline: bool = False):  # type: ignore[no-untyped-def]
+def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, offline: bool = False) -> Model:
     """A catalog-like Model for any Hub repo (``estimate hf:ORG/NAME``): model_info, config.json when the repo has one.
 
     The answer is cached; offline, the cache is used (and said so).  Gated repos whose config.json cannot be

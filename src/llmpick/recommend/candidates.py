@@ -53,8 +53,8 @@ def candidates(m: Model, want: str | None, hw: Hardware) -> list[Candidate]:
                 for qn in _UNLISTED_GGUF:
                     entries.append((qn, "gguf", art.repo, None))
                 # repos usually carry the usual quantized files even when the catalog lists none
-                if want_fmt is not None and want_fmt.is_gguf and want_name not in ("F16", "BF16", "F32"):
-                    entries.append((want_name, "gguf", art.repo, None))
+                if want_fmt is not None and want_fmt.is_gguf and want_fmt.name not in ("F16", "BF16", "F32"):
+                    entries.append((want_fmt.name, "gguf", art.repo, None))
         elif fmt in ("awq", "gptq"):
             if art.files:
                 for f in art.files:

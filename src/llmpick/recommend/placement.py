@@ -170,16 +170,18 @@ def place_vllm(est: MemoryEstimate, m: Model, hw: Hardware) -> Placement:
     # What it would take: cards of this kind (any valid tp up to 8, pipeline beyond), and machines like this one
     # (tensor parallel over this machine's cards, pipeline parallel across machines).
     pl = Placement("none", "vllm", L, 0, [0] * n, [0] * n, 0, notes=notes)
-    best_cards = None  # tensor parallel within an 8-GPU server first; pipeline stages only across servers
+    best_cards: tuple[int, int] | None = (
+        None  # tensor parallel within an 8-GPU server first; pipeline stages only across servers
+    )
     tp8 = valid_tp_sizes(a.attention_heads, a.kv_heads, 8)
     for t in tp8:
         if need / t + ov <= per_card:
             best_cards = (t, 1)
             break
     if best_cards is None and tp8:
-        p = _stages(need, max(tp8), ov, per_card)
-        if p is not None:
-            best_cards = (max(tp8), p)
+        stages = _stages(need, max(tp8), ov, per_card)
+        if stages is not None:
+            best_cards = (max(tp8), stages)
     if best_cards is not None:
         t, p = best_cards
         pl.cards_needed = t * p
@@ -189,11 +191,10 @@ def place_vllm(est: MemoryEstimate, m: Model, hw: Hardware) -> Placement:
             + (f"; {a.attention_heads} attention heads)" if a.attention_heads else ")")
         )
     if tps:
-        t = max(tps)
-        p = _stages(need, t, ov, per_card)
-        if p is not None:
-            pl.nodes_needed = p
-            pl.tensor_parallel, pl.pipeline_parallel = t, p
+        stages = _stages(need, max(tps), ov, per_card)
+        if stages is not None:
+            pl.nodes_needed = stages
+            pl.tensor_parallel, pl.pipeline_parallel = max(tps), stages
     return pl
 
 

@@ -14,6 +14,8 @@ bonuses below are set on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # --- Fit ---------------------------------------------------------------------------------------------------------
 # Order of fit classes, best first: the tie-breaker after the score.
 FIT_ORDER = {"gpu": 0, "split": 1, "cpu": 2, "none": 3}
@@ -85,6 +87,6 @@ def speed_penalty(tokens_per_second: float | None) -> float:
     return 0.0
 
 
-def use_bonus(model_uses: list[str], asked: list[str]) -> float:
+def use_bonus(model_uses: Sequence[str], asked: Sequence[str]) -> float:
     """USE_BONUS when one of the asked uses is among the model's first SPECIALTY_USES listed uses."""
     return USE_BONUS if asked and any(u in model_uses[:SPECIALTY_USES] for u in asked) else 0.0

@@ -13,6 +13,7 @@ def memory_use(o: Option, hw: Hardware) -> MemoryUse:
     """Memory used and available for one option, as the answer shows it."""
     est, pl = o.estimate, o.placement
     caps = hw.usable_card_bytes
+    avail: int | None
     if pl.fit in ("gpu", "none"):
         avail = sum(caps) * (pl.nodes if pl.tensor_parallel else 1)
     elif pl.fit == "split":

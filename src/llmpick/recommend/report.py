@@ -49,7 +49,7 @@ def recommendation_out(o: Option) -> RecommendationOut:
         quant=o.quant,
         quant_family=o.quant_family,
         artifact=ArtifactOut(format=o.artifact_format, repo=o.repo),
-        fit=pl.fit,  # type: ignore[arg-type]  # Placement.fit is one of the four
+        fit=pl.fit,
         engine=pl.engine,
         memory=MemoryUseOut(**_fields(o.memory)),
         placement=PlacementOut(

@@ -70,6 +70,7 @@ LICENSE_CLASSES: dict[str, str] = {
 LicenseClass = Literal["permissive", "commercial-with-conditions", "non-commercial", "research-only", "unknown"]
 
 Modality = Literal["text", "image", "audio", "video"]
+_TEXT_ONLY: list[Modality] = ["text"]
 ArtifactFormat = Literal["gguf", "gptq", "awq", "exl2", "mlx", "safetensors", "bnb", "fp8", "qmoe"]
 
 
@@ -168,7 +169,7 @@ class CatalogEntry(Strict):
     gated: bool | None = None
     uses: list[Use] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)
-    modalities: list[Modality] = Field(default_factory=lambda: ["text"])
+    modalities: list[Modality] = Field(default_factory=lambda: _TEXT_ONLY.copy())
     languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]] = Field(default_factory=list)
     scores: list[Score] = Field(default_factory=list)
     artifacts: list[Artifact] = Field(default_factory=list)
