@@ -248,7 +248,7 @@ def add(
         render_added(str(dest), d.todos)
 
 
-def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, offline: bool = False) -> Model:
+def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, offline: bool = False) -> "Model":
     """A catalog-like Model for any Hub repo (``estimate hf:ORG/NAME``): model_info, config.json when the repo has one.
 
     The answer is cached; offline, the cache is used (and said so).  Gated repos whose config.json cannot be
