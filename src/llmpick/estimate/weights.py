@@ -140,6 +140,7 @@ class _Layout:
     scale: float  # 1, or catalog params / shape params when the shapes do not explain the catalog's count
     tie_notes: tuple[str, ...]  # how the output head was chosen (first in the estimate's notes)
     notes: tuple[str, ...]  # the shapes' own notes and the scaling
+    legacy: str | None  # the release month when llama.cpp's 2023 Q2_K mix applies, else None
 
 
 @lru_cache(maxsize=4096)
@@ -159,7 +160,7 @@ def _layout(a: Architecture, text_params: int | None, released: str | None) -> _
     if shapes is None:
         shapes = tensor_shapes(a, tied=bool(tied))
     if shapes is None:
-        return _Layout(None, bool(tied), None, text_params, 1.0, tuple(tie_notes), ())
+        return _Layout(None, bool(tied), None, text_params, 1.0, tuple(tie_notes), (), released)
     notes = list(shapes.notes)
     scale = 1.0
     if text_params and abs(shapes.params / text_params - 1) > SHAPE_TOLERANCE:
@@ -169,7 +170,7 @@ def _layout(a: Architecture, text_params: int | None, released: str | None) -> _
             f"{text_params / 1e9:.2f}B; the shape-based bits per weight were applied to the catalog count"
         )
     ctx = _tensor_ctx(a, bool(tied), released)
-    return _Layout(shapes, bool(tied), ctx, text_params, scale, tuple(tie_notes), tuple(notes))
+    return _Layout(shapes, bool(tied), ctx, text_params, scale, tuple(tie_notes), tuple(notes), released)
 
 
 def _entry_layout(entry: CatalogEntry) -> _Layout:
@@ -178,6 +179,30 @@ def _entry_layout(entry: CatalogEntry) -> _Layout:
     # Only the Q2_K rule looks at the release month: key the cache on that, not on every month.
     legacy = entry.released if entry.released and entry.released < LEGACY_Q2_K_BEFORE else None
     return _layout(a, text_params, legacy)
+
+
+@lru_cache(maxsize=16384)
+def _sums(
+    a: Architecture, tied: bool, legacy: str | None, fmt: QuantFormat, floor: bool
+) -> tuple[float, float, float, float]:
+    """(total, active, layer tensors, other tensors) bytes of an architecture's tensors under a format, before any
+    scaling to the catalog's parameter count; ``floor`` sums :func:`_tensor_bytes_floor` instead.  Cached: the
+    finetunes and copies of a base share its architecture, so a large catalog computes few of these."""
+    shapes = tensor_shapes(a, tied=tied)
+    assert shapes is not None
+    ctx = _tensor_ctx(a, tied, legacy)
+    size = _tensor_bytes_floor if floor else _tensor_bytes
+    total = active = layer = non_layer = 0.0
+    for x in shapes.tensors:
+        b = size(fmt, x, ctx)
+        total += b
+        if x.cls != "token_embd" or tied:
+            active += b * x.active
+        if not x.layers:
+            non_layer += b
+        else:
+            layer += b
+    return total, active, layer, non_layer
 
 
 @dataclass
@@ -205,16 +230,7 @@ def weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list
                 "(attn_v and ffn_down at Q4_K)"
             )
         notes += lay.notes
-        total = active = layer = non_layer = 0.0
-        for x in lay.shapes.tensors:
-            b = _tensor_bytes(fmt, x, ctx)
-            total += b
-            if x.cls != "token_embd" or lay.tied:
-                active += b * x.active
-            if not x.layers:
-                non_layer += b
-            else:
-                layer += b
+        total, active, layer, non_layer = _sums(a, lay.tied, lay.legacy, fmt, False)
         if lay.scale != 1.0:
             s = lay.scale
             total, active, layer, non_layer = total * s, active * s, layer * s, non_layer * s
@@ -246,13 +262,8 @@ def weights_floor(entry: CatalogEntry, fmt: QuantFormat) -> tuple[float, float] 
     left out.  None when the weights are unknown."""
     a, p = entry.arch, entry.params
     lay = _entry_layout(entry)
-    if lay.shapes is not None and lay.ctx is not None:
-        total = active = 0.0
-        for x in lay.shapes.tensors:
-            b = _tensor_bytes_floor(fmt, x, lay.ctx)
-            total += b
-            if x.cls != "token_embd" or lay.tied:
-                active += b * x.active
+    if lay.shapes is not None:
+        total, active, _, _ = _sums(a, lay.tied, lay.legacy, fmt, True)
         total, active = total * lay.scale, active * lay.scale
         if lay.scale != 1.0 and p.active and a.experts:
             active = total * p.active / (p.total or p.active)
