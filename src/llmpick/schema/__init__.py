@@ -7,7 +7,8 @@ Pydantic models only; nothing here does I/O or imports the rest of llmpick.  One
 * ``models_out``: a model as JSON answers show it (summary, detail);
 * ``hub``: Hub cache files and Hub answers;
 * ``estimate``: :class:`MemoryEstimate`;
-* ``recommend``: the answers of `recommend` and `check`.
+* ``recommend``: the answers of `recommend` and `check`;
+* ``catalog_answers``: the answers of `list`, `show`, `uses`, `tree`, `catalog validate` and `catalog stats`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ from .catalog import (
     Use,
     catalog_json_schema,
 )
+from .catalog_answers import (
+    CatalogStatsOut,
+    FamilyTreeOut,
+    ListAnswer,
+    ProblemOut,
+    ShowAnswer,
+    StatsAnswer,
+    TreeAnswer,
+    TreeEdgeOut,
+    TreeNodeOut,
+    UsesAnswer,
+    UseTagOut,
+    ValidateAnswer,
+)
 from .estimate import MemoryEstimate
 from .hub import (
     HUB_CACHE_VERSION,
@@ -74,7 +89,9 @@ __all__ = [
     "ArtifactFile",
     "ArtifactFormat",
     "CatalogEntry",
+    "CatalogStatsOut",
     "Date",
+    "FamilyTreeOut",
     "Flag",
     "HubCacheFile",
     "HubFile",
@@ -84,6 +101,7 @@ __all__ = [
     "HubSummaryOut",
     "Lazy",
     "LicenseClass",
+    "ListAnswer",
     "MemoryEstimate",
     "Method",
     "Modality",
@@ -94,13 +112,22 @@ __all__ = [
     "Params",
     "ParamsOut",
     "PositiveInt",
+    "ProblemOut",
     "RecommendationOut",
     "RefreshItemOut",
     "RepoOutcomeOut",
     "Score",
     "ScoreOut",
+    "ShowAnswer",
+    "StatsAnswer",
     "Strict",
+    "TreeAnswer",
+    "TreeEdgeOut",
+    "TreeNodeOut",
     "Use",
+    "UseTagOut",
+    "UsesAnswer",
+    "ValidateAnswer",
     "VerifyDiffOut",
     "YearMonth",
     "catalog_json_schema",
