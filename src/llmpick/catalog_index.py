@@ -86,7 +86,7 @@ class Index:
 
 @functools.cache
 def code_version() -> str:
-    """Names and mtimes of every file of this llmpick (``__pycache__`` aside), and its version.
+    """Names and mtimes of every file of this llmpick (bytecode and the packaged catalog aside), and its version.
 
     The index holds what this code made of the catalog files: entries (the loader and schema), summaries (the
     output models) and VRAM needs (the estimator and its tables).  Any change to any of them starts it afresh.
@@ -96,7 +96,9 @@ def code_version() -> str:
     here = str(Path(__file__).parent)
     stamps = [__version__]
     for folder, subdirs, files in os.walk(here):
-        subdirs[:] = sorted(d for d in subdirs if d != "__pycache__")
+        # Not the bytecode, and not the catalog a wheel ships inside the package: its files have their own stamps.
+        skip = {"__pycache__", "catalog"} if folder == here else {"__pycache__"}
+        subdirs[:] = sorted(d for d in subdirs if d not in skip)
         rel = folder[len(here) :]
         stamps += (f"{rel}/{f}={os.stat(os.path.join(folder, f)).st_mtime_ns}" for f in sorted(files))
     return ";".join(stamps)
