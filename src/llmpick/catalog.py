@@ -1,119 +1,340 @@
-"""Find, parse, validate and query the catalog.
+"""Load the catalog (built-in folder plus overlays), check it across files, and look models up.
 
-Every problem in every file is collected (``file:line: field: problem``) instead of stopping at
-the first; good files still load.  Parsed entries are cached per file (keyed by path, size and
-mtime) so a warm start does not re-parse YAML.
+Every problem in every file is collected (``file:line: field: problem``) instead of stopping at the first; good
+files still load.  Reading one file is ``catalog_files``; the warm index is ``catalog_index``.
+
+A warm start reads the index instead of the YAML files: each entry's JSON form and, once `list` has needed it,
+the JSON form of its :class:`~llmpick.schema.ModelSummaryOut` (VRAM need included).  Models are built from the
+index only when a command asks for one, and `list --format json` writes the stored summaries as they are: a warm
+`list` neither validates nor builds a model, and imports neither pydantic, PyYAML nor the estimator.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import paths
+from .catalog_files import MAX_FILE_BYTES, Problem, load_file, parse_yaml, validate_entry
+from .catalog_index import SUMMARIES, Index, Stamp, stamp_of
 from .errors import CatalogError, UsageError
-from .schema import CatalogEntry, Model, is_hub_id
+
+if TYPE_CHECKING:
+    from .schema import CatalogEntry, Model
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Catalog",
+    "ModelFacts",
+    "Problem",
+    "StoredAnswer",
+    "load_catalog",
+    "parse_yaml",
+    "require_valid",
+    "validate_entry",
+    "validate_files",
+]
 
 
-def _yaml() -> tuple[Any, Any]:
-    """PyYAML and its safe loader, the C one when built with libyaml (an order of magnitude faster).
+@dataclass(frozen=True, slots=True)
+class ModelFacts:
+    """What lookups, lineage, filters and sort keys read about a model, without building it.
 
-    Imported on first parse: a warm start reads the index and never needs YAML."""
-    import yaml
+    Taken from a model (:meth:`of`) or from its entry's JSON form in the index (:meth:`of_json`): a warm `list`
+    filters and sorts on these alone.
+    """
 
-    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-MAX_FILE_BYTES = 256 * 1024  # a catalog entry is a few KiB; anything this large is not one
-INDEX_VERSION = 1
-
-
-@dataclass
-class Problem:
+    id: str
     path: str
-    line: int | None
-    field: str | None
-    message: str
+    name: str
+    family: str
+    organization: str
+    summary: str
+    origin: str | None
+    released: str | None
+    method: str
+    params: int | None
+    context: int | None
+    license_class: str
+    uses: tuple[str, ...]
+    flags: tuple[str, ...]
+    base_model: str | None
+    parents: tuple[str, ...]
+    score: float | None  # the first score listed: the model's headline score
 
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+    @classmethod
+    def of(cls, m: Model) -> ModelFacts:
+        e = m.entry
+        return cls(
+            m.id,
+            m.path,
+            e.name,
+            e.family,
+            e.organization,
+            e.summary,
+            e.origin,
+            e.released,
+            e.method,
+            e.params.total,
+            e.arch.max_context,
+            e.license_class,
+            tuple(e.uses),
+            tuple(e.flags),
+            e.base_model,
+            tuple(e.parents),
+            e.scores[0].value if e.scores else None,
+        )
+
+    @classmethod
+    def of_json(cls, model_id: str, path: str, e: dict[str, Any]) -> ModelFacts:
+        """From ``CatalogEntry.model_dump(mode="json")`` (``CatalogEntry.parents`` spelled out the same way)."""
+        base = e["base_model"]
+        parents = [base] if base else []
+        parents += [p for p in e["merge_parents"] if p not in parents]
+        scores = e["scores"]
+        return cls(
+            model_id,
+            path,
+            e["name"],
+            e["family"],
+            e["organization"],
+            e["summary"],
+            e["origin"],
+            e["released"],
+            e["method"],
+            e["params"]["total"],
+            e["arch"]["max_context"],
+            e["license_class"],
+            tuple(e["uses"]),
+            tuple(e["flags"]),
+            base,
+            tuple(parents),
+            scores[0]["value"] if scores else None,
+        )
 
 
-@dataclass
+@dataclass(slots=True)
+class _Slot:
+    """One model of a loaded catalog: where it comes from, its lineage, and as much of the rest as was needed."""
+
+    id: str
+    path: str
+    stamp: Stamp | None  # the file's (size, mtime_ns) when it was read; None without an index
+    base_model: str | None
+    parents: tuple[str, ...]
+    model: Model | None = None
+    data: dict[str, Any] | None = None  # CatalogEntry.model_dump(mode="json"), from the index
+    facts: ModelFacts | None = None
+    summary: dict[str, Any] | None = None  # ModelSummaryOut JSON with the VRAM need, without Hub data
+
+    @classmethod
+    def of_model(cls, m: Model, stamp: Stamp | None = None) -> _Slot:
+        return cls(m.id, m.path, stamp, m.entry.base_model, tuple(m.entry.parents), model=m)
+
+    @classmethod
+    def of_json(cls, model_id: str, where: str, stamp: Stamp, data: dict[str, Any]) -> _Slot:
+        base = data["base_model"]
+        parents = [base] if base else []
+        parents += [p for p in data["merge_parents"] if p not in parents]
+        return cls(model_id, where, stamp, base, tuple(parents), data=data)
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """A JSON answer assembled from JSON that the pydantic models produced earlier (kept in the index).
+
+    ``output.emit`` writes it as it is: no model is built, validated or serialised again.
+    """
+
+    doc: dict[str, Any]
+
+    def model_dump(self, *, mode: str = "json") -> dict[str, Any]:
+        return self.doc
+
+
 class Catalog:
-    models: list[Model]
-    problems: list[Problem] = field(default_factory=list)
-    by_id: dict[str, Model] = field(default_factory=dict, repr=False)
+    """The loaded catalog: its models by id (file order; an overlay replaces an entry in place) and the problems
+    found.  Models are built on first use; ids, lineage and :class:`ModelFacts` need none."""
 
-    def __post_init__(self) -> None:
-        self.by_id = {m.id: m for m in self.models}
+    def __init__(self, models: Iterable[Model] = (), problems: Sequence[Problem] = ()) -> None:
+        self._slots: dict[str, _Slot] = {m.id: _Slot.of_model(m) for m in models}
+        self.problems: list[Problem] = list(problems)
+        self._cached = False  # whether the index may be used (load_catalog's use_cache)
+        self._summaries: Index | None = None
+        self._models: list[Model] | None = None
+
+    @classmethod
+    def _of(cls, slots: dict[str, _Slot], cached: bool) -> Catalog:
+        cat = cls()
+        cat._slots, cat._cached = slots, cached
+        return cat
+
+    @property
+    def models(self) -> list[Model]:
+        """Every model, built now if need be (with the cycle collector off: tens of thousands of small objects)."""
+        if self._models is None:
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                self._models = [self._model(s) for s in self._slots.values()]
+            finally:
+                if collecting:
+                    gc.enable()
+        return self._models
 
     def __iter__(self) -> Iterator[Model]:
         return iter(self.models)
 
     def __len__(self) -> int:
-        return len(self.models)
+        return len(self._slots)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._slots)
+
+    def facts(self) -> list[ModelFacts]:
+        """What `list` filters and sorts on, for every model (from the index on a warm start: no model built)."""
+        out = []
+        for s in self._slots.values():
+            if s.facts is None:
+                if s.data is not None:
+                    s.facts = ModelFacts.of_json(s.id, s.path, s.data)
+                else:
+                    s.facts = ModelFacts.of(self._model(s))
+            out.append(s.facts)
+        return out
 
     def get(self, model_id: str) -> Model | None:
-        return self.by_id.get(model_id)
+        slot = self._slots.get(model_id)
+        return None if slot is None else self._model(slot)
+
+    def parents_of(self, model_id: str) -> list[str]:
+        """Direct ancestors (base model, then merge parents); empty for a model outside the catalog."""
+        slot = self._slots.get(model_id)
+        return list(slot.parents) if slot else []
+
+    def base_model_of(self, model_id: str) -> str | None:
+        slot = self._slots.get(model_id)
+        return slot.base_model if slot else None
+
+    def _model(self, slot: _Slot) -> Model:
+        if slot.model is None:
+            from .schema import CatalogEntry, Model
+
+            try:
+                entry = CatalogEntry.from_trusted(slot.data or {})
+            except Exception:  # an index that is not what this code wrote: read the file again
+                entry = _reread(slot.path, slot.id)
+            slot.model = Model(slot.id, entry, slot.path)
+        return slot.model
 
     def resolve(self, name: str) -> Model:
         """Find a model by its id or an unambiguous, case-insensitive part of it."""
-        if name in self.by_id:
-            return self.by_id[name]
+        model = self.get(name)
+        if model is not None:
+            return model
         needle = name.strip().lower()
-        exact = [m for m in self.models if m.id.lower() == needle]
+        ids = self.ids
+        exact = [i for i in ids if i.lower() == needle]
         if exact:
-            return exact[0]
-        by_name = [m for m in self.models if m.id.lower().split("/", 1)[-1] == needle]
+            return self._model(self._slots[exact[0]])
+        by_name = [i for i in ids if i.lower().split("/", 1)[-1] == needle]
         if len(by_name) == 1:
-            return by_name[0]
-        partial = [m for m in self.models if needle in m.id.lower()]
+            return self._model(self._slots[by_name[0]])
+        partial = [i for i in ids if needle in i.lower()]
         if len(partial) > 1:
             # "openhermes-2.5": the names that start with it, then the one the others derive from.
-            prefixed = [m for m in partial if m.id.lower().split("/", 1)[-1].startswith(needle)] or partial
+            prefixed = [i for i in partial if i.lower().split("/", 1)[-1].startswith(needle)] or partial
             root = self._common_ancestor(prefixed)
             partial = [root] if root else prefixed
         if len(partial) == 1:
-            return partial[0]
+            return self._model(self._slots[partial[0]])
         if partial:
-            shown = ", ".join(sorted(m.id for m in partial)[:8])
+            shown = ", ".join(sorted(partial)[:8])
             more = f" (and {len(partial) - 8} more)" if len(partial) > 8 else ""
             raise UsageError(f"'{name}' matches several models: {shown}{more}.", "Give more of the id.")
-        close = get_close_matches(needle, [m.id.lower() for m in self.models], n=3, cutoff=0.5)
-        ids = {m.id.lower(): m.id for m in self.models}
-        hint = f"Did you mean: {', '.join(ids[c] for c in close)}?" if close else "Run `llmpick list` to see ids."
+        close = get_close_matches(needle, [i.lower() for i in ids], n=3, cutoff=0.5)
+        lower = {i.lower(): i for i in ids}
+        hint = f"Did you mean: {', '.join(lower[c] for c in close)}?" if close else "Run `llmpick list` to see ids."
         raise UsageError(f"Unknown model '{name}'.", hint)
 
-    def _common_ancestor(self, models: list[Model]) -> Model | None:
-        """The one model among ``models`` that every other one descends from, if there is one."""
-        ids = {m.id for m in models}
-        for cand in models:
-            if all(cand.id == m.id or cand.id in self._ancestors(m.id) for m in models):
+    def _common_ancestor(self, ids: list[str]) -> str | None:
+        """The one id among ``ids`` that every other one descends from, if there is one."""
+        for cand in ids:
+            if all(cand == i or cand in self._ancestors(i) for i in ids):
                 return cand
-        return None if len(ids) > 1 else models[0]
+        return None if len(set(ids)) > 1 else ids[0]
 
     def _ancestors(self, model_id: str) -> set[str]:
         seen: set[str] = set()
         todo = [model_id]
         while todo:
-            m = self.get(todo.pop())
-            for p in m.entry.parents if m else []:
+            for p in self.parents_of(todo.pop()):
                 if p not in seen:
                     seen.add(p)
                     todo.append(p)
         return seen
 
     def children(self, model_id: str) -> list[Model]:
-        return [m for m in self.models if model_id in m.entry.parents]
+        return [self._model(s) for s in self._slots.values() if model_id in s.parents]
+
+    # --- What `list` prints, kept in the index ------------------------------------------------
+
+    def summaries(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The JSON form of ``ModelSummaryOut`` (with its VRAM need, without Hub data) of each model: from the
+        index when it holds them, else made now and stored there for the next run."""
+        slots = [self._slots[i] for i in ids]
+        todo = [s for s in slots if s.summary is None]
+        if todo:
+            store = self._store()
+            made = []
+            for s in todo:
+                s.summary = store.get(s.path, s.stamp) if store is not None and s.stamp is not None else None
+                if s.summary is None:
+                    made.append(s)
+            if made:
+                from .estimate import vram_need
+                from .schema import ModelSummaryOut
+
+                for s in made:
+                    m = self._model(s)
+                    s.summary = ModelSummaryOut.of(m, vram=vram_need(m)).model_dump(mode="json")
+                    if store is not None and s.stamp is not None:
+                        store.put(s.path, s.stamp, s.summary)
+            if store is not None:
+                store.save()
+        return [s.summary for s in slots if s.summary is not None]
+
+    def vram_needs(self, ids: Iterable[str]) -> dict[str, tuple[int | None, list[str]]]:
+        """``estimate.vram_need`` of each model (Q4_K_M, 8K context), as the summaries hold it."""
+        return {s["id"]: (s["vram_need_bytes"], s["vram_need_assumptions"]) for s in self.summaries(ids)}
+
+    def list_envelope(self) -> dict[str, Any]:
+        """``ListAnswer``'s JSON with no items and no warnings, as pydantic wrote it (kept with the summaries)."""
+        store = self._store()
+        if store is not None and store.meta is not None:
+            return dict(store.meta)
+        from .schema import ListAnswer
+
+        envelope = ListAnswer(items=[]).model_dump(mode="json")
+        if store is not None:
+            store.put_meta(envelope)
+            store.save()
+        return envelope
+
+    def _store(self) -> Index | None:
+        """The summaries store, opened on first use (only `list` needs it)."""
+        if not self._cached:
+            return None
+        if self._summaries is None:
+            self._summaries = Index.open(SUMMARIES)
+        return self._summaries
 
 
 # --- Loading ------------------------------------------------------------------------------
@@ -140,8 +361,8 @@ def load_catalog(
 def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: bool) -> Catalog:
     layers: list[Path] = [paths.builtin_catalog_dir()] if builtin else []
     layers += paths.user_catalog_dirs([Path(d) for d in (extra_dirs or [])])
-    index = _Index.open() if use_cache else None
-    models: dict[str, Model] = {}
+    index = Index.open() if use_cache else None
+    slots: dict[str, _Slot] = {}
     problems: list[Problem] = []
     for layer in layers:
         if not layer.is_dir():
@@ -154,13 +375,13 @@ def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: boo
                 problems.append(Problem(str(path), 1, None, f"duplicate id {model_id} (also in {seen[key]})"))
                 continue
             seen[key] = str(path)
-            model, file_problems = _load_file(path, model_id, index)
+            slot, file_problems = _load_slot(path, model_id, index)
             problems += file_problems
-            if model is not None:
-                models[model_id] = model
+            if slot is not None:
+                slots[model_id] = slot
     if index is not None:
         index.save()
-    catalog = Catalog(list(models.values()))
+    catalog = Catalog._of(slots, use_cache)
     catalog.problems = problems + _cross_check(catalog)
     return catalog
 
@@ -170,7 +391,7 @@ def validate_files(files: Iterable[Path]) -> tuple[list[Model], list[Problem]]:
     models, problems = [], []
     for path in files:
         model_id = f"{path.parent.name}/{path.stem}"
-        model, file_problems = _load_file(path, model_id, None)
+        model, file_problems = load_file(path, model_id)
         problems += file_problems
         if model:
             models.append(model)
@@ -188,116 +409,34 @@ def _find_files(layer: Path) -> Iterator[tuple[str, str]]:
                         yield f.path, f"{org.name}/{f.name.rsplit('.', 1)[0]}"
 
 
-def _load_file(path: str | Path, model_id: str, index: _Index | None) -> tuple[Model | None, list[Problem]]:
-    where = str(path)
-    if not is_hub_id(model_id):
-        return None, [Problem(where, None, None, f"'{model_id}' is not a valid Hub id (org/name); rename the file")]
-    try:
-        stat = os.stat(where)
-        if index is not None:
-            cached = index.get(where, stat)
-            if cached is not None:
-                return Model(model_id, cached, where), []
-        if stat.st_size > MAX_FILE_BYTES:
-            return None, [Problem(where, None, None, f"file is {stat.st_size} bytes, more than {MAX_FILE_BYTES}")]
-        with open(where, "rb") as f:
-            raw = f.read()
-    except OSError as exc:
-        return None, [Problem(where, None, None, f"cannot read: {exc.strerror or exc}")]
-    data, problem = parse_yaml(raw, where)
-    if problem:
-        return None, [problem]
-    entry, problems = validate_entry(data, raw, where)
-    if entry is None:
-        return None, problems
+def _load_slot(where: str, model_id: str, index: Index | None) -> tuple[_Slot | None, list[Problem]]:
+    """One file as a slot: from the index when it holds this file as it is now, else parsed and validated."""
+    stamp = None
     if index is not None:
-        index.put(where, stat, entry)
-    return Model(model_id, entry, where), []
-
-
-def parse_yaml(raw: bytes, where: str) -> tuple[Any, Problem | None]:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, Problem(where, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
-    yaml, loader = _yaml()
-    try:
-        data = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, Problem(where, line, None, f"not valid YAML: {reason}")
-    if _has_shared_nodes(data):
-        line = next((i + 1 for i, t in enumerate(text.splitlines()) if "&" in t or "*" in t), None)
-        return None, Problem(where, line, None, "YAML anchors/aliases are not allowed in catalog files")
-    if not isinstance(data, dict):
-        return None, Problem(where, 1, None, "expected a mapping of fields (key: value)")
-    return data, None
-
-
-def _has_shared_nodes(data: Any) -> bool:
-    """True when a container appears twice: the mark of an alias (and of an alias bomb)."""
-    seen: set[int] = set()
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (dict, list)):
-            if id(node) in seen:
-                return True
-            seen.add(id(node))
-            stack.extend(node.values() if isinstance(node, dict) else node)
-    return False
-
-
-def validate_entry(data: dict[str, Any], raw: bytes, where: str) -> tuple[CatalogEntry | None, list[Problem]]:
-    from pydantic import ValidationError
-
-    try:
-        return CatalogEntry.model_validate(data), []
-    except ValidationError as exc:
-        lines = _LineFinder(raw)
-        problems = []
-        for err in exc.errors(include_url=False):
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-            field_name = ".".join(str(p) for p in loc) or None
-            msg = err["msg"]
-            if err["type"] == "extra_forbidden":
-                msg = "unknown field; see catalog/README.md for the fields"
-            elif err["type"] == "missing":
-                msg = "required field is missing"
-            problems.append(Problem(where, lines.line_of(loc), field_name, msg))
-        return None, problems
-
-
-class _LineFinder:
-    """Maps a pydantic error location to a line, by composing the YAML (only on error)."""
-
-    def __init__(self, raw: bytes) -> None:
         try:
-            yaml, loader = _yaml()
-            self.root = yaml.compose(raw.decode("utf-8"), Loader=loader)
-        except Exception:
-            self.root = None
+            stamp = stamp_of(os.stat(where))
+        except OSError as exc:
+            return None, [Problem(where, None, None, f"cannot read: {exc.strerror or exc}")]
+        data = index.get(where, stamp)
+        if data is not None:
+            with contextlib.suppress(KeyError, TypeError):  # else: not what this code wrote; read the file
+                return _Slot.of_json(model_id, where, stamp, data), []
+    model, problems = load_file(where, model_id)
+    if model is None:
+        return None, problems
+    if index is not None and stamp is not None:
+        # Every field, defaults included: rebuilding then never runs a default factory.
+        index.put(where, stamp, model.entry.model_dump(mode="json"))
+    return _Slot.of_model(model, stamp), []
 
-    def line_of(self, loc: list[Any]) -> int | None:
-        yaml, _ = _yaml()
-        node = self.root
-        line = node.start_mark.line + 1 if node is not None else None
-        for part in loc:
-            if isinstance(node, yaml.MappingNode):
-                nxt = next(((k, v) for k, v in node.value if k.value == part), None)
-                if nxt is None:
-                    break
-                line = nxt[0].start_mark.line + 1
-                node = nxt[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                node = node.value[part]
-                line = node.start_mark.line + 1
-            else:
-                break
-        return line
+
+def _reread(where: str, model_id: str) -> CatalogEntry:
+    model, problems = load_file(where, model_id)
+    if model is None:
+        raise CatalogError(
+            f"{where} changed while llmpick was reading it.", "Run the command again.", [str(p) for p in problems]
+        )
+    return model.entry
 
 
 def _cross_check(catalog: Catalog) -> list[Problem]:
@@ -305,19 +444,18 @@ def _cross_check(catalog: Catalog) -> list[Problem]:
     # superseded_by and parents may name models outside the catalog (they are valid Hub ids by
     # schema); only a lineage that loops back on itself is an error.
     problems = []
-    for m in catalog:
-        if m.id in m.entry.parents:
-            problems.append(Problem(m.path, None, "base_model", "a model cannot be its own parent"))
-    for m in catalog:
-        chain, cur = {m.id}, m
-        while cur is not None and cur.entry.base_model:
-            nxt = catalog.get(cur.entry.base_model)
-            if nxt is not None and nxt.id in chain:
-                problems.append(Problem(m.path, None, "base_model", f"lineage cycle through {nxt.id}"))
+    slots = list(catalog._slots.values())
+    for s in slots:
+        if s.id in s.parents:
+            problems.append(Problem(s.path, None, "base_model", "a model cannot be its own parent"))
+    for s in slots:
+        chain, cur = {s.id}, s.id
+        while (base := catalog.base_model_of(cur)) is not None:
+            if base in chain:
+                problems.append(Problem(s.path, None, "base_model", f"lineage cycle through {base}"))
                 break
-            if nxt is not None:
-                chain.add(nxt.id)
-            cur = nxt
+            chain.add(base)
+            cur = base
     return problems
 
 
@@ -328,60 +466,3 @@ def require_valid(catalog: Catalog) -> None:
             "Fix the files named above, then run `llmpick catalog validate`.",
             [str(p) for p in catalog.problems],
         )
-
-
-# --- Parsed-file cache --------------------------------------------------------------------
-
-
-class _Index:
-    """Validated entries from earlier runs, keyed by file path, size and mtime."""
-
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
-        self.path, self.data, self.dirty = path, data, False
-
-    @classmethod
-    def open(cls) -> _Index | None:
-        if os.environ.get("LLMPICK_NO_INDEX"):
-            return None
-        path = paths.cache_dir() / f"catalog-index-v{INDEX_VERSION}.json"
-        try:
-            data = json.loads(path.read_bytes())
-            if not isinstance(data, dict) or data.get("_version") != _code_version():
-                data = {}
-        except (OSError, ValueError):
-            data = {}
-        data["_version"] = _code_version()
-        return cls(path, data)
-
-    def get(self, where: str, stat: os.stat_result) -> CatalogEntry | None:
-        hit = self.data.get(where)
-        if not hit or hit[0] != stat.st_size or hit[1] != stat.st_mtime_ns:
-            return None
-        try:
-            return CatalogEntry.from_trusted(hit[2])
-        except Exception:
-            return None
-
-    def put(self, where: str, stat: os.stat_result, entry: CatalogEntry) -> None:
-        # Every field, defaults included: rebuilding then never runs a default factory.
-        self.data[where] = [stat.st_size, stat.st_mtime_ns, entry.model_dump(mode="json")]
-        self.dirty = True
-
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        from .atomic import write_atomic
-
-        # The cache is an optimisation; a read-only cache dir must not break `list`.
-        with contextlib.suppress(OSError):
-            write_atomic(self.path, json.dumps(self.data, separators=(",", ":")).encode())
-
-
-def _code_version() -> str:
-    from . import __version__
-
-    # The index holds what this code made of the files: a new llmpick, schema or loader starts it afresh.
-    here = Path(__file__).parent
-    files = (here / "catalog.py", *sorted((here / "schema").glob("*.py")))
-    stamps = ":".join(str(f.stat().st_mtime_ns) for f in files)
-    return f"{__version__}:{stamps}"

@@ -17,11 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .errors import UsageError
-from .schema import HubCacheFile, HubRepoData, HubSummaryOut, is_hub_id
+
+if TYPE_CHECKING:  # the schema loads with the first cache file read: a `list` that finds none needs no pydantic
+    from .schema import HubCacheFile, HubRepoData, HubSummaryOut
 
 MAX_CACHE_FILE_BYTES = 64 * 1024 * 1024
 LOCK_TIMEOUT = 60.0
@@ -32,6 +34,8 @@ def root() -> Path:
 
 
 def path_for(repo: str) -> Path:
+    from .schema import is_hub_id
+
     if not is_hub_id(repo):
         raise UsageError(f"'{repo}' is not a Hub repo id (org/name).")
     org, name = repo.split("/", 1)
@@ -85,6 +89,8 @@ def read(repo: str) -> Cached:
 def _parse(repo: str, path: Path, raw: bytes) -> Cached:
     from pydantic import ValidationError
 
+    from .schema import HubCacheFile
+
     hint = f"; ignored (run `llmpick refresh {repo}` to replace it)"
     try:
         doc = json.loads(raw)
@@ -106,6 +112,7 @@ def write(repo: str, data: HubRepoData, *, endpoint: str) -> tuple[HubCacheFile,
     from filelock import FileLock, Timeout
 
     from .atomic import write_atomic
+    from .schema import HubCacheFile
 
     path = path_for(repo)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,6 +149,10 @@ def iter_cached() -> Iterable[Path]:
 
 def hub_summary(repo: str) -> HubSummaryOut | None:
     """Downloads, likes and last update of a repo, from the cache (None when not cached or damaged)."""
+    if not root().is_dir():  # never refreshed
+        return None
+    from .schema import HubSummaryOut
+
     c = read(repo)
     if c.file is None:
         return None
@@ -211,6 +222,8 @@ def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_rep
     else:
         repos = [str(model_id_or_artifact_repo)]
     repos += [r for r in artifact_repos if r not in repos]
+    from .schema import is_hub_id
+
     for repo in repos:
         if not is_hub_id(repo):
             continue

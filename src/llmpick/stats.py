@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
-from .catalog import Catalog
-from .schema import LICENSE_CLASSES, USES, Model
+from .schema import FLAGS, LICENSE_CLASSES, USES, CatalogStatsOut, Model, UseTagOut
 
 # Size classes by total parameters (billions); mixture-of-experts models form their own class.
 SIZE_CLASSES = [
@@ -45,18 +44,6 @@ def size_class(m: Model) -> str | None:
     return next(name for name, lo, hi in SIZE_CLASSES if lo <= b < hi)
 
 
-@dataclass
-class Stats:
-    total: int
-    by_use: dict[str, int]
-    by_family: dict[str, int]
-    by_size: dict[str, int]
-    by_license_class: dict[str, int]
-    by_year: dict[str, int]
-    missing: dict[str, list[str]] = field(default_factory=dict)
-    shortfalls: list[str] = field(default_factory=list)
-
-
 def _missing(m: Model) -> list[str]:
     out = []
     for fact in MEMORY_FACTS:
@@ -70,22 +57,34 @@ def _missing(m: Model) -> list[str]:
     return out
 
 
-def catalog_stats(catalog: Catalog) -> Stats:
+def catalog_stats(catalog: Iterable[Model]) -> CatalogStatsOut:
     models = list(catalog)
     by_use = {u: sum(u in m.entry.uses for m in models) for u in USES}
-    by_size = Counter(size_class(m) or "unknown" for m in models)
-    s = Stats(
+    counted = Counter(size_class(m) or "unknown" for m in models)
+    by_size = {name: counted.get(name, 0) for name, _, _ in SIZE_CLASSES}
+    by_size |= {"MoE": counted.get("MoE", 0), "unknown": counted.get("unknown", 0)}
+    shortfalls = [f"use '{u}' has {n} model(s), fewer than {MIN_PER_USE}" for u, n in by_use.items() if n < MIN_PER_USE]
+    shortfalls += [f"size class {c} has no model" for c in REQUIRED_SIZE_CLASSES if not by_size.get(c)]
+    return CatalogStatsOut(
         total=len(models),
         by_use=by_use,
         by_family=dict(sorted(Counter(m.entry.family for m in models).items())),
-        by_size={name: by_size.get(name, 0) for name, _, _ in SIZE_CLASSES}
-        | {"MoE": by_size.get("MoE", 0), "unknown": by_size.get("unknown", 0)},
+        by_size=by_size,
         by_license_class={c: sum(m.entry.license_class == c for m in models) for c in LICENSE_CLASSES},
         by_year=dict(sorted(Counter(m.entry.released[:4] if m.entry.released else "unknown" for m in models).items())),
+        missing={m.id: gaps for m in models if (gaps := _missing(m))},
+        shortfalls=shortfalls,
     )
-    s.missing = {m.id: gaps for m in models if (gaps := _missing(m))}
-    s.shortfalls = [
-        f"use '{u}' has {n} model(s), fewer than {MIN_PER_USE}" for u, n in by_use.items() if n < MIN_PER_USE
+
+
+def tag_counts(catalog: Iterable[Model]) -> list[UseTagOut]:
+    """`uses`: every use, then every flag, with what it means and how many models carry it."""
+    models = list(catalog)
+    rows = [
+        UseTagOut(tag=t, kind="use", meaning=d, models=sum(t in m.entry.uses for m in models)) for t, d in USES.items()
     ]
-    s.shortfalls += [f"size class {c} has no model" for c in REQUIRED_SIZE_CLASSES if not s.by_size.get(c)]
-    return s
+    rows += [
+        UseTagOut(tag=t, kind="flag", meaning=d, models=sum(t in m.entry.flags for m in models))
+        for t, d in FLAGS.items()
+    ]
+    return rows

@@ -96,3 +96,28 @@ def test_sorts_put_unknown_last(models):
 def test_bad_filters_are_usage_errors(models, flt):
     with pytest.raises(UsageError):
         select(models, flt)
+
+
+@pytest.mark.parametrize("sort", ["id", "name", "params", "released", "context", "score"])
+@pytest.mark.parametrize(
+    "flt",
+    [
+        ModelFilter(),
+        ModelFilter(uses=["coding"]),
+        ModelFilter(commercial=True, min_context=32768),
+        ModelFilter(search="qwen"),
+    ],
+)
+def test_facts_from_the_index_select_what_the_models_select(flt, sort):
+    """A warm `list` filters and sorts the index's facts; the models give the same answer."""
+    from llmpick.query import select_facts
+
+    load_catalog()  # writes the index
+    warm = load_catalog()
+    cold = load_catalog(use_cache=False)
+    assert [f.id for f in select_facts(warm.facts(), flt, sort=sort)] == ids(select(cold, flt, sort=sort))
+
+
+def test_an_empty_filter_passes_everything(models):
+    assert ModelFilter().is_empty() and not ModelFilter(search="x").is_empty()
+    assert all(ModelFilter().matches(m) for m in models)

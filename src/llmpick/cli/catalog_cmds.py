@@ -1,7 +1,7 @@
 """`list`, `show`, `uses` and `catalog validate / schema`."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,10 @@ from ..errors import CatalogError
 from ..units import GIB
 from . import catalog_app, command
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog, StoredAnswer
+    from ..schema import HubSummaryOut, ListAnswer
 
 
 @command("list")
@@ -57,7 +61,7 @@ def list_models(
     json_: JsonOpt = False,
 ) -> None:
     """List catalog models, filtered and sorted."""
-    from ..query import ModelFilter, select
+    from ..query import ModelFilter, select_facts
     from ..units import parse_count, parse_tokens
 
     flt = ModelFilter(
@@ -80,26 +84,40 @@ def list_models(
         raise UsageError(
             f"--max-vram must be a positive number of GiB, not {max_vram:g}.", "For example: --max-vram 12."
         )
-    from ..estimate import vram_need
     from ..hubcache import hub_summary
 
-    cat, warnings = load(catalog)
-    models = select(cat, flt, sort=sort, limit=None if max_vram is not None else limit)
-    needs = {m.id: vram_need(m) for m in models}
+    cat, warnings = load(catalog, models=False)
+    ids = [f.id for f in select_facts(cat.facts(), flt, sort=sort, limit=None if max_vram is not None else limit)]
+    needs = cat.vram_needs(ids)
     if max_vram is not None:
-        models = [m for m in models if (need := needs[m.id][0]) is not None and need <= max_vram * GIB]
-        models = models[:limit] if limit is not None else models
-    hubs = {m.id: hub_summary(m.id) for m in models}
+        ids = [i for i in ids if (need := needs[i][0]) is not None and need <= max_vram * GIB]
+        ids = ids[:limit] if limit is not None else ids
+    hubs = {i: hub_summary(i) for i in ids}
     if is_json(fmt, json_):
-        from ..schema import ModelSummaryOut
-
-        output.emit_json(
-            "list", items=[ModelSummaryOut.of(m, vram=needs[m.id], hub=hubs[m.id]) for m in models], warnings=warnings
-        )
+        output.emit(_list_answer(cat, ids, needs, hubs, warnings))
     else:
         from ..output.catalog import render_list
 
-        render_list(models, needs, hubs)
+        render_list([m for i in ids if (m := cat.get(i)) is not None], needs, hubs)
+
+
+def _list_answer(
+    cat: "Catalog",
+    ids: list[str],
+    needs: dict[str, tuple[int | None, list[str]]],
+    hubs: "dict[str, HubSummaryOut | None]",
+    warnings: list[str],
+) -> "ListAnswer | StoredAnswer":
+    """`list`'s answer: the summaries the index keeps (no model built, nothing validated) unless there is Hub data
+    to show, which only the typed answer carries."""
+    if not any(hubs.values()):
+        from ..catalog import StoredAnswer
+
+        return StoredAnswer({**cat.list_envelope(), "items": cat.summaries(ids), "warnings": warnings})
+    from ..schema import ListAnswer, ModelSummaryOut
+
+    items = [ModelSummaryOut.of(m, vram=needs[i], hub=hubs[i]) for i in ids if (m := cat.get(i)) is not None]
+    return ListAnswer(items=items, warnings=warnings)
 
 
 @command("show")
@@ -110,51 +128,44 @@ def show(
     json_: JsonOpt = False,
 ) -> None:
     """Everything about one model, lineage included."""
-    cat, warnings = load(catalog)
-    m = cat.resolve(model)
-    parents = [(p, cat.get(p) is not None) for p in m.entry.parents]
-    children = [c.id for c in cat.children(m.id)]
-    from ..estimate import vram_need
     from ..hubcache import hub_summary
+    from ..licenses import lookup
 
+    cat, warnings = load(catalog, models=False)
+    m = cat.resolve(model)
+    children = [c.id for c in cat.children(m.id)]
     hub = hub_summary(m.id)
+    row = lookup(m.entry.license)
+    note = row.note if row else None
     if is_json(fmt, json_):
-        from ..licenses import lookup
-        from ..schema import ModelDetailOut
+        from ..schema import ModelDetailOut, ShowAnswer
 
-        row = lookup(m.entry.license)
-        item = ModelDetailOut.of(
-            m, children=children, vram=vram_need(m), hub=hub, license_note=row.note if row else None
-        )
-        output.emit_json("show", item=item, warnings=warnings)
+        item = ModelDetailOut.of(m, children=children, vram=cat.vram_needs([m.id])[m.id], hub=hub, license_note=note)
+        output.emit(ShowAnswer(item=item, warnings=warnings))
     else:
         from ..estimate import memory_grid
         from ..output.catalog import render_show
         from ..output.estimate import render_memory_grid
 
-        render_show(m, parents, children, hub)
+        parents = [(p, cat.get(p) is not None) for p in m.entry.parents]
+        render_show(m, parents, children, hub, note)
         render_memory_grid(*memory_grid(m))
 
 
 @command("uses")
 def uses(catalog: CatalogOpt = None, fmt: FormatOpt = Format.table, json_: JsonOpt = False) -> None:
     """The use taxonomy, with what each tag means and how many models carry it."""
-    from ..schema import FLAGS, USES
+    from ..stats import tag_counts
 
     cat, warnings = load(catalog)
-    rows = [
-        {"tag": t, "kind": "use", "meaning": d, "models": sum(t in m.entry.uses for m in cat)} for t, d in USES.items()
-    ]
-    rows += [
-        {"tag": t, "kind": "flag", "meaning": d, "models": sum(t in m.entry.flags for m in cat)}
-        for t, d in FLAGS.items()
-    ]
+    rows = tag_counts(cat)
     if is_json(fmt, json_):
-        output.emit_json("uses", items=rows, warnings=warnings)
+        from ..schema import UsesAnswer
+
+        output.emit(UsesAnswer(items=rows, warnings=warnings))
     else:
         output.table(
-            ["tag", "kind", "meaning", ("models", "right")],
-            [[r["tag"], r["kind"], r["meaning"], r["models"]] for r in rows],
+            ["tag", "kind", "meaning", ("models", "right")], [[r.tag, r.kind, r.meaning, r.models] for r in rows]
         )
 
 
@@ -182,17 +193,31 @@ def validate(
         cat = load_catalog(catalog or [], use_cache=False)
         models, problems, count = cat.models, cat.problems, len(cat.models) + len({p.path for p in cat.problems})
     lines = [str(p) for p in problems]
-    if is_json(fmt, json_):
-        output.emit_json("catalog validate", items=[p.__dict__ for p in problems], checked=count, valid=len(models))
-        if problems:
-            raise typer.Exit(3)
-        return
-    if problems:
-        raise CatalogError(
+    failure = (
+        CatalogError(
             f"{len(problems)} problem(s) in {count} file(s).",
             "Fix each line above; catalog/README.md describes the fields.",
             lines,
         )
+        if problems
+        else None
+    )
+    if is_json(fmt, json_):
+        from ..schema import ErrorOut, ProblemOut, ValidateAnswer
+
+        items = [ProblemOut.model_validate(p, from_attributes=True) for p in problems]
+        error = None
+        if failure is not None:
+            error = ErrorOut(
+                code=int(failure.exit_code), kind="catalog", message=failure.message, hint=failure.hint, problems=lines
+            )
+        output.emit(ValidateAnswer(items=items, checked=count, valid=len(models), error=error))
+        if failure is not None:
+            output.error(failure.message, failure.hint, lines)
+            raise typer.Exit(int(failure.exit_code))
+        return
+    if failure is not None:
+        raise failure
     output.line(f"{count} file(s) checked: all valid.")
 
 

@@ -1,6 +1,5 @@
 """`tree` (a model's family) and `catalog stats` (coverage)."""
 
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -20,15 +19,13 @@ def tree(
     """Draw a model's family: base -> finetunes -> merges (models outside the catalog by Hub id)."""
     from ..lineage import family_tree
 
-    cat, warnings = load(catalog)
+    cat, warnings = load(catalog, models=False)
     m = cat.resolve(model)
     t = family_tree(cat, m.id)
     if is_json(fmt, json_):
-        output.emit_json(
-            "tree",
-            item={"root": t.root, "focus": t.focus, "nodes": list(t.nodes.values()), "edges": t.edges},
-            warnings=warnings,
-        )
+        from ..schema import TreeAnswer
+
+        output.emit(TreeAnswer(item=t.out(), warnings=warnings))
     else:
         from ..output.family import render_tree
 
@@ -43,7 +40,9 @@ def stats(catalog: CatalogOpt = None, fmt: FormatOpt = Format.table, json_: Json
     cat, warnings = load(catalog)
     s = catalog_stats(cat)
     if is_json(fmt, json_):
-        output.emit_json("catalog stats", item=asdict(s), warnings=warnings)
+        from ..schema import StatsAnswer
+
+        output.emit(StatsAnswer(item=s, warnings=warnings))
     else:
         from ..output.family import render_stats
 

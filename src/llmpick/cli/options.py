@@ -2,11 +2,14 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import output
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 
 class Format(str, Enum):
@@ -30,8 +33,12 @@ def is_json(fmt: Format, json_flag: bool) -> bool:
     return json_flag or fmt is Format.json
 
 
-def load(catalog_dirs: list[Path] | None) -> "tuple[object, list[str]]":
-    """Load the catalog; bad files are left out with one warning line each on stderr."""
+def load(catalog_dirs: list[Path] | None, *, models: bool = True) -> "tuple[Catalog, list[str]]":
+    """Load the catalog; bad files are left out with one warning line each on stderr.
+
+    ``models``: build every model now, for commands that go through the whole catalog.  Commands that answer
+    from the index (`list`) or look up a few models (`show`, `tree`) pass False; their models are built on use.
+    """
     import gc
 
     from ..catalog import load_catalog
@@ -41,6 +48,8 @@ def load(catalog_dirs: list[Path] | None) -> "tuple[object, list[str]]":
     gc.disable()
     try:
         catalog = load_catalog(catalog_dirs or [])
+        if models:
+            catalog.models  # noqa: B018 - built before the freeze below
         gc.freeze()
     finally:
         gc.enable()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..licenses import lookup
-from ..schema import Model
 from . import count, line, table, tokens
+
+if TYPE_CHECKING:
+    from ..schema import HubSummaryOut, Model
 
 
 def render_list(
-    models: Sequence[Model], needs: Mapping[str, tuple[int | None, list[str]]], hub: Mapping[str, Any] | None = None
+    models: Sequence[Model],
+    needs: Mapping[str, tuple[int | None, list[str]]],
+    hub: Mapping[str, HubSummaryOut | None] | None = None,
 ) -> None:
     """``needs``: model id -> ``estimate.vram_need``; ``hub``: model id -> cached Hub summary."""
     if not models:
@@ -19,7 +22,7 @@ def render_list(
 
         info("No model matches these filters.")
         return
-    rows = []
+    rows: list[list[Any]] = []
     for m in models:
         e = m.entry
         params = count(e.params.total)
@@ -49,13 +52,20 @@ def render_list(
     table(columns, rows, caption=caption)
 
 
-def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequence[str], hub: Any = None) -> None:
+def render_show(
+    m: Model,
+    parents: Sequence[tuple[str, bool]],
+    children: Sequence[str],
+    hub: HubSummaryOut | None = None,
+    license_note: str | None = None,
+) -> None:
+    """``license_note``: the license's main condition (``licenses.lookup``), shown after the license."""
     e = m.entry
     a = e.arch
     line(f"{m.id} — {e.name}")
     line(e.summary)
     line()
-    facts = [
+    facts: list[list[Any]] = [
         ["family", e.family],
         ["organization", f"{e.organization} ({e.origin or '?'})"],
         ["released", e.released],
@@ -65,7 +75,7 @@ def render_show(m: Model, parents: Sequence[tuple[str, bool]], children: Sequenc
             "license",
             f"{e.license} ({e.license_class})"
             + (", gated" if e.gated else "")
-            + (f" — {note.note}" if (note := lookup(e.license)) else ""),
+            + (f" — {license_note}" if license_note else ""),
         ],
         ["uses", ", ".join(e.uses) or "-"],
         ["flags", ", ".join(e.flags) or "-"],

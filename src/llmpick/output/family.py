@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import literal, renderable, table
 
+if TYPE_CHECKING:
+    from rich.text import Text
 
-def render_tree(t: Any) -> None:
+    from ..lineage import FamilyTree
+    from ..schema import CatalogStatsOut
+
+
+def render_tree(t: FamilyTree) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
@@ -17,14 +23,14 @@ def render_tree(t: Any) -> None:
         if node_id == t.focus:
             text.stylize("bold")
         extra = []
-        if node.get("method"):
-            extra.append(str(node["method"]))
+        if node.method:
+            extra.append(str(node.method))
         if kind == "merge":
-            others = [p for p in node.get("parents", []) if p != parent_of.get(node_id)]
+            others = [p for p in node.parents if p != parent_of.get(node_id)]
             if others:
                 shown = ", ".join(others[:2]) + (f" and {len(others) - 2} more" if len(others) > 2 else "")
                 extra.append("merged with " + shown)
-        if not node["in_catalog"]:
+        if not node.in_catalog:
             extra.append("not in catalog")
         if extra:
             text.append(Text("  (" + "; ".join(extra) + ")", style="dim"))
@@ -45,7 +51,7 @@ def render_tree(t: Any) -> None:
     renderable(root)
 
 
-def render_stats(s: Any) -> None:
+def render_stats(s: CatalogStatsOut) -> None:
     table(
         ["use", ("models", "right")], sorted(s.by_use.items(), key=lambda kv: -kv[1]), title=f"{s.total} models by use"
     )

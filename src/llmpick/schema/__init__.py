@@ -11,6 +11,7 @@ Pydantic models only; nothing here does I/O or imports the rest of llmpick.  One
 * ``recommend``: the answers of `recommend` and `check`;
 * ``errors``: :class:`ErrorAnswer`, what any command prints on failure with ``--format json``;
 * ``export``: writes the JSON Schema of every answer to ``schemas/`` (``python -m llmpick.schema.export``).
+* ``catalog_answers``: the answers of `list`, `show`, `uses`, `tree`, `catalog validate` and `catalog stats`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,20 @@ from .catalog import (
     Score,
     Use,
     catalog_json_schema,
+)
+from .catalog_answers import (
+    CatalogStatsOut,
+    FamilyTreeOut,
+    ListAnswer,
+    ProblemOut,
+    ShowAnswer,
+    StatsAnswer,
+    TreeAnswer,
+    TreeEdgeOut,
+    TreeNodeOut,
+    UsesAnswer,
+    UseTagOut,
+    ValidateAnswer,
 )
 from .errors import ErrorAnswer, ErrorKind, ErrorOut
 from .estimate import EstimateAnswer, EstimateFitOut, MemoryEstimate, QuantOut, QuantsAnswer
@@ -87,6 +102,7 @@ __all__ = [
     "ArtifactFile",
     "ArtifactFormat",
     "CatalogEntry",
+    "CatalogStatsOut",
     "CheckAnswer",
     "ConstraintsOut",
     "Date",
@@ -96,6 +112,7 @@ __all__ = [
     "EstimateAnswer",
     "EstimateFitOut",
     "FactValue",
+    "FamilyTreeOut",
     "Flag",
     "GpuListAnswer",
     "GpuOut",
@@ -110,6 +127,7 @@ __all__ = [
     "HubSummaryOut",
     "Lazy",
     "LicenseClass",
+    "ListAnswer",
     "MemoryEstimate",
     "Method",
     "Modality",
@@ -120,6 +138,7 @@ __all__ = [
     "Params",
     "ParamsOut",
     "PositiveInt",
+    "ProblemOut",
     "QuantOut",
     "QuantsAnswer",
     "RecommendAnswer",
@@ -130,8 +149,16 @@ __all__ = [
     "RepoOutcomeOut",
     "Score",
     "ScoreOut",
+    "ShowAnswer",
+    "StatsAnswer",
     "Strict",
+    "TreeAnswer",
+    "TreeEdgeOut",
+    "TreeNodeOut",
     "Use",
+    "UseTagOut",
+    "UsesAnswer",
+    "ValidateAnswer",
     "VerifyAnswer",
     "VerifyDiffOut",
     "YearMonth",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
 from .base import Lazy
-from .catalog import Model
+from .catalog import Architecture, Artifact, Flag, LicenseClass, Method, Modality, Model, Use
 from .hub import HubSummaryOut
 
 # --- JSON output --------------------------------------------------------------------------
@@ -34,13 +32,13 @@ class ModelSummaryOut(Lazy):
     organization: str
     origin: str | None
     released: str | None
-    method: str
+    method: Method
     params: ParamsOut
     license: str
-    license_class: str
-    uses: list[str]
-    flags: list[str]
-    modalities: list[str]
+    license_class: LicenseClass
+    uses: list[Use]
+    flags: list[Flag]
+    modalities: list[Modality]
     languages: list[str]
     context_length: int | None
     parents: list[str]
@@ -60,9 +58,6 @@ class ModelSummaryOut(Lazy):
         e = model.entry
         need, need_notes = vram if vram is not None else (None, [])
         return cls(
-            hub=hub,
-            vram_need_bytes=need,
-            vram_need_assumptions=need_notes,
             id=model.id,
             name=e.name,
             family=e.family,
@@ -80,7 +75,10 @@ class ModelSummaryOut(Lazy):
             context_length=e.arch.max_context,
             parents=e.parents,
             superseded_by=e.superseded_by,
-            scores=[ScoreOut(**s.model_dump()) for s in e.scores],
+            scores=[ScoreOut(name=s.name, value=s.value, source=s.source, date=s.date) for s in e.scores],
+            hub=hub,
+            vram_need_bytes=need,
+            vram_need_assumptions=list(need_notes),
         )
 
 
@@ -92,8 +90,8 @@ class ModelDetailOut(ModelSummaryOut):
     merge_parents: list[str]
     children: list[str]
     gated: bool | None
-    arch: dict[str, Any]
-    artifacts: list[dict[str, Any]]
+    arch: Architecture = Field(description="the catalog entry's `arch`, every field (null when unknown)")
+    artifacts: list[Artifact] = Field(description="the catalog entry's quantized artifacts: {format, repo, files}")
     sources: list[str]
     notes: str | None
     license_note: str | None = Field(None, description="the license's main condition, from llmpick's license table")
@@ -104,22 +102,21 @@ class ModelDetailOut(ModelSummaryOut):
         cls,
         model: Model,
         children: list[str] | None = None,
-        *,  # type: ignore[override]
+        *,
         vram: tuple[int | None, list[str]] | None = None,
         hub: HubSummaryOut | None = None,
         license_note: str | None = None,
     ) -> ModelDetailOut:
         e = model.entry
-        base = dict(ModelSummaryOut.of(model, vram=vram, hub=hub))
         return cls(
-            **base,
+            **dict(ModelSummaryOut.of(model, vram=vram, hub=hub)),
             summary=e.summary,
             base_model=e.base_model,
             merge_parents=list(e.merge_parents),
             children=children or [],
             gated=e.gated,
-            arch=e.arch.model_dump(),
-            artifacts=[a.model_dump() for a in e.artifacts],
+            arch=e.arch,
+            artifacts=list(e.artifacts),
             sources=list(e.sources),
             notes=e.notes,
             license_note=license_note,

@@ -1,0 +1,148 @@
+"""One catalog file: read, parse (safe YAML, no aliases) and validate, with every problem as
+``file:line: field: problem``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .schema import CatalogEntry, Model
+
+# pydantic and PyYAML are imported by the functions that need them: a warm start reads the index instead.
+
+MAX_FILE_BYTES = 256 * 1024  # a catalog entry is a few KiB; anything this large is not one
+
+
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its safe loader, the C one when built with libyaml (an order of magnitude faster).
+
+    Imported on first parse: a warm start reads the index and never needs YAML."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class Problem:
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+def load_file(path: str | Path, model_id: str) -> tuple[Model | None, list[Problem]]:
+    """Read, parse and validate one file; the model, or None and every problem found."""
+    from .schema import Model, is_hub_id
+
+    where = str(path)
+    if not is_hub_id(model_id):
+        return None, [Problem(where, None, None, f"'{model_id}' is not a valid Hub id (org/name); rename the file")]
+    try:
+        size = os.stat(where).st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(where, None, None, f"file is {size} bytes, more than {MAX_FILE_BYTES}")]
+        with open(where, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        return None, [Problem(where, None, None, f"cannot read: {exc.strerror or exc}")]
+    data, problem = parse_yaml(raw, where)
+    if problem:
+        return None, [problem]
+    entry, problems = validate_entry(data, raw, where)
+    if entry is None:
+        return None, problems
+    return Model(model_id, entry, where), []
+
+
+def parse_yaml(raw: bytes, where: str) -> tuple[Any, Problem | None]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line: int | None = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(where, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+    yaml, loader = _yaml()
+    try:
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, Problem(where, line, None, f"not valid YAML: {reason}")
+    if _has_shared_nodes(data):
+        line = next((i + 1 for i, t in enumerate(text.splitlines()) if "&" in t or "*" in t), None)
+        return None, Problem(where, line, None, "YAML anchors/aliases are not allowed in catalog files")
+    if not isinstance(data, dict):
+        return None, Problem(where, 1, None, "expected a mapping of fields (key: value)")
+    return data, None
+
+
+def _has_shared_nodes(data: Any) -> bool:
+    """True when a container appears twice: the mark of an alias (and of an alias bomb)."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (dict, list)):
+            if id(node) in seen:
+                return True
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+    return False
+
+
+def validate_entry(data: dict[str, Any], raw: bytes, where: str) -> tuple[CatalogEntry | None, list[Problem]]:
+    from pydantic import ValidationError
+
+    from .schema import CatalogEntry
+
+    try:
+        return CatalogEntry.model_validate(data), []
+    except ValidationError as exc:
+        lines = _LineFinder(raw)
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            field_name = ".".join(str(p) for p in loc) or None
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field; see catalog/README.md for the fields"
+            elif err["type"] == "missing":
+                msg = "required field is missing"
+            problems.append(Problem(where, lines.line_of(loc), field_name, msg))
+        return None, problems
+
+
+class _LineFinder:
+    """Maps a pydantic error location to a line, by composing the YAML (only on error)."""
+
+    def __init__(self, raw: bytes) -> None:
+        try:
+            yaml, loader = _yaml()
+            self.root = yaml.compose(raw.decode("utf-8"), Loader=loader)
+        except Exception:
+            self.root = None
+
+    def line_of(self, loc: list[Any]) -> int | None:
+        yaml, _ = _yaml()
+        node = self.root
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                nxt = next(((k, v) for k, v in node.value if k.value == part), None)
+                if nxt is None:
+                    break
+                line = nxt[0].start_mark.line + 1
+                node = nxt[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
