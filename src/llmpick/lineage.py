@@ -16,7 +16,7 @@ class FamilyTree:
     edges: list[TreeEdgeOut] = field(default_factory=list)
 
     def children(self, node: str) -> list[tuple[str, str]]:
-        return sorted(((e["to"], e["kind"]) for e in self.edges if e["from"] == node), key=lambda x: x[0].lower())
+        return self.out().children(node)
 
     def out(self) -> FamilyTreeOut:
         """The tree as `tree --format json` shows it."""

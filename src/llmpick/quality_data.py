@@ -14,7 +14,7 @@ import itertools
 from .tables import Row, TableError, read_table
 
 # 1- and 2-bit i-quants: llmpick never picks them unless asked for with --quant (they lose a third of the quality
-# or more); llama.cpp's quantizer treats the same six as one family (quant.py: gguf_tensor_type).
+# or more); llama.cpp's quantizer treats the same six as one family (gguf_rules.py: gguf_tensor_type).
 LOW_BIT: frozenset[str] = frozenset({"IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ1_S", "IQ1_M"})
 
 # A format with no row (MXFP4, or EXL2 without its bits per weight) is taken to keep 0.9: about Q3_K_M (0.9047),

@@ -420,7 +420,8 @@ def test_interleaved_window_is_honoured_by_llama_cpp():
 def test_grouped_layer_types_equal_the_rules_applied_layer_by_layer():
     """_layer_types asks llama.cpp's rules once per layer signature; that must equal asking every layer."""
     from llmpick.estimate.weights import _layer_types
-    from llmpick.quant import GGUF_QUANTS, TensorContext, gguf_tensor_type
+    from llmpick.gguf_rules import TensorContext, gguf_tensor_type
+    from llmpick.quant import GGUF_QUANTS
 
     classes = ("attn_q", "attn_k", "attn_v", "attn_qkv", "attn_output", "ffn_gate", "ffn_up", "ffn_down")
     for n_layer in (1, 2, 7, 16, 24, 28, 32, 40, 46, 61, 80, 126, 137):

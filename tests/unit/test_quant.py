@@ -5,16 +5,14 @@ from __future__ import annotations
 import pytest
 
 from llmpick.errors import UsageError
+from llmpick.gguf_rules import TensorContext, gguf_tensor_type, use_more_bits
 from llmpick.quant import (
     COMMON_QUANTS,
     GGUF_QUANTS,
-    TensorContext,
     ggml_bpw,
     ggml_fallback,
     ggml_tensor_bytes,
-    gguf_tensor_type,
     resolve_quant,
-    use_more_bits,
 )
 
 

@@ -1,6 +1,6 @@
 """`estimate`: memory needed by one model per quantization, context and engine."""
 
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +11,7 @@ from .hub_cmds import EndpointOpt, OfflineOpt, TimeoutOpt
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
 if TYPE_CHECKING:
-    from ..catalog import Catalog
+    pass
 
 
 @command("estimate")
@@ -74,7 +74,7 @@ def estimate_cmd(
     m = (
         hub_model(model, endpoint=endpoint, timeout=timeout, offline=offline)
         if model.lower().startswith("hf:")
-        else cast("Catalog", cat).resolve(model)
+        else cat.resolve(model)
     )
     rows = []
     for f in formats:

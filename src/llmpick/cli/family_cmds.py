@@ -29,7 +29,7 @@ def tree(
     else:
         from ..output.family import render_tree
 
-        render_tree(t)
+        render_tree(t.out())
 
 
 @command("stats", parent=catalog_app)

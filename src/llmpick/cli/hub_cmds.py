@@ -71,13 +71,12 @@ def refresh_cmd(
     from dataclasses import asdict
 
     from .. import refresh
-    from ..catalog import Catalog
     from ..schema.errors import ErrorOut
     from ..schema.hub import RefreshAnswer, RefreshItemOut, RefreshOutcome
 
     age = parse_age(max_age)
     cat, warnings = load(catalog)
-    chosen = refresh.targets(cast(Catalog, cat), models or [], max_age=age, force=all_)
+    chosen = refresh.targets(cat, models or [], max_age=age, force=all_)
     is_offline = _offline(offline)
     hub = None
     if not chosen:
@@ -130,12 +129,11 @@ def verify(
     json_: JsonOpt = False,
 ) -> None:
     """Compare catalog facts (parameters, license, context, gated) with cached Hub data; exit 1 on any difference."""
-    from ..catalog import Catalog
     from ..hubcache import compare
     from ..schema.hub import VerifyAnswer, VerifyDiffOut
 
     loaded, warnings = load(catalog)
-    cat = cast(Catalog, loaded)
+    cat = loaded
     chosen = [cat.resolve(m) for m in models] if models else list(cat)
     diffs: list[VerifyDiffOut] = []
     problems: list[str] = []

@@ -2,7 +2,7 @@
 
 Pure functions, no I/O.  Weights are computed per tensor: the tensor shapes follow from the architecture facts
 in the catalog (``shapes``: embedding, attention, FFN x experts, norms) and each tensor gets the type its
-quantization gives it (``weights``; :func:`llmpick.quant.gguf_tensor_type` for GGUF mixes).  When a real file
+quantization gives it (``weights``; :func:`llmpick.gguf_rules.gguf_tensor_type` for GGUF mixes).  When a real file
 size is known it wins (basis ``file_size``); when the shapes cannot be derived the parameter count times the
 format's typical bits is used (basis ``params``).  ``kv`` sizes the KV cache, ``overhead`` each engine's runtime,
 ``core`` adds them up, ``figures`` builds tables of estimates.  Every fallback is written into ``assumptions`` or

@@ -6,15 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..gguf_rules import TensorContext, gguf_tensor_type, use_more_bits
 from ..quant import (
     GGUF_QUANTS,
     QuantFormat,
-    TensorContext,
     ggml_bpw,
     ggml_fallback,
     ggml_tensor_bytes,
-    gguf_tensor_type,
-    use_more_bits,
 )
 from ..schema import Architecture, CatalogEntry
 from .shapes import SHAPE_TOLERANCE, Shapes, Tensor, tensor_shapes

@@ -8,50 +8,28 @@ table is drawn, so JSON output stays fast.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..units import gib as gib  # re-exported: the output modules format sizes with it
 
-if TYPE_CHECKING:
-    from ..schema.base import Answer
+
+class Dumpable(Protocol):
+    """A ``schema.Answer``, or the catalog's stored answer (JSON those models produced earlier)."""
+
+    def model_dump(self, *, mode: str = ...) -> dict[str, Any]: ...
 
 
-def _plain(value: Any) -> Any:
-    dump = getattr(value, "model_dump", None)
-    if dump is not None:
-        return dump(mode="json")
-    return value
+def emit(answer: Dumpable) -> None:
+    """Write one JSON answer to stdout: the only way JSON leaves llmpick."""
+    from ..safeio import dumps_json
 
-
-def emit(answer: Answer) -> None:
-    """Write one JSON answer (a ``schema.Answer`` subclass) to stdout: the only way JSON leaves llmpick."""
-    _write_json(answer.model_dump(mode="json"))
-
-
-def _write_json(doc: dict[str, Any]) -> None:
-    # Indented for a person at a terminal; compact (and faster) for the scripts that read it from a pipe.
+    # Indented for a person at a terminal; compact (and faster) for the scripts that read it from a pipe.  Strict
+    # JSON: a NaN or infinity here is a bug (the schema refuses them on the way in), never output.
     indent = 2 if getattr(sys.stdout, "isatty", lambda: False)() else None
-    sys.stdout.write(json.dumps(doc, indent=indent, ensure_ascii=False) + "\n")
-
-
-def emit_json(
-    command: str, *, items: Iterable[Any] | None = None, item: Any = None, warnings: Sequence[str] = (), **extra: Any
-) -> None:
-    """Write the versioned JSON envelope: ``{"schema_version", "command", ..., "items"|"item", "warnings"}``."""
-    from ..schema import SCHEMA_VERSION
-
-    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "command": command}
-    doc.update({k: _plain(v) for k, v in extra.items()})
-    if items is not None:
-        doc["items"] = [_plain(i) for i in items]
-    if item is not None:
-        doc["item"] = _plain(item)
-    doc["warnings"] = list(warnings)
-    _write_json(doc)
+    sys.stdout.write(dumps_json(answer.model_dump(mode="json"), indent=indent) + "\n")
 
 
 def color_allowed(stream: Any) -> bool:

@@ -9,16 +9,17 @@ from . import literal, renderable, table
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from ..lineage import FamilyTree
-    from ..schema import CatalogStatsOut
+    from ..schema import CatalogStatsOut, FamilyTreeOut
 
 
-def render_tree(t: FamilyTree) -> None:
+def render_tree(t: FamilyTreeOut) -> None:
     from rich.text import Text
     from rich.tree import Tree
 
+    nodes = {n.id: n for n in t.nodes}
+
     def label(node_id: str, kind: str | None) -> Text:
-        node = t.nodes[node_id]
+        node = nodes[node_id]
         text = literal(node_id)
         if node_id == t.focus:
             text.stylize("bold")

@@ -83,6 +83,10 @@ class FamilyTreeOut(Lazy):
     nodes: list[TreeNodeOut]
     edges: list[TreeEdgeOut] = Field(description="parent -> child; kind base (finetune of) or merge (merged into)")
 
+    def children(self, node: str) -> list[tuple[str, str]]:
+        """(child id, edge kind) of one node, in id order (case-insensitive)."""
+        return sorted(((e["to"], e["kind"]) for e in self.edges if e["from"] == node), key=lambda x: x[0].lower())
+
 
 class TreeAnswer(Answer):
     """`tree --format json`."""
