@@ -3,7 +3,9 @@
 
 Each round runs every command once (interleaved, so a noisy machine slows them alike); the figure per command
 is its median over the rounds.  Prints each ratio to `python -c pass` with the target (<= 10 for both warm
-commands), plus `--help` and `list` without the catalog index (LLMPICK_NO_INDEX=1) for reference.
+commands: `recommend` repeats a question, so its answer comes from the answer cache), plus, for reference,
+`--help`, `list` without the catalog index (LLMPICK_NO_INDEX=1), and `recommend` asked afresh every time
+(LLMPICK_NO_ANSWER_CACHE=1: pydantic, the estimator and the search run).
 
 Bytecode is cached (in a temporary PYTHONPYCACHEPREFIX, even when PYTHONDONTWRITEBYTECODE is set), as it is
 for an installed llmpick: compiling llmpick's modules on every run would be measured otherwise.
@@ -32,7 +34,7 @@ def main() -> None:
     exe = shutil.which("llmpick") or os.path.join(os.path.dirname(sys.executable), "llmpick")
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as pycache:
         env = dict(os.environ, LLMPICK_CACHE_DIR=cache, LLMPICK_NO_DETECT="1", PYTHONPYCACHEPREFIX=pycache)
-        for var in ("LLMPICK_NO_INDEX", "PYTHONDONTWRITEBYTECODE"):
+        for var in ("LLMPICK_NO_INDEX", "LLMPICK_NO_ANSWER_CACHE", "PYTHONDONTWRITEBYTECODE"):
             env.pop(var, None)
         cases = {
             "python -c pass": ([sys.executable, "-c", "pass"], env),
@@ -42,6 +44,10 @@ def main() -> None:
             "llmpick list --format json (no index)": (
                 [exe, "list", "--format", "json"],
                 dict(env, LLMPICK_NO_INDEX="1"),
+            ),
+            "llmpick recommend ... (asked afresh)": (
+                [exe, "recommend", "--vram", "24", "--format", "json"],
+                dict(env, LLMPICK_NO_ANSWER_CACHE="1"),
             ),
         }
         for cmd, e in cases.values():  # warm: the index, the interpreter's .pyc files, the OS file cache

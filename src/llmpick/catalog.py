@@ -281,6 +281,17 @@ class Catalog:
                     todo.append(p)
         return seen
 
+    def fingerprint(self) -> str | None:
+        """Every model's file and stamp and every problem found, as one string (what answers depend on); None
+        when a file was read without a stamp."""
+        parts = []
+        for s in self._slots.values():
+            if s.stamp is None:
+                return None
+            parts.append(f"{s.id}={s.path}:{s.stamp[0]}:{s.stamp[1]}")
+        parts += (str(p) for p in self.problems)
+        return "\n".join(parts)
+
     def children(self, model_id: str) -> list[Model]:
         return [self._model(s) for s in self._slots.values() if model_id in s.parents]
 

@@ -12,6 +12,7 @@ Reading is cheap and does no network I/O; the lookups at the bottom are what `li
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +32,16 @@ LOCK_TIMEOUT = 60.0
 
 def root() -> Path:
     return paths.cache_dir() / "hub"
+
+
+def state() -> str:
+    """What the cache holds, as a stamp that changes whenever a file is written, replaced or removed (each org
+    folder's mtime changes then; files are replaced atomically).  Cheap: one folder listing."""
+    try:
+        with os.scandir(root()) as it:
+            return ";".join(sorted(f"{e.name}:{e.stat().st_mtime_ns}" for e in it if e.is_dir()))
+    except OSError:
+        return "none"
 
 
 def path_for(repo: str) -> Path:

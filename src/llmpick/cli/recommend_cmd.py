@@ -1,10 +1,11 @@
 """`recommend` and `check`."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from .. import output
+from ..catalog import StoredAnswer
 from . import command
 from .hardware_opts import (
     GpuOpt,
@@ -81,13 +82,10 @@ def recommend_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """The best models for this hardware, ranked, with quantization, fit, memory, speed and how to run them."""
-    from ..api import recommend_models
-
     _context(context)  # a bad --context is a usage error before any work
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
-    cat, warnings = load(catalog)
-    answer = recommend_models(
-        hw,
+    cat, warnings = load(catalog, models=False)
+    question = dict(
         use=use or [],
         top=top,
         commercial=commercial,
@@ -98,17 +96,38 @@ def recommend_cmd(
         context=context,
         min_speed=min_speed,
         include_offload=include_offload,
-        catalog=cat,
-        warnings=warnings,
     )
-    if is_json(fmt, json_):
-        from ..output.recommend import emit_recommend
 
-        emit_recommend(answer)
+    def ask() -> Any:
+        from ..api import recommend_models
+
+        return recommend_models(hw, **question, catalog=cat, warnings=warnings)  # type: ignore[arg-type]
+
+    doc, answer = _answer("recommend", question, cat, hw, ask)
+    if is_json(fmt, json_):
+        output.emit(StoredAnswer(doc))
+        if not doc["items"]:
+            output.info(doc["hint"] or "Nothing fits.")
     else:
         from ..output.recommend import render_recommend
+        from ..schema import RecommendAnswer
 
-        render_recommend(answer, explain)
+        render_recommend(answer or RecommendAnswer.model_validate(doc), explain)
+
+
+def _answer(command: str, question: dict[str, Any], cat: Any, hw: Any, ask: Any) -> tuple[dict[str, Any], Any]:
+    """(the answer's JSON, the answer model or None): from the answer cache when the same question was asked of
+    the same machine, catalog, Hub cache and code, else asked now and kept."""
+    from .. import answer_cache
+
+    key = answer_cache.key(command, question, cat, hw)
+    doc = answer_cache.get(key)
+    if doc is not None:
+        return doc, None
+    answer = ask()
+    doc = answer.model_dump(mode="json")
+    answer_cache.put(key, doc)
+    return doc, answer
 
 
 @command("check")
@@ -135,20 +154,26 @@ def check_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Does MODEL fit on the GPUs?  Exit 0 when it does, 1 when it does not (the CI gate)."""
-    from ..api import check_fit
-
     _context(context)
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
-    cat, warnings = load(catalog)
-    answer = check_fit(
-        model, hw, quant=quant, context=context, allow_offload=allow_offload, catalog=cat, warnings=warnings
-    )
-    ok = answer.fits
+    cat, warnings = load(catalog, models=False)
+    question = dict(model=model, quant=quant, context=context, allow_offload=allow_offload)
+
+    def ask() -> Any:
+        from ..api import check_fit
+
+        return check_fit(
+            model, hw, quant=quant, context=context, allow_offload=allow_offload, catalog=cat, warnings=warnings
+        )
+
+    doc, answer = _answer("check", question, cat, hw, ask)
+    ok = bool(doc["fits"])
     if is_json(fmt, json_):
-        output.emit(answer)
+        output.emit(StoredAnswer(doc))
     else:
         from ..output.recommend import render_check
+        from ..schema import CheckAnswer
 
-        render_check(answer, explain)
+        render_check(answer or CheckAnswer.model_validate(doc), explain)
     if not ok:
         raise typer.Exit(1)

@@ -7,16 +7,10 @@ from typing import Any
 
 from ..schema.hardware import HardwareOut
 from ..schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut
-from . import emit, gib, info, line, table
+from . import gib, info, line, table
 
 FIT_LABEL = {"gpu": "GPU", "split": "GPU+RAM", "cpu": "CPU", "none": "no fit"}
 _ENGINES = ("llama_cpp", "ollama", "vllm", "mlx")
-
-
-def emit_recommend(answer: RecommendAnswer) -> None:
-    emit(answer)
-    if not answer.items:
-        info(answer.hint or "Nothing fits.")
 
 
 def _hw_header(hw: HardwareOut) -> None:
