@@ -68,7 +68,10 @@ def main() -> None:
         t = time.perf_counter()
         write_catalog(cat, args.entries)
         print(f"wrote {args.entries} entries in {time.perf_counter() - t:.1f} s")
-        env = dict(os.environ, LLMPICK_CACHE_DIR=str(Path(tmp) / "cache"), LLMPICK_NO_DETECT="1")
+        # The search itself is measured: no answer is taken from the answer cache.
+        env = dict(
+            os.environ, LLMPICK_CACHE_DIR=str(Path(tmp) / "cache"), LLMPICK_NO_DETECT="1", LLMPICK_NO_ANSWER_CACHE="1"
+        )
         rec = [exe, "recommend", "--vram", "24", "--format", "json", "--catalog", str(cat)]
         lst = [exe, "list", "--format", "json", "--catalog", str(cat)]
         subprocess.run(lst, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)  # warm cache

@@ -75,7 +75,7 @@ def recommend_models(
 ) -> RecommendAnswer:
     """The best models for ``hardware``, ranked (`llmpick recommend`).  Real file sizes from the Hub cache of
     `llmpick refresh` are used where present."""
-    from .hubcache import cached_file_size
+    from .hubcache import file_size_source
     from .recommend import Constraints, recommend
     from .recommend.report import recommend_answer
     from .units import parse_count
@@ -95,7 +95,7 @@ def recommend_models(
         include_offload=include_offload,
         kv_cache=kv_cache,
     ).resolved()
-    result = recommend(_catalog(catalog), hardware, cons, file_size=cached_file_size)
+    result = recommend(_catalog(catalog), hardware, cons, file_size=file_size_source())
     return recommend_answer(result, warnings)
 
 
@@ -111,7 +111,7 @@ def check_fit(
 ) -> CheckAnswer:
     """Does ``model`` (a catalog id, an unambiguous part of one, or a Model) fit on the GPUs (`llmpick check`)?
     ``.fits`` is the verdict; ``items[0]`` the best option, or the closest one with what it would take."""
-    from .hubcache import cached_file_size
+    from .hubcache import file_size_source
     from .recommend import Constraints, check
     from .recommend.report import check_answer
 
@@ -120,7 +120,7 @@ def check_fit(
     cons = Constraints(quant=quant, context=tokens, context_explicit=explicit).resolved()
     m = _model(model, cat)
     ok, option, reason = check(
-        m, hardware, cons, allow_offload=allow_offload, catalog=list(cat), file_size=cached_file_size
+        m, hardware, cons, allow_offload=allow_offload, catalog=list(cat), file_size=file_size_source()
     )
     return check_answer(ok, option, reason, hardware, cons, warnings)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -214,6 +214,12 @@ def file_size_in(data: HubRepoData, quant: str, file_name: str | None = None) ->
     return None
 
 
+def file_size_source() -> Callable[[Any, str], int | None] | None:
+    """:func:`cached_file_size` for the recommender, or None when nothing was ever refreshed (then it is not asked
+    at all: it would be asked for every candidate of every model)."""
+    return cached_file_size if root().is_dir() else None
+
+
 def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_repos: Iterable[str] = ()) -> int | None:
     """Exact size in bytes of the weights file(s) for ``quant``, from the Hub cache; None when unknown.
 
@@ -221,6 +227,8 @@ def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_rep
     for a ``Model`` its artifact repos are searched too (files named in the catalog first).  Reads only
     the local cache: never the network.
     """
+    if not root().is_dir():  # never refreshed: nothing to look up
+        return None
     named: dict[str, str] = {}
     if hasattr(model_id_or_artifact_repo, "entry"):
         model = model_id_or_artifact_repo

@@ -142,13 +142,19 @@ class _Layout:
 
 
 @lru_cache(maxsize=4096)
+def _shapes(a: Architecture, tied: bool) -> Shapes | None:
+    """tensor_shapes, once per architecture (the copies and finetunes of a base share it)."""
+    return tensor_shapes(a, tied=tied)
+
+
+@lru_cache(maxsize=4096)
 def _layout(a: Architecture, text_params: int | None, released: str | None) -> _Layout:
     shapes = None
     tied = a.tie_word_embeddings
     tie_notes: list[str] = []
     if tied is None and text_params:
         # Unknown tying: take the variant whose parameter count is closer to the catalog's.
-        cands = [(s, tv) for tv in (False, True) if (s := tensor_shapes(a, tied=tv)) is not None]
+        cands = [(s, tv) for tv in (False, True) if (s := _shapes(a, tv)) is not None]
         if cands:
             shapes, tied = min(cands, key=lambda c: abs(c[0].params - text_params))
             tie_notes.append(
@@ -156,7 +162,7 @@ def _layout(a: Architecture, text_params: int | None, released: str | None) -> _
                 "matches params.total better"
             )
     if shapes is None:
-        shapes = tensor_shapes(a, tied=bool(tied))
+        shapes = _shapes(a, bool(tied))
     if shapes is None:
         return _Layout(None, bool(tied), None, text_params, 1.0, tuple(tie_notes), (), released)
     notes = list(shapes.notes)
@@ -186,7 +192,7 @@ def _sums(
     """(total, active, layer tensors, other tensors) bytes of an architecture's tensors under a format, before any
     scaling to the catalog's parameter count; ``floor`` sums :func:`_tensor_bytes_floor` instead.  Cached: the
     finetunes and copies of a base share its architecture, so a large catalog computes few of these."""
-    shapes = tensor_shapes(a, tied=tied)
+    shapes = _shapes(a, tied)
     assert shapes is not None
     ctx = _tensor_ctx(a, tied, legacy)
     size = _tensor_bytes_floor if floor else _tensor_bytes
