@@ -23,6 +23,11 @@ def gib(n_bytes: float | None, digits: int = 1) -> str:
     return f"{n_bytes / GIB:.{digits}f} GiB"
 
 
+def gib_number(n_bytes: float | None, digits: int = 2) -> str:
+    """The GiB figure alone, for table columns whose header carries the unit ('GiB'); '?' when unknown."""
+    return "?" if n_bytes is None else f"{n_bytes / GIB:.{digits}f}"
+
+
 def gib_whole(n_bytes: float | None) -> str:
     """Like :func:`gib`, without the '.0' of a whole size: '24 GiB', '11.5 GiB' (cards and machines)."""
     if n_bytes is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..units import gib_number
 from . import count, line, table, tokens
 
 if TYPE_CHECKING:
@@ -30,9 +31,7 @@ def render_list(
             params += f" (A{count(e.params.active)})"
         ctx = tokens(e.arch.max_context)
         need = needs[m.id][0]
-        rows.append(
-            [m.id, params, e.method, ctx, f"{need / 2**30:.1f}" if need else "?", e.license_class, ", ".join(e.uses)]
-        )
+        rows.append([m.id, params, e.method, ctx, gib_number(need, 1), e.license_class, ", ".join(e.uses)])
     columns: list[Any] = [
         "model",
         ("params", "right"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..units import GIB
+from ..units import gib_number
 from . import gib, line, table, tokens
 
 if TYPE_CHECKING:
@@ -44,8 +44,8 @@ def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: boo
         cols.append(("max context", "right"))
     out = []
     for est, fit in rows:
-        kv = gib_short(est.kv_cache_bytes) if est.kv_cache_bytes is not None else "unknown"
-        w = gib_short(est.weights_bytes) + (
+        kv = gib_number(est.kv_cache_bytes) if est.kv_cache_bytes is not None else "unknown"
+        w = gib_number(est.weights_bytes) + (
             ""
             if est.basis.get("weights") == "formula"
             else {"file_size": " (file)", "params": " (params)"}.get(est.basis.get("weights", ""), " ?")
@@ -57,8 +57,8 @@ def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: boo
             f"{est.bits_per_weight:.2f}" if est.bits_per_weight else "-",
             w,
             kv,
-            gib_short(over),
-            gib_short(est.total_bytes),
+            gib_number(over),
+            gib_number(est.total_bytes),
             breakdown_bar([est.weights_bytes, est.kv_cache_bytes, vision, est.overhead_bytes], scale),
         ]
         if with_fit:
@@ -95,16 +95,12 @@ def render_quants(quants: Sequence[QuantOut]) -> None:
     )
 
 
-def gib_short(n: int | None) -> str:
-    return "?" if n is None else f"{n / GIB:.2f}"
-
-
 def render_memory_grid(contexts: Sequence[int], grid: Sequence[tuple[str, Sequence[MemoryEstimate]]]) -> None:
     """`show`: total GiB per quant (rows) and context (columns), from :func:`llmpick.estimate.memory_grid`."""
     rows = []
     notes: list[str] = []
     for q, ests in grid:
-        rows.append([q] + [gib_short(e.total_bytes) + ("*" if e.kv_cache_bytes is None else "") for e in ests])
+        rows.append([q] + [gib_number(e.total_bytes) + ("*" if e.kv_cache_bytes is None else "") for e in ests])
         notes += [n for n in ests[0].missing if n not in notes]
     if not rows:
         return

@@ -11,7 +11,7 @@ from ..hardware import Hardware
 from ..quality_data import quant_kept, quant_kept_basis
 from ..schema import MemoryEstimate, Model
 from ..speed import CUDA, Speed, estimate_speed, profile_for
-from ..units import GIB
+from ..units import gib
 from . import ranking as R
 from .candidates import Candidate
 from .model import Constraints, Option, Placement, ScoreParts
@@ -64,7 +64,7 @@ def _place(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_s
         k = cards_needed_layers(est, max(caps))
         if k is not None:
             pl.cards_needed = k
-            pl.needs = f"{k} cards like the largest one here ({max(caps) / GIB:.0f} GiB usable) with a layer split"
+            pl.needs = f"{k} cards like the largest one here ({gib(max(caps), 0)} usable) with a layer split"
     return pl
 
 

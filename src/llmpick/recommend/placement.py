@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ..estimate.overhead import CUDA_CONTEXT_BYTES
 from ..hardware import Hardware
 from ..schema import MemoryEstimate, Model
-from ..units import GIB
+from ..units import gib
 from .model import Placement
 
 VLLM_GPU_UTILIZATION = 0.90  # vLLM's --gpu-memory-utilization default: the share of each card vLLM takes
@@ -186,7 +186,7 @@ def place_vllm(est: MemoryEstimate, m: Model, hw: Hardware) -> Placement:
         t, p = best_cards
         pl.cards_needed = t * p
         pl.needs = (
-            f"{t * p} cards of {per_card / GIB:.0f} GiB usable (vLLM tensor parallel {t}"
+            f"{t * p} cards of {gib(per_card, 0)} usable (vLLM tensor parallel {t}"
             + (f" x pipeline {p}" if p > 1 else "")
             + (f"; {a.attention_heads} attention heads)" if a.attention_heads else ")")
         )
