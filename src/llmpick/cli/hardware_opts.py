@@ -13,7 +13,9 @@ VramOpt = Annotated[
     str | None,
     typer.Option("--vram", help="GiB per card (2^30 bytes; a '24 GB' card is 24), or a per-card list: 24,24,12."),
 ]
-GpusOpt = Annotated[int | None, typer.Option("--gpus", help="Number of cards of --vram size.")]
+# Counts and shares are text, parsed by llmpick.units with their ranges (typer's int/float would let 'nan',
+# 'inf' and 20-digit counts through, and word their errors differently).
+GpusOpt = Annotated[str | None, typer.Option("--gpus", metavar="N", help="Number of cards of --vram size (1-128).")]
 GpuOpt = Annotated[
     str | None,
     typer.Option(
@@ -32,9 +34,11 @@ UnifiedOpt = Annotated[
     ),
 ]
 UnifiedShareOpt = Annotated[
-    float | None,
+    str | None,
     typer.Option(
-        "--unified-share", help="Share of unified memory the GPU may use (default: 0.67 up to 36 GiB, else 0.75)."
+        "--unified-share",
+        metavar="SHARE",
+        help="Share of unified memory the GPU may use (default: 0.67 up to 36 GiB, else 0.75).",
     ),
 ]
 ReserveOpt = Annotated[
@@ -42,7 +46,8 @@ ReserveOpt = Annotated[
     typer.Option("--reserve", help="GiB kept free on the first GPU for the desktop (in RAM when there is no GPU)."),
 ]
 NodesOpt = Annotated[
-    int | None, typer.Option("--nodes", help="Machines like this one for multi-node serving (vLLM over Ray).")
+    str | None,
+    typer.Option("--nodes", metavar="N", help="Machines like this one for multi-node serving (vLLM over Ray)."),
 ]
 ProfileOpt = Annotated[
     str | None, typer.Option("--profile", help="A named hardware profile from config.yaml in the config dir.")
@@ -51,14 +56,14 @@ ProfileOpt = Annotated[
 
 def _hardware(
     vram: str | None,
-    gpus: int | None,
+    gpus: str | None,
     gpu: str | None,
     ram: str | None,
     ram_bandwidth: str | None,
     unified: bool | None,
-    unified_share: float | None,
+    unified_share: str | None,
     reserve: str | None,
-    nodes: int | None,
+    nodes: str | None,
     profile: str | None,
 ) -> Hardware:
     """The machine the flags describe (else the config profile, else this machine as detected)."""

@@ -1,19 +1,31 @@
 """The hardware flags as typed (``--vram``, ``--gpu``, ``--ram``, ...) and the parsing of their values.
 
 ``--vram`` and ``--ram`` are GiB (2^30 bytes): a "24 GB" card such as the RTX 4090 carries 24 GiB, so
-``--vram 24`` describes it exactly.  Bandwidths are GB/s (10^9 bytes/s).  A bad value is a UsageError (exit 2)
-whose hint shows a good one.
+``--vram 24`` describes it exactly.  Bandwidths are GB/s (10^9 bytes/s).  Every number goes through
+:func:`llmpick.units.parse_quantity` with its valid range (``units.CARD_MEMORY``, ``units.CARDS``, ...): a bad
+value is a UsageError (exit 2) that names the flag and shows a good value.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from ..units import GIB
+from ..units import (
+    BANDWIDTH,
+    CARD_MEMORY,
+    CARDS,
+    MEMORY,
+    MEMORY_OR_ZERO,
+    NODES,
+    SHARE,
+    parse_gib_bytes,
+    parse_int,
+    parse_quantity,
+    shown,
+)
 from .gpus import find_gpu, lookup_gpu
 from .machine import Gpu
 
@@ -21,11 +33,14 @@ from .machine import Gpu
 MACHINE_FLAGS = ("vram", "gpus", "gpu", "ram", "unified")
 # Every flag a config profile may set (all but --profile itself).
 PROFILE_KEYS = frozenset({*MACHINE_FLAGS, "ram_bandwidth", "unified_share", "reserve", "nodes"})
+# --gpu names a few cards ('2x RTX 3090 + RTX 4090'); 128 of them fit in far fewer characters.  Longer text is
+# refused before any pattern runs on it (the name patterns are quadratic on long runs of spaces).
+GPU_TEXT_LIMIT = 1000
 
 
 @dataclass
 class HardwareFlags:
-    """The hardware flags as typed by the user (strings where the user types free text)."""
+    """The hardware flags: text where the user types free text (sizes, names), checked numbers elsewhere."""
 
     vram: str | None = None
     gpus: int | None = None
@@ -47,68 +62,73 @@ class HardwareFlags:
         *,
         gpu: str | None = None,
         vram: str | float | Sequence[float] | None = None,
-        gpus: int | None = None,
+        gpus: int | str | None = None,
         ram: str | float | None = None,
         ram_bandwidth: str | float | None = None,
         unified: bool | None = None,
-        unified_share: float | None = None,
+        unified_share: float | str | None = None,
         reserve: str | float | None = None,
-        nodes: int | None = None,
+        nodes: int | str | None = None,
         profile: str | None = None,
     ) -> HardwareFlags:
-        """Flags from Python values: numbers where the CLI takes text, a list of sizes for ``vram``
-        (``vram=[24, 24]`` is ``--vram 24,24``)."""
+        """Flags from the command line's text or from Python values: numbers where the CLI takes text, a list of
+        sizes for ``vram`` (``vram=[24, 24]`` is ``--vram 24,24``).  Counts and shares are checked here."""
         if vram is not None and not isinstance(vram, (str, int, float)):
             vram = ",".join(str(v) for v in vram)
         return cls(
-            vram=_text(vram),
-            gpus=gpus,
+            vram=_text(vram, "--vram"),
+            gpus=None if gpus is None else parse_int(gpus, CARDS, "--gpus"),
             gpu=gpu,
-            ram=_text(ram),
-            ram_bandwidth=_text(ram_bandwidth),
-            unified=unified,
-            unified_share=unified_share,
-            reserve=_text(reserve),
-            nodes=nodes,
+            ram=_text(ram, "--ram"),
+            ram_bandwidth=_text(ram_bandwidth, "--ram-bandwidth"),
+            unified=parse_bool(unified, "--unified"),
+            unified_share=None if unified_share is None else parse_quantity(unified_share, SHARE, "--unified-share"),
+            reserve=_text(reserve, "--reserve"),
+            nodes=None if nodes is None else parse_int(nodes, NODES, "--nodes"),
             profile=profile,
         )
 
 
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+def _text(value: object, flag: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):  # str(True) is text the parser would not see as a bool
+        raise UsageError(f"{flag}: {shown(value)} is not a number.", f"For example: {flag} 24.")
+    return str(value)
 
 
-_SIZE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(gib|gb|g)?\s*$", re.IGNORECASE)
+def parse_bool(value: object, flag: str) -> bool | None:
+    """A real boolean (or None): never the text 'false', which ``bool()`` would make True."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise UsageError(f"{flag}: {shown(value)} is not true or false.", "Write true or false, without quotes.")
 
 
 def parse_gib(text: object, flag: str, *, allow_zero: bool = False) -> int:
-    """'24' / '24GB' / '24 GiB' -> bytes (the number is always GiB)."""
-    m = _SIZE.match(str(text))
-    if not m:
-        raise UsageError(f"{flag}: '{text}' is not a size in GiB.", f"Use a positive number, e.g. {flag} 24.")
-    value = float(m.group(1))
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise UsageError(f"{flag}: '{text}' must be a positive number of GiB.", f"e.g. {flag} 24.")
-    return round(value * GIB)
+    """'24' / '24GB' / '24 GiB' -> bytes (the number is always GiB), a machine's memory (``units.MEMORY``)."""
+    return parse_gib_bytes(text, MEMORY_OR_ZERO if allow_zero else MEMORY, flag)
 
 
-def parse_positive(text: object, flag: str, example: str) -> float:
-    """A positive number such as a bandwidth ('51.2', '51.2 GB/s')."""
-    try:
-        value = float(str(text).strip().lower().removesuffix("gb/s").strip())
-    except ValueError:
-        raise UsageError(f"{flag}: '{text}' is not a number.", f"e.g. {flag} {example}.") from None
-    if not math.isfinite(value) or value <= 0:
-        raise UsageError(f"{flag}: '{text}' must be a positive number.", f"e.g. {flag} {example}.")
-    return value
+def parse_bandwidth(text: object, flag: str) -> float:
+    """A bandwidth in GB/s ('51.2', '51.2 GB/s')."""
+    return parse_quantity(text, BANDWIDTH, flag)
 
 
-def parse_vram(text: str, gpus: int | None) -> list[int]:
+def parse_positive(text: object, flag: str, example: str = "51.2") -> float:
+    """A bandwidth in GB/s: :func:`parse_bandwidth` (the name older callers use)."""
+    return parse_bandwidth(text, flag)
+
+
+def parse_vram(text: str, gpus: int | None, flag: str = "--vram") -> list[int]:
     """'24' (x --gpus) or a per-card list '24,24,12' -> bytes per card."""
-    parts = list(str(text).split(","))
-    if any(not p.strip() for p in parts):
-        raise UsageError(f"--vram: '{text}' has an empty entry.", "Give one size per card: --vram 24,24,12.")
-    sizes = [parse_gib(p, "--vram") for p in parts]
+    parts = str(text).split(",")
+    if len(parts) > CARDS.high:
+        raise UsageError(
+            f"{flag}: {len(parts):,} cards; one machine has {CARDS.bounds()}.", "For several machines use --nodes N."
+        )
+    if len(parts) > 1 and any(not p.strip() for p in parts):
+        raise UsageError(f"{flag}: {shown(text)} has an empty entry.", "Give one size per card: --vram 24,24,12.")
+    sizes = [parse_gib_bytes(p, CARD_MEMORY, flag) for p in parts]
     if len(sizes) > 1:
         if gpus is not None and gpus != len(sizes):
             raise UsageError(
@@ -119,17 +139,24 @@ def parse_vram(text: str, gpus: int | None) -> list[int]:
     return sizes * (gpus or 1)
 
 
-_COUNT = re.compile(r"^\s*(?:(\d{1,3})\s*[x×*]\s+(\S.*?)|(.+?)\s+[x×*]\s*(\d{1,3}))\s*$", re.IGNORECASE)
-_APPLE_MEM = re.compile(r"^(.*?)[\s(]*(\d+)\s*(gb|gib|g)\)?\s*$", re.IGNORECASE)
+_COUNT = re.compile(r"^\s*(?:([0-9]{1,3})\s*[x×*]\s+(\S.*?)|(.+?)\s+[x×*]\s*([0-9]{1,3}))\s*$", re.IGNORECASE)
+_APPLE_MEM = re.compile(r"^(.*?)[\s(]*([0-9]+)\s*(gb|gib|g)\)?\s*$", re.IGNORECASE)
 
 
 def parse_gpu(text: str) -> tuple[list[Gpu], int | None]:
     """'RTX 4090', '2x RTX 3090', 'RTX 3090 x2', '4090 + 3090', 'M2 Max 64GB' -> cards (and Apple memory)."""
+    text = str(text)
+    if not text.strip():
+        raise UsageError("--gpu: the value is empty; give a card's name.", "For example: --gpu 'RTX 4090'.")
+    if len(text) > GPU_TEXT_LIMIT:
+        raise UsageError(
+            f"--gpu: {shown(text)} is too long for card names.", "For example: --gpu '2x RTX 3090 + RTX 4090'."
+        )
     cards: list[Gpu] = []
     apple_ram: int | None = None
-    for chunk in re.split(r"\s*[+,]\s*", str(text).strip()):
+    for chunk in re.split(r"\s*[+,]\s*", text.strip()):
         if not chunk:
-            raise UsageError(f"--gpu: '{text}' has an empty entry.", "e.g. --gpu '2x RTX 3090'.")
+            raise UsageError(f"--gpu: {shown(text)} has an empty entry.", "e.g. --gpu '2x RTX 3090'.")
         count, name = 1, chunk
         m = _COUNT.match(chunk)
         if m and (m.group(1) or m.group(4)):
@@ -137,14 +164,19 @@ def parse_gpu(text: str) -> tuple[list[Gpu], int | None]:
             name = (m.group(2) or m.group(3)).strip()
         if count < 1:
             raise UsageError(
-                f"--gpu: '{chunk}' asks for {count} cards.", "Give at least one card, e.g. --gpu '2x RTX 3090'."
+                f"--gpu: {shown(chunk)} asks for {count} cards.", "Give at least one card, e.g. --gpu '2x RTX 3090'."
+            )
+        if len(cards) + count > CARDS.high:
+            raise UsageError(
+                f"--gpu: {shown(text)} describes more than {int(CARDS.high)} cards, more than one machine holds.",
+                "For several machines use --nodes N.",
             )
         spec, mem = None, None
         am = _APPLE_MEM.match(name)
         if am:
             cand = find_gpu(am.group(1))
             if cand is not None and cand.is_apple:
-                spec, mem = cand, int(am.group(2)) * GIB
+                spec, mem = cand, _apple_memory(am.group(2), chunk)
         if spec is None:
             spec = find_gpu(name)
         if spec is None:
@@ -161,3 +193,14 @@ def parse_gpu(text: str) -> tuple[list[Gpu], int | None]:
             raise ValueError(f"GPU table row {spec.key!r} has no vram_gib")
         cards += [Gpu(spec.name, spec.vram_bytes, spec.bandwidth_gbs, spec.vendor, f"table:{spec.key}")] * count
     return cards, apple_ram
+
+
+def _apple_memory(digits: str, chunk: str) -> int:
+    """The memory in 'M2 Max 64GB' (GiB, as Apple's "64 GB" is 64 GiB), in the range of a machine's memory."""
+    try:
+        return parse_gib_bytes(digits, MEMORY, "--gpu")
+    except UsageError:
+        raise UsageError(
+            f"--gpu: {shown(chunk)}: a Mac's memory must be {MEMORY.bounds()}.",
+            "For example: --gpu 'M2 Max 64GB'.",
+        ) from None

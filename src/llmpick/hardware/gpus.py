@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import UsageError
-from ..units import GIB
+from ..units import GIB, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,6 @@ def lookup_gpu(name: str) -> GpuSpec:
     names = list(dict.fromkeys(idx[c].name for c in close))
     hint = f"Did you mean: {', '.join(names)}? " if names else ""
     raise UsageError(
-        f"Unknown GPU '{name}'.",
+        f"Unknown GPU {shown(name)}.",
         f"{hint}Run `llmpick hardware --list-gpus` for the table, or give the memory with --vram GIB.",
     )

@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..errors import UsageError
-from ..units import GIB
+from ..units import CARDS, GIB, NODES, SHARE, parse_int, parse_quantity
 from . import detection
-from .flags import PROFILE_KEYS, HardwareFlags, parse_gib, parse_gpu, parse_positive, parse_vram
+from .flags import PROFILE_KEYS, HardwareFlags, parse_bandwidth, parse_bool, parse_gib, parse_gpu, parse_vram
 from .machine import Gpu, Hardware, ram_os_headroom
 from .profile import load_profile
 
@@ -24,13 +24,13 @@ def resolve_hardware(
     *,
     gpu: str | None = None,
     vram: str | float | Sequence[float] | None = None,
-    gpus: int | None = None,
+    gpus: int | str | None = None,
     ram: str | float | None = None,
     ram_bandwidth: str | float | None = None,
     unified: bool | None = None,
-    unified_share: float | None = None,
+    unified_share: float | str | None = None,
     reserve: str | float | None = None,
-    nodes: int | None = None,
+    nodes: int | str | None = None,
     profile: str | None = None,
     detector: Detector | None = None,
 ) -> Hardware:
@@ -57,7 +57,7 @@ def resolve_hardware(
 
 def resolve(flags: HardwareFlags, *, detector: Detector | None = None) -> Hardware:
     """Build the :class:`Hardware` to plan for.  Conflicting or bad flags raise UsageError (exit 2)."""
-    _check_scalars(flags)
+    flags = _check_scalars(flags)
     if flags.any_machine_flag():
         return _from_flags(flags, origin="flags")
     profile = load_profile(flags.profile)
@@ -76,7 +76,7 @@ def _from_detection(d: detection.Detected, flags: HardwareFlags) -> Hardware:
     notes = list(d.notes)
     sources = dict(d.sources)
     if flags.ram_bandwidth is not None:
-        ram_bw = parse_positive(flags.ram_bandwidth, "--ram-bandwidth", "51.2")
+        ram_bw = parse_bandwidth(flags.ram_bandwidth, "--ram-bandwidth")
         sources["ram_bandwidth"] = "flags"
         notes = [n for n in notes if not n.startswith("RAM bandwidth is not detected")]
     if flags.unified_share is not None and not d.unified:
@@ -102,17 +102,19 @@ def _merge(base: HardwareFlags, over: HardwareFlags) -> HardwareFlags:
     return HardwareFlags(**values, profile=over.profile)
 
 
-def _check_scalars(f: HardwareFlags) -> None:
-    if f.gpus is not None and f.gpus < 1:
-        raise UsageError(
-            f"--gpus must be at least 1 (got {f.gpus}).", "For a machine without a GPU give only --ram GIB."
-        )
-    if f.nodes is not None and f.nodes < 1:
-        raise UsageError(f"--nodes must be at least 1 (got {f.nodes}).")
-    if f.unified_share is not None and not 0 < f.unified_share <= 1:
-        raise UsageError(
-            f"--unified-share must be between 0 and 1 (got {f.unified_share}).", "e.g. --unified-share 0.75."
-        )
+def _check_scalars(f: HardwareFlags) -> HardwareFlags:
+    """The flags with their counts, share and switch checked (for flags built directly, not by ``.of``)."""
+    if f.profile is not None and not f.profile.strip():
+        raise UsageError("--profile: the value is empty; give a profile's name.", "For example: --profile laptop.")
+    if f.gpus is not None and not isinstance(f.gpus, bool) and f.gpus in (0, "0"):
+        raise UsageError("--gpus must be at least 1 (got 0).", "For a machine without a GPU give only --ram GIB.")
+    return replace(
+        f,
+        gpus=None if f.gpus is None else parse_int(f.gpus, CARDS, "--gpus"),
+        nodes=None if f.nodes is None else parse_int(f.nodes, NODES, "--nodes"),
+        unified_share=None if f.unified_share is None else parse_quantity(f.unified_share, SHARE, "--unified-share"),
+        unified=parse_bool(f.unified, "--unified"),
+    )
 
 
 def _check_card_flags(f: HardwareFlags) -> None:
@@ -130,7 +132,7 @@ def _check_card_flags(f: HardwareFlags) -> None:
 
 
 def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
-    _check_scalars(f)
+    f = _check_scalars(f)
     _check_card_flags(f)
     sources: dict[str, str] = {}
     gpus: list[Gpu] = []
@@ -138,7 +140,7 @@ def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
     ram = parse_gib(f.ram, "--ram") if f.ram is not None else None
     if ram is not None:
         sources["ram"] = origin
-    ram_bw = parse_positive(f.ram_bandwidth, "--ram-bandwidth", "51.2") if f.ram_bandwidth is not None else None
+    ram_bw = parse_bandwidth(f.ram_bandwidth, "--ram-bandwidth") if f.ram_bandwidth is not None else None
     if ram_bw is not None:
         sources["ram_bandwidth"] = origin
     if f.vram is not None:
@@ -149,6 +151,11 @@ def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
     elif f.gpu is not None:
         gpus, apple_ram = parse_gpu(f.gpu)
         sources["gpus"] = f"{origin} (GPU table)"
+        if unified and gpus[0].vendor != "apple":
+            raise UsageError(
+                f"--unified describes memory shared by CPU and GPU, but the {gpus[0].name} has its own VRAM.",
+                "Drop --unified for this card; for a Mac give its chip, e.g. --gpu 'M2 Max 64GB'.",
+            )
         if gpus and gpus[0].vendor == "apple":
             if f.unified is False:
                 raise UsageError("An Apple chip always has unified memory; drop --no-unified.")
