@@ -6,6 +6,7 @@ FIFO would otherwise wait forever), refuses anything that is not a regular file 
 socket), and refuses files over a size limit before reading them.  Every JSON document from outside goes through
 :func:`loads_json`: strict JSON (no ``NaN``/``Infinity``, which no JSON reader elsewhere accepts) and a bounded
 nesting depth (Python's parser raises ``RecursionError`` on deep nesting, which must not become a crash).
+:func:`loads_yaml` does the same for YAML (config.yaml): whatever PyYAML raises is a problem, not a crash.
 
 Problems are :class:`ReadProblem` (a ``ValueError``): the caller knows what the file is for and turns the problem
 into its own outcome (a catalog problem, a usage error, an ignored cache file).
@@ -116,6 +117,33 @@ def _check_depth(data: str | bytes) -> None:
                 raise ReadProblem(f"is nested more than {MAX_JSON_DEPTH} levels deep")
         else:
             depth -= 1
+
+
+def loads_yaml(text: str) -> Any:
+    """YAML from outside, as plain data (a safe loader: no Python objects), or a :class:`ReadProblem`.
+
+    Whatever PyYAML raises on a hostile document is a problem with the document, not a crash: its own errors,
+    ``RecursionError`` from deep nesting (the pure-Python loader recurses per level), and the ``ValueError`` /
+    ``TypeError`` / ``AttributeError`` its constructors raise on values such as ``2020-13-45`` or
+    ``!!int 1e3``.  The C loader (libyaml, when PyYAML was built with it) is used when present: ten times faster,
+    and it refuses deep nesting itself."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise ReadProblem(f"is not valid YAML ({_first_line(exc)})") from None
+    except RecursionError:
+        raise ReadProblem("is not valid YAML (nested too deeply)") from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        raise ReadProblem(f"is not valid YAML (a value cannot be read: {_first_line(exc)})") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    line = lines[0] if lines else type(exc).__name__
+    return line if len(line) <= 200 else line[:200] + "..."
 
 
 def dumps_json(doc: Any, *, indent: int | None = None) -> str:
