@@ -38,14 +38,26 @@ def resolve_hardware(**flags: Any) -> Hardware:
 
 
 def _tokens(context: int | str | None) -> tuple[int, bool]:
-    """(tokens, asked for): the default 8192 unless given; '32k' = 32768."""
+    """(tokens, asked for): the default 8192 unless given; '32k' = 32768.  An empty string is an error, never
+    the default: a script that passes an empty variable must hear about it."""
     from .units import parse_tokens
 
-    if context is None or context == "":
+    if context is None:
         return 8192, False
-    if isinstance(context, int):
-        return context, True
     return parse_tokens(context, "--context"), True
+
+
+def check_quant(quant: str | None) -> str | None:
+    """``quant`` as given, or a UsageError when it is empty (which would otherwise mean "any quantization")."""
+    if quant is not None and (not isinstance(quant, str) or not quant.strip()):
+        from .errors import UsageError
+        from .units import shown
+
+        raise UsageError(
+            f"--quant: {shown(quant)} is not a quantization." if quant else "--quant: the value is empty.",
+            "For example: --quant Q4_K_M (`llmpick quants` lists them).",
+        )
+    return quant
 
 
 def _catalog(catalog: Catalog | None) -> Catalog:
@@ -60,14 +72,14 @@ def recommend_models(
     hardware: Hardware,
     *,
     use: str | Iterable[str] | None = None,
-    top: int = 10,
+    top: int | str = 10,
     commercial: bool = False,
     license_class: Iterable[str] | None = None,
     origin: Iterable[str] | None = None,
     max_params: int | str | None = None,
     quant: str | None = None,
     context: int | str | None = None,
-    min_speed: float | None = None,
+    min_speed: float | str | None = None,
     include_offload: bool = False,
     kv_cache: str = "f16",
     catalog: Catalog | None = None,
@@ -78,7 +90,7 @@ def recommend_models(
     from .hubcache import file_size_source
     from .recommend import Constraints, recommend
     from .recommend.report import recommend_answer
-    from .units import parse_count
+    from .units import PARAMS, SPEED, TOP, parse_int, parse_quantity
 
     tokens, explicit = _tokens(context)
     cons = Constraints(
@@ -86,12 +98,12 @@ def recommend_models(
         commercial=commercial,
         license_classes=list(license_class or []),
         origins=list(origin or []),
-        max_params=parse_count(max_params, "--max-params") if isinstance(max_params, str) else max_params,
-        quant=quant,
+        max_params=None if max_params is None else parse_int(max_params, PARAMS, "--max-params"),
+        quant=check_quant(quant),
         context=tokens,
         context_explicit=explicit,
-        min_speed=min_speed,
-        top=top,
+        min_speed=None if min_speed is None else parse_quantity(min_speed, SPEED, "--min-speed"),
+        top=parse_int(top, TOP, "--top"),
         include_offload=include_offload,
         kv_cache=kv_cache,
     ).resolved()
@@ -117,7 +129,7 @@ def check_fit(
 
     cat = _catalog(catalog)
     tokens, explicit = _tokens(context)
-    cons = Constraints(quant=quant, context=tokens, context_explicit=explicit).resolved()
+    cons = Constraints(quant=check_quant(quant), context=tokens, context_explicit=explicit).resolved()
     m = _model(model, cat)
     ok, option, reason = check(
         m, hardware, cons, allow_offload=allow_offload, catalog=list(cat), file_size=file_size_source()
@@ -132,7 +144,7 @@ def estimate_memory(
     context: int | str = 8192,
     kv_cache: str = "f16",
     engine: str | None = None,
-    parallel: int = 1,
+    parallel: int | str = 1,
     catalog: Catalog | None = None,
 ) -> MemoryEstimate:
     """Memory to run ``model`` at ``quant`` with ``parallel`` sequences of ``context`` tokens (`llmpick
@@ -140,9 +152,12 @@ def estimate_memory(
     size from the Hub cache wins over the formula, as in the CLI."""
     from .estimate import estimate
     from .hubcache import cached_file_size
+    from .units import PARALLEL, parse_int
 
-    m = _model(model, _catalog(catalog))
+    check_quant(quant)
     tokens, _ = _tokens(context)
+    parallel = parse_int(parallel, PARALLEL, "--parallel")
+    m = _model(model, _catalog(catalog))
     return estimate(
         m,
         quant,

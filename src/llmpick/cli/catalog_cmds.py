@@ -7,7 +7,6 @@ import typer
 
 from .. import output
 from ..errors import CatalogError
-from ..units import GIB
 from . import catalog_app, command
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
@@ -53,8 +52,12 @@ def list_models(
     sort: Annotated[str, typer.Option("--sort", help="id, name, params, released, context, score.")] = "id",
     limit: Annotated[int | None, typer.Option("--limit", help="Show at most N models.")] = None,
     max_vram: Annotated[
-        float | None,
-        typer.Option("--max-vram", help="Only models whose VRAM need (Q4_K_M, 8K context) fits in this many GiB."),
+        str | None,
+        typer.Option(
+            "--max-vram",
+            metavar="GIB",
+            help="Only models whose VRAM need (Q4_K_M, 8K context) fits in this many GiB.",
+        ),
     ] = None,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
@@ -62,7 +65,7 @@ def list_models(
 ) -> None:
     """List catalog models, filtered and sorted."""
     from ..query import ModelFilter, select_facts
-    from ..units import parse_count, parse_tokens
+    from ..units import MEMORY, parse_count, parse_gib_bytes, parse_tokens
 
     flt = ModelFilter(
         uses=use or [],
@@ -72,25 +75,20 @@ def list_models(
         license_classes=license_class or [],
         commercial=commercial,
         origins=origin or [],
-        min_params=parse_count(min_params, "--min-params") if min_params else None,
-        max_params=parse_count(max_params, "--max-params") if max_params else None,
-        min_context=parse_tokens(min_context, "--min-context") if min_context else None,
+        min_params=parse_count(min_params, "--min-params") if min_params is not None else None,
+        max_params=parse_count(max_params, "--max-params") if max_params is not None else None,
+        min_context=parse_tokens(min_context, "--min-context") if min_context is not None else None,
         search=search,
     )
     flt.check()
-    if max_vram is not None and not max_vram > 0:
-        from ..errors import UsageError
-
-        raise UsageError(
-            f"--max-vram must be a positive number of GiB, not {max_vram:g}.", "For example: --max-vram 12."
-        )
+    max_vram_bytes = parse_gib_bytes(max_vram, MEMORY, "--max-vram") if max_vram is not None else None
     from ..hubcache import hub_summary
 
     cat, warnings = load(catalog, models=False)
-    ids = [f.id for f in select_facts(cat.facts(), flt, sort=sort, limit=None if max_vram is not None else limit)]
+    ids = [f.id for f in select_facts(cat.facts(), flt, sort=sort, limit=None if max_vram_bytes is not None else limit)]
     needs = cat.vram_needs(ids)
-    if max_vram is not None:
-        ids = [i for i in ids if (need := needs[i][0]) is not None and need <= max_vram * GIB]
+    if max_vram_bytes is not None:
+        ids = [i for i in ids if (need := needs[i][0]) is not None and need <= max_vram_bytes]
         ids = ids[:limit] if limit is not None else ids
     hubs = {i: hub_summary(i) for i in ids}
     if is_json(fmt, json_):

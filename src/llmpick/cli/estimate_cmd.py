@@ -35,8 +35,9 @@ def estimate_cmd(
         typer.Option("--context", "-c", help="Tokens per sequence, e.g. 8192 or 32k (capped at the model's maximum)."),
     ] = "8192",
     parallel: Annotated[
-        int, typer.Option("--parallel", "-p", help="Sequences served at once (each holds its own KV cache).")
-    ] = 1,
+        str,
+        typer.Option("--parallel", "-p", metavar="N", help="Sequences served at once (each holds its own KV cache)."),
+    ] = "1",
     kv_cache: Annotated[
         str, typer.Option("--kv-cache", help="KV cache type: f16, bf16, f32, q8_0, q4_0, fp8 ...")
     ] = "f16",
@@ -47,7 +48,8 @@ def estimate_cmd(
         ),
     ] = None,
     fit_vram: Annotated[
-        float | None, typer.Option("--fit-vram", help="GiB of memory: add the longest context that fits, per quant.")
+        str | None,
+        typer.Option("--fit-vram", metavar="GIB", help="GiB of memory: add the longest context that fits, per quant."),
     ] = None,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
@@ -57,19 +59,20 @@ def estimate_cmd(
     offline: OfflineOpt = False,
 ) -> None:
     """Memory (GiB) for weights, KV cache and runtime overhead, per quantization."""
-    from ..errors import UsageError
+    from ..api import check_quant
     from ..estimate import check_context, estimate, max_context_that_fits
     from ..hubcache import cached_file_size
     from ..quant import COMMON_QUANTS, resolve_quant
-    from ..units import parse_tokens
+    from ..units import MEMORY, PARALLEL, parse_int, parse_quantity, parse_tokens
     from .hub_cmds import hub_model
 
-    formats = [resolve_quant(q) for q in (quant or COMMON_QUANTS)]
+    asked = quant or COMMON_QUANTS
+    for q in asked:
+        check_quant(q)  # an empty --quant is an error, not "Unknown quantization ''"
+    formats = [resolve_quant(q) for q in asked]
     ctx = check_context(parse_tokens(context, "--context"))
-    if fit_vram is not None and not 0 < fit_vram <= 1_000_000:
-        raise UsageError(
-            f"--fit-vram must be a positive number of GiB, not {fit_vram:g}.", "For example: --fit-vram 24."
-        )
+    n_parallel = parse_int(parallel, PARALLEL, "--parallel")
+    fit_gib = parse_quantity(fit_vram, MEMORY, "--fit-vram") if fit_vram is not None else None
     cat, warnings = load(catalog)
     m = (
         hub_model(model, endpoint=endpoint, timeout=timeout, offline=offline)
@@ -79,11 +82,17 @@ def estimate_cmd(
     rows = []
     for f in formats:
         est = estimate(
-            m, f, ctx, parallel=parallel, kv_cache=kv_cache, engine=engine, file_size_bytes=cached_file_size(m, f.name)
+            m,
+            f,
+            ctx,
+            parallel=n_parallel,
+            kv_cache=kv_cache,
+            engine=engine,
+            file_size_bytes=cached_file_size(m, f.name),
         )
         fit = None
-        if fit_vram is not None:
-            fit = max_context_that_fits(m, f, int(fit_vram * GIB), parallel=parallel, kv_cache=kv_cache, engine=engine)
+        if fit_gib is not None:
+            fit = max_context_that_fits(m, f, int(fit_gib * GIB), parallel=n_parallel, kv_cache=kv_cache, engine=engine)
         rows.append((est, fit))
     notes = []
     for est, _ in rows:
@@ -97,15 +106,15 @@ def estimate_cmd(
 
         items: list[EstimateFitOut | MemoryEstimate] = [
             est
-            if fit_vram is None
-            else EstimateFitOut(**dict(est), vram_bytes=int(fit_vram * GIB), max_context_in_vram=fit)
+            if fit_gib is None
+            else EstimateFitOut(**dict(est), vram_bytes=int(fit_gib * GIB), max_context_in_vram=fit)
             for est, fit in rows
         ]
         output.emit(EstimateAnswer(items=items, warnings=warnings + notes))
     else:
         from ..output.estimate import render_estimates
 
-        render_estimates(m.id, rows, fit_vram)
+        render_estimates(m.id, rows, fit_gib)
 
 
 @command("quants")

@@ -29,6 +29,14 @@ CatalogOpt = Annotated[
 ]
 
 
+def nonempty(values: list[str] | None, flag: str) -> None:
+    """An empty text value (``--origin ''``, often an unset shell variable) is a usage error, never "no filter"."""
+    if values and any(not v.strip() for v in values):
+        from ..errors import UsageError
+
+        raise UsageError(f"{flag}: the value is empty.", f"Give a value, or leave {flag} out.")
+
+
 def is_json(fmt: Format, json_flag: bool) -> bool:
     return json_flag or fmt is Format.json
 

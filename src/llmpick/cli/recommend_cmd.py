@@ -20,7 +20,7 @@ from .hardware_opts import (
     VramOpt,
     _hardware,
 )
-from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
+from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load, nonempty
 
 QuantOpt = Annotated[str | None, typer.Option("--quant", "-q", help="Only this quantization, e.g. Q4_K_M, AWQ, BF16.")]
 ContextOpt = Annotated[
@@ -31,10 +31,14 @@ ExplainOpt = Annotated[
 ]
 
 
-def _context(context: str | None) -> tuple[int, bool]:
+def _asked(quant: str | None, context: str | None) -> None:
+    """A bad --quant or --context is a usage error before any work (an empty one too: never the default)."""
+    from ..api import check_quant
     from ..units import parse_tokens
 
-    return (parse_tokens(context, "--context"), True) if context else (8192, False)
+    check_quant(quant)
+    if context is not None:
+        parse_tokens(context, "--context")
 
 
 @command("recommend")
@@ -57,9 +61,9 @@ def recommend_cmd(
     quant: QuantOpt = None,
     context: ContextOpt = None,
     min_speed: Annotated[
-        float | None, typer.Option("--min-speed", help="Minimum estimated decode speed, tokens/s.")
+        str | None, typer.Option("--min-speed", metavar="TOKENS/S", help="Minimum estimated decode speed, tokens/s.")
     ] = None,
-    top: Annotated[int, typer.Option("--top", help="How many models to show.")] = 10,
+    top: Annotated[str, typer.Option("--top", metavar="N", help="How many models to show.")] = "10",
     include_offload: Annotated[
         bool,
         typer.Option(
@@ -82,19 +86,25 @@ def recommend_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """The best models for this hardware, ranked, with quantization, fit, memory, speed and how to run them."""
-    _context(context)  # a bad --context is a usage error before any work
+    from ..units import PARAMS, SPEED, TOP, parse_int, parse_quantity
+
+    _asked(quant, context)
+    nonempty(origin, "--origin")
+    top_n = parse_int(top, TOP, "--top")
+    speed = parse_quantity(min_speed, SPEED, "--min-speed") if min_speed is not None else None
+    params = parse_int(max_params, PARAMS, "--max-params") if max_params is not None else None
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
     cat, warnings = load(catalog, models=False)
     question = dict(
         use=use or [],
-        top=top,
+        top=top_n,
         commercial=commercial,
         license_class=license_class,
         origin=origin,
-        max_params=max_params,
+        max_params=params,
         quant=quant,
         context=context,
-        min_speed=min_speed,
+        min_speed=speed,
         include_offload=include_offload,
     )
 
@@ -154,7 +164,7 @@ def check_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Does MODEL fit on the GPUs?  Exit 0 when it does, 1 when it does not (the CI gate)."""
-    _context(context)
+    _asked(quant, context)
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
     cat, warnings = load(catalog, models=False)
     question = dict(model=model, quant=quant, context=context, allow_offload=allow_offload)
