@@ -120,8 +120,10 @@ def shown(value: object) -> str:
     number is never echoed whole: '999999999999...999999' (300 characters))."""
     if isinstance(value, bool):
         text = str(value).lower()  # as YAML and JSON write it
-    elif isinstance(value, int) and value.bit_length() > 64:
-        return f"a {int(value.bit_length() * math.log10(2)) + 1:,}-digit number"  # repr() refuses > 4,300 digits
+    elif isinstance(value, int) and value.bit_length() > 64:  # repr() refuses ints over 4,300 digits
+        n = abs(value)
+        low = int(n.bit_length() * math.log10(2))  # the digit count is low or low + 1
+        return f"a {low + 1 if n >= 10**low else low:,}-digit {'negative ' if value < 0 else ''}number"
     else:
         text = value if isinstance(value, str) else repr(value)
     if len(text) > _SHOWN:
