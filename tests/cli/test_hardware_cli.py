@@ -102,3 +102,17 @@ def test_profile_flag(cli, tmp_path):
     assert item.origin == "config" and item.gpus[0].name == "GeForce RTX 4060" and item.notes == []
     missing = cli("hardware", "--profile", "desk")
     assert missing.exit_code == 2 and "no profile 'desk'" in missing.stderr
+
+
+def test_counts_are_text_parsed_with_their_range(cli):
+    """--gpus/--nodes/--unified-share are parsed by llmpick.units, not typer: one message shape, nan refused."""
+    r = cli("hardware", "--vram", "24", "--gpus", "200", "--json")
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+    assert r.json["error"]["message"] == "--gpus: '200' is out of range: a number of cards must be from 1 to 128."
+    assert r.json["error"]["hint"] == "For example: --gpus 2."
+    nan = cli("hardware", "--unified", "--ram", "64", "--unified-share", "nan")
+    assert nan.exit_code == 2 and "--unified-share: 'nan' is not a number" in nan.stderr and nan.stdout == ""
+    ok = cli("hardware", "--vram", "24", "--gpus", "2", "--nodes", "3", "--json")
+    assert ok.exit_code == 0 and len(ok.json["item"]["gpus"]) == 2 and ok.json["item"]["nodes"] == 3
+    helptext = cli("hardware", "--help").stdout
+    assert "--gpus N" in helptext and "--nodes N" in helptext

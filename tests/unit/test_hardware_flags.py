@@ -70,3 +70,56 @@ def test_flags_from_python_values():
     assert HardwareFlags.of(vram=24).vram == "24" and HardwareFlags.of(vram="24,24").vram == "24,24"
     assert HardwareFlags.of(profile="laptop").any_machine_flag() is False
     assert HardwareFlags.of(unified=False).any_machine_flag() is True
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("M2 Max 0GB", "a Mac's memory must be positive"),  # D21
+        ("M2 Max 99999999999999999999999GB", "at most 65,536 GiB"),
+        ("999x RTX 4090", "more than 128 cards"),  # D20
+        ("RTX 4090 x 100 + RTX 3090 x 100", "more than 128 cards"),
+        ("", "empty"),
+        ("a" + " " * 100_000 + "b", "too long"),  # refused before the (quadratic) name patterns run
+        ("GTX 4090\nError: fake", "Unknown GPU 'GTX 4090\\nError: fake'"),  # one line, escaped
+    ],
+)
+def test_parse_gpu_refuses_absurd_text(text, phrase):
+    with pytest.raises(UsageError) as exc:
+        parse_gpu(text)
+    assert phrase in exc.value.message and "\n" not in exc.value.message
+
+
+def test_parse_gpu_takes_up_to_128_cards():
+    cards, _ = parse_gpu("128x RTX 4090")
+    assert len(cards) == 128
+
+
+@pytest.mark.parametrize("text", ["9" * 300, "4097", "nan", "1e999", ",".join(["24"] * 129), "1e-12"])
+def test_parse_vram_bounds(text):
+    with pytest.raises(UsageError) as exc:
+        parse_vram(text, None)
+    assert "9" * 30 not in exc.value.message
+
+
+@pytest.mark.parametrize(
+    "kwargs, phrase",
+    [
+        (dict(gpus="99999999999999999999"), "--gpus"),
+        (dict(gpus=2.7), "whole number"),
+        (dict(gpus=True), "--gpus"),
+        (dict(nodes="1e999"), "--nodes"),
+        (dict(nodes=1025), "--nodes"),
+        (dict(unified_share="nan"), "--unified-share"),
+        (dict(unified="false"), "not true or false"),  # D5: bool('false') is True
+        (dict(ram=True), "--ram"),
+    ],
+)
+def test_flags_of_checks_counts_shares_and_switches(kwargs, phrase):
+    with pytest.raises(UsageError, match=phrase):
+        HardwareFlags.of(**kwargs)
+
+
+def test_flags_of_parses_text_counts():
+    f = HardwareFlags.of(vram="24", gpus="2", nodes="3", unified_share="0.5")
+    assert (f.gpus, f.nodes, f.unified_share) == (2, 3, 0.5)

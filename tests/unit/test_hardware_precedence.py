@@ -168,3 +168,31 @@ def test_resolve_hardware_takes_the_cli_flag_names():
 def test_with_nodes():
     hw = resolve_hardware(gpu="RTX 4090")
     assert with_nodes(hw, 4).nodes == 4 and hw.nodes == 1
+
+
+@pytest.mark.parametrize(
+    "flags, phrase",
+    [
+        (dict(unified=True, ram="64", gpu="RTX 4090"), "own VRAM"),  # D4: not a 48 GiB unified 4090
+        (dict(vram="9" * 300), "out of range"),  # D9
+        (dict(ram="9" * 300), "out of range"),
+        (dict(vram="24", reserve="9" * 300), "out of range"),
+        (dict(vram="24", gpus=10**20), "--gpus"),
+        (dict(vram="24", gpus=0), "at least 1"),
+        (dict(vram="24", nodes=100_000), "--nodes"),
+        (dict(vram="24", profile=""), "--profile"),
+        (dict(ram="64", ram_bandwidth="inf"), "--ram-bandwidth"),
+    ],
+)
+def test_absurd_flags_are_one_line_usage_errors(flags, phrase):
+    with pytest.raises(UsageError) as exc:
+        resolve(HardwareFlags(**flags))
+    assert phrase in exc.value.message and "9" * 30 not in exc.value.message
+
+
+def test_the_largest_machines_still_resolve():
+    hw = resolve_hardware(vram=4096, gpus=128, nodes=1024, ram=65536, ram_bandwidth=100_000)
+    assert len(hw.gpus) == 128 and hw.nodes == 1024
+    mac = resolve_hardware(unified=True, ram="64", unified_share="1")
+    assert mac.gpu_share() == 1
+    assert resolve_hardware(gpu="RTX 4090", unified=False).gpus[0].vram_bytes == 24 * GIB
