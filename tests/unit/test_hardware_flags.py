@@ -113,6 +113,9 @@ def test_parse_vram_bounds(text):
         (dict(unified_share="nan"), "--unified-share"),
         (dict(unified="false"), "not true or false"),  # D5: bool('false') is True
         (dict(ram=True), "--ram"),
+        (dict(ram=10**5000), "--ram: a 5,001-digit number"),  # str() of it would raise ValueError
+        (dict(vram=[24, 10**5000]), "--vram"),
+        (dict(ram_bandwidth=float("nan")), "--ram-bandwidth"),
     ],
 )
 def test_flags_of_checks_counts_shares_and_switches(kwargs, phrase):

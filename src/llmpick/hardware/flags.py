@@ -21,6 +21,7 @@ from ..units import (
     MEMORY_OR_ZERO,
     NODES,
     SHARE,
+    Quantity,
     parse_gib_bytes,
     parse_int,
     parse_quantity,
@@ -74,26 +75,27 @@ class HardwareFlags:
         """Flags from the command line's text or from Python values: numbers where the CLI takes text, a list of
         sizes for ``vram`` (``vram=[24, 24]`` is ``--vram 24,24``).  Counts and shares are checked here."""
         if vram is not None and not isinstance(vram, (str, int, float)):
-            vram = ",".join(str(v) for v in vram)
+            vram = ",".join(_text(v, CARD_MEMORY, "--vram") or "" for v in vram)
         return cls(
-            vram=_text(vram, "--vram"),
+            vram=_text(vram, CARD_MEMORY, "--vram"),
             gpus=None if gpus is None else parse_int(gpus, CARDS, "--gpus"),
             gpu=gpu,
-            ram=_text(ram, "--ram"),
-            ram_bandwidth=_text(ram_bandwidth, "--ram-bandwidth"),
+            ram=_text(ram, MEMORY, "--ram"),
+            ram_bandwidth=_text(ram_bandwidth, BANDWIDTH, "--ram-bandwidth"),
             unified=parse_bool(unified, "--unified"),
             unified_share=None if unified_share is None else parse_quantity(unified_share, SHARE, "--unified-share"),
-            reserve=_text(reserve, "--reserve"),
+            reserve=_text(reserve, MEMORY_OR_ZERO, "--reserve"),
             nodes=None if nodes is None else parse_int(nodes, NODES, "--nodes"),
             profile=profile,
         )
 
 
-def _text(value: object, flag: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):  # str(True) is text the parser would not see as a bool
-        raise UsageError(f"{flag}: {shown(value)} is not a number.", f"For example: {flag} 24.")
+def _text(value: object, kind: Quantity, flag: str) -> str | None:
+    """A Python value as the flag's text; a number is checked first (a bool, NaN, or an int too long for
+    ``str()`` is refused here, as the text would be later)."""
+    if value is None or isinstance(value, str):
+        return value
+    parse_quantity(value, kind, flag)
     return str(value)
 
 
