@@ -478,3 +478,26 @@ def test_native_mxfp4_experts_stay_mxfp4_in_every_format():
     mx = estimate(native, "MXFP4")
     assert mx.weights_bytes == pytest.approx(f16, rel=0.01)  # the release: MXFP4 experts + bf16 rest
     assert mx.engine == "vllm"
+
+
+def test_layer_groups_are_counted_without_visiting_layers():
+    """D7 (issue #10): the layer groups come from breakpoints, not a loop over layers; same groups as the loop."""
+    from llmpick.estimate.weights import _layer_groups, _layer_signature
+
+    for n in range(1, 400):
+        brute: dict[tuple, list[int]] = {}
+        for i in range(n):
+            brute.setdefault(_layer_signature(i, n), []).append(i)
+        want = {sig: (layers[0], len(layers)) for sig, layers in brute.items()}
+        got = {_layer_signature(first, n): (first, count) for first, count in _layer_groups(n)}
+        assert len(got) == len(_layer_groups(n)) and got == want, n
+    assert sum(count for _, count in _layer_groups(10**12)) == 10**12
+
+
+def test_ten_million_layers_cost_what_thirty_two_do():
+    import time
+
+    start = time.perf_counter()
+    est = estimate(make(None, **{**LLAMA2_7B, "layers": 10_000_000}), "Q4_K_M", 8192)
+    assert time.perf_counter() - start < 1.0
+    assert est.weights_bytes is not None and est.weights_bytes > 10**15

@@ -3,6 +3,7 @@ cheap lower bound of the same for the recommender's search.  Pure."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,11 +60,33 @@ def _layer_types(ftype: str, cls: str, ctx: TensorContext) -> tuple[tuple[str, i
 
 @lru_cache(maxsize=512)
 def _layer_groups(n: int) -> tuple[tuple[int, int], ...]:
-    """(first layer, number of layers) of each group of layers sharing a signature."""
+    """(first layer, number of layers) of each group of layers sharing a signature; O(1) in ``n``.
+
+    Every part of the signature but ``use_more_bits`` is constant between the breakpoints 0-4, n/16, n/8, 7n/8
+    and n; between n/8 and 7n/8 ``use_more_bits`` holds exactly for the layers i with (i - n/8) % 3 == 2.  So
+    each interval splits into at most two arithmetic classes, counted without visiting a layer (a model with
+    ten million layers costs what one with thirty-two does).
+    """
+    cuts = sorted({min(max(b, 0), n) for b in (0, 1, 2, 3, 4, n // 16, n // 8, 7 * n // 8, n)})
+    mid_lo, mid_hi = n // 8, 7 * n // 8
     groups: dict[tuple[int, bool, bool, bool, bool], list[int]] = {}
-    for i in range(n):
-        groups.setdefault(_layer_signature(i, n), []).append(i)
-    return tuple((layers[0], len(layers)) for layers in groups.values())
+
+    def add(first: int, count: int) -> None:
+        if count > 0:
+            g = groups.setdefault(_layer_signature(first, n), [first, 0])
+            g[1] += count
+
+    for lo, hi in itertools.pairwise(cuts):
+        if not (mid_lo <= lo and hi <= mid_hi):
+            add(lo, hi - lo)  # outside the middle, use_more_bits is constant (True)
+            continue
+        # Layers i in [lo, hi) with (i - mid_lo) % 3 == 2: the count in [mid_lo, x) is (x - mid_lo) // 3.
+        more = (hi - mid_lo) // 3 - (lo - mid_lo) // 3
+        first_more = lo + (2 - (lo - mid_lo)) % 3
+        first_less = lo if (lo - mid_lo) % 3 != 2 else lo + 1
+        add(first_more, more)
+        add(first_less, hi - lo - more)
+    return tuple((first, count) for first, count in groups.values())
 
 
 # A part of a tensor's storage: (ggml block type before llama.cpp's row-size fallback, or None for formats that are
