@@ -386,11 +386,13 @@ def test_estimates_are_finite_and_non_negative(d: dict, quant: str, ctx: int, pa
 )
 def test_partial_entries_never_give_silent_zero(total, layers, hidden, heads) -> None:
     est = estimate(make(total, layers=layers, hidden_size=hidden, attention_heads=heads), "Q4_K_M", 1024)
-    assert est.total_bytes >= 0
+    # Issue #10 (D1): unknown weights leave the total unknown (null), never a total without them.
+    assert est.total_bytes is None or est.total_bytes > 0
     if est.kv_cache_bytes is None:
         assert est.basis["kv_cache"] == "unknown" and est.missing
     if total is None:
         assert est.basis["weights"] == "unknown" and any("weights unknown" in m for m in est.missing)
+        assert est.weights_bytes is None and est.total_bytes is None and est.active_weights_bytes is None
 
 
 def test_llama_cpp_caches_full_context_for_uniform_sliding_window():

@@ -4,6 +4,7 @@ cheap lower bound of the same for the recommender's search.  Pure."""
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +22,18 @@ from .shapes import SHAPE_TOLERANCE, Shapes, Tensor, tensor_shapes
 # GGUF files of models released before this month were mostly made with llama.cpp's 2023 Q2_K mix.
 LEGACY_Q2_K_BEFORE = "2024-01"
 MXFP4_BITS = 4.25  # OCP MX spec: 32 FP4 (E2M1) values + one shared E8M0 scale
+# The largest byte figure an estimate gives: 2^53 bytes (8 PiB).  Above it a float no longer counts bytes exactly,
+# and no machine llmpick plans for has a thousandth of it; a figure that large comes from a nonsense fact (a
+# 300-digit parameter count, ten billion layers), so it is reported unknown rather than as inf, NaN or a crash.
+MAX_ESTIMATE_BYTES = 2**53
+
+
+def sane_bytes(x: float | None) -> bool:
+    """A byte figure an estimate may report: finite, positive, at most :data:`MAX_ESTIMATE_BYTES`."""
+    return x is not None and math.isfinite(x) and 0 < x <= MAX_ESTIMATE_BYTES
+
+
+_TOO_LARGE = "weights unknown: the catalog entry's sizes give more than 8 PiB of weights (a wrong fact?)"
 
 
 def _tensor_ctx(a: Architecture, tied: bool, released: str | None = None) -> TensorContext:
@@ -245,7 +258,17 @@ class Weights:
 
 def weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list[str]]:
     """The weights of a catalog entry under a format, from its tensor shapes (else its parameter count), with the
-    notes that say how; (None, missing) when neither is known."""
+    notes that say how; (None, missing) when neither is known, or when the facts give no sane figure."""
+    try:
+        w, missing = _weights(entry, fmt)
+    except (OverflowError, ZeroDivisionError):
+        return None, [_TOO_LARGE]
+    if w is not None and not (sane_bytes(w.total) and math.isfinite(w.active) and math.isfinite(w.layer)):
+        return None, [_TOO_LARGE]
+    return w, missing
+
+
+def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list[str]]:
     a, p = entry.arch, entry.params
     lay = _entry_layout(entry)
     notes = list(lay.tie_notes)
@@ -286,7 +309,17 @@ def weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list
 def weights_floor(entry: CatalogEntry, fmt: QuantFormat) -> tuple[float, float] | None:
     """Lower bounds on the total and active weights that :func:`weights` computes, at a fraction of its cost.
     Same layout and storage; only the block rounding and the row-size fallback, which can only add bytes, are
-    left out.  None when the weights are unknown."""
+    left out.  None when the weights are unknown (and whenever :func:`weights` says so)."""
+    try:
+        floor = _weights_floor(entry, fmt)
+    except (OverflowError, ZeroDivisionError):
+        return None
+    if floor is None or not (sane_bytes(floor[0]) and math.isfinite(floor[1])):
+        return None
+    return floor
+
+
+def _weights_floor(entry: CatalogEntry, fmt: QuantFormat) -> tuple[float, float] | None:
     a, p = entry.arch, entry.params
     lay = _entry_layout(entry)
     if lay.shapes is not None:

@@ -121,7 +121,9 @@ def score_bound(s: _Search, m: Model, c: Candidate) -> float | None:
     if size is None and s.file_size is not None:
         size = s.file_size(m, c.quant)
     low = weights_lower_bound(m, c.quant, file_size_bytes=size)
-    weights, active = low if low is not None else (0.0, 0.0)
+    if low is None:
+        return None  # unknown weights never fit (evaluate places nothing without them)
+    weights, active = low
     caps = hw.usable_card_bytes
     gpu_total = sum(caps)
     if c.engine == "vllm":
