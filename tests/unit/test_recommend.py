@@ -106,8 +106,11 @@ def test_fit_classes():
     )
     assert ok and o.fit == "split" and 0 < o.placement.gpu_layers < 80
     assert o.run.llama_cpp.endswith(f"-ngl {o.placement.gpu_layers} -c 8192")
-    ok, o, _ = check(TINY[2], hw(ram="64"), Constraints(quant="Q4_K_M"))
-    assert ok and o.fit == "cpu"
+    # Issue #10 (D2): a machine without GPUs has no GPUs to fit on; a run from RAM counts with --allow-offload.
+    ok, o, why = check(TINY[2], hw(ram="64"), Constraints(quant="Q4_K_M"))
+    assert not ok and o.fit == "cpu" and "no GPU" in why and "--allow-offload" in why
+    ok, o, why = check(TINY[2], hw(ram="64"), Constraints(quant="Q4_K_M"), allow_offload=True)
+    assert ok and o.fit == "cpu" and "--allow-offload" in why
     ok, o, why = check(TINY[2], hw(vram="24"), Constraints(quant="Q4_K_M"))
     assert not ok and o.fit == "none" and "does not fit" in why
 
