@@ -88,7 +88,8 @@ def _checked_size(
 
 
 def _per_layer(x: float | None, layers: int | None) -> int | None:
-    """``x`` / ``layers`` in whole bytes; None when unknown, or when it is no sane positive figure."""
+    """``x`` / ``layers`` in whole bytes; None when unknown, or when it is no positive figure (less than a byte
+    per layer comes only from a nonsense fact, such as 10^20 layers)."""
     if x is None or not layers:
         return None
     try:
@@ -150,7 +151,7 @@ def estimate(
             assumptions.append("weights: no tensor shapes in the catalog entry; the layers are taken as equal")
         assumptions.append(f"weights: {src} ({real} bytes)")
     missing += miss
-    weights_bytes = round(w.total) if w else None
+    weights_bytes = max(1, round(w.total)) if w else None  # known weights are never 0 bytes (a 1-parameter toy)
     basis["weights"] = w.basis if w else "unknown"
 
     try:
@@ -204,7 +205,7 @@ def estimate(
     if w is not None and L:
         shaped = w.non_layer > 0  # shapes known: layer and non-layer tensors are apart
         per_layer = _per_layer(w.layer if shaped else w.total, L)
-        non_layer = round(w.non_layer) if shaped else None
+        non_layer = _per_layer(w.non_layer, 1) if shaped else None
     bpw = None
     if w is not None and w.params:
         bpw = round(w.total * 8 / w.params, 3)
@@ -224,7 +225,7 @@ def estimate(
         overhead_per_gpu_bytes=per_gpu,
         overhead_shared_bytes=shared,
         total_bytes=total,
-        active_weights_bytes=round(w.active) if w else None,
+        active_weights_bytes=max(1, round(w.active)) if w else None,
         layers=L,
         per_layer_weights_bytes=per_layer,
         per_layer_kv_bytes=_per_layer(kv, L),

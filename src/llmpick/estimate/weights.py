@@ -30,7 +30,11 @@ MAX_ESTIMATE_BYTES = 2**53
 
 def sane_bytes(x: float | None) -> bool:
     """A byte figure an estimate may report: finite, positive, at most :data:`MAX_ESTIMATE_BYTES`."""
-    return x is not None and math.isfinite(x) and 0 < x <= MAX_ESTIMATE_BYTES
+    if x is None:
+        return False
+    if isinstance(x, int):  # exact: a 4000-digit int is no float
+        return 0 < x <= MAX_ESTIMATE_BYTES
+    return math.isfinite(x) and 0 < x <= MAX_ESTIMATE_BYTES
 
 
 _TOO_LARGE = "weights unknown: the catalog entry's sizes give more than 8 PiB of weights (a wrong fact?)"
