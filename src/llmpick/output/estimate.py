@@ -63,7 +63,7 @@ def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: boo
             breakdown_bar([est.weights_bytes, est.kv_cache_bytes, vision, est.overhead_bytes], scale),
         ]
         if with_fit:
-            row.append(f"{fit:,}" if fit else "does not fit")
+            row.append(f"{fit:,}" if fit else ("unknown" if est.total_bytes is None else "does not fit"))
         out.append(row)
     return cols, out
 
