@@ -9,7 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from llmpick.errors import UsageError
-from llmpick.estimate import KV_CACHE_TYPES, estimate, kv_cache_bytes, max_context_that_fits, tensor_shapes
+from llmpick.estimate import (
+    KV_CACHE_TYPES,
+    estimate,
+    kv_cache_bytes,
+    max_context_that_fits,
+    tensor_shapes,
+    weights_lower_bound,
+)
 from llmpick.schema import Architecture, Artifact, ArtifactFile, CatalogEntry, Model, Params
 
 MIB = 2**20
@@ -386,11 +393,13 @@ def test_estimates_are_finite_and_non_negative(d: dict, quant: str, ctx: int, pa
 )
 def test_partial_entries_never_give_silent_zero(total, layers, hidden, heads) -> None:
     est = estimate(make(total, layers=layers, hidden_size=hidden, attention_heads=heads), "Q4_K_M", 1024)
-    assert est.total_bytes >= 0
+    # Issue #10 (D1): unknown weights leave the total unknown (null), never a total without them.
+    assert est.total_bytes is None or est.total_bytes > 0
     if est.kv_cache_bytes is None:
         assert est.basis["kv_cache"] == "unknown" and est.missing
     if total is None:
         assert est.basis["weights"] == "unknown" and any("weights unknown" in m for m in est.missing)
+        assert est.weights_bytes is None and est.total_bytes is None and est.active_weights_bytes is None
 
 
 def test_llama_cpp_caches_full_context_for_uniform_sliding_window():
@@ -478,3 +487,140 @@ def test_native_mxfp4_experts_stay_mxfp4_in_every_format():
     mx = estimate(native, "MXFP4")
     assert mx.weights_bytes == pytest.approx(f16, rel=0.01)  # the release: MXFP4 experts + bf16 rest
     assert mx.engine == "vllm"
+
+
+def test_layer_groups_are_counted_without_visiting_layers():
+    """D7 (issue #10): the layer groups come from breakpoints, not a loop over layers; same groups as the loop."""
+    from llmpick.estimate.weights import _layer_groups, _layer_signature
+
+    for n in range(1, 400):
+        brute: dict[tuple, list[int]] = {}
+        for i in range(n):
+            brute.setdefault(_layer_signature(i, n), []).append(i)
+        want = {sig: (layers[0], len(layers)) for sig, layers in brute.items()}
+        got = {_layer_signature(first, n): (first, count) for first, count in _layer_groups(n)}
+        assert len(got) == len(_layer_groups(n)) and got == want, n
+    assert sum(count for _, count in _layer_groups(10**12)) == 10**12
+
+
+def test_ten_million_layers_cost_what_thirty_two_do():
+    import time
+
+    start = time.perf_counter()
+    est = estimate(make(None, **{**LLAMA2_7B, "layers": 10_000_000}), "Q4_K_M", 8192)
+    assert time.perf_counter() - start < 1.0
+    assert est.weights_bytes is not None and est.weights_bytes > 10**15
+
+
+# --- Issue #10 (D1, D26): unknown is null, never 0 ----------------------------------------------------------------
+
+BYTE_FIGURES = (
+    "weights_bytes",
+    "active_weights_bytes",
+    "kv_cache_bytes",
+    "total_bytes",
+    "overhead_bytes",
+    "overhead_per_gpu_bytes",
+    "per_layer_weights_bytes",
+    "per_layer_kv_bytes",
+    "non_layer_weights_bytes",
+)
+
+
+def assert_no_silent_zero(est) -> None:
+    """Every byte figure is a positive int or null; unknown weights leave the total null; strict JSON."""
+    import json
+
+    for name in BYTE_FIGURES:
+        v = getattr(est, name)
+        assert v is None or (isinstance(v, int) and v > 0), (name, v)
+    if est.basis["vision"] == "none":
+        assert est.vision_bytes == 0  # no vision encoder: a known zero
+    else:
+        assert est.vision_bytes is None or est.vision_bytes > 0
+    if est.weights_bytes is None:
+        assert est.total_bytes is None and est.active_weights_bytes is None and est.basis["weights"] == "unknown"
+        assert est.per_layer_weights_bytes is None and any("weights unknown" in m for m in est.missing)
+    elif est.total_bytes is not None:
+        assert est.total_bytes >= est.weights_bytes + (est.kv_cache_bytes or 0)
+    json.dumps(est.model_dump(mode="json"), allow_nan=False)
+
+
+maybe = st.one_of  # a fact, or null (unknown)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.fixed_dictionaries(
+        {
+            "params": maybe(st.none(), st.integers(1, 2 * 10**12)),
+            "layers": maybe(st.none(), st.integers(1, 200)),
+            "hidden_size": maybe(st.none(), st.sampled_from([64, 256, 2048, 4096, 8192])),
+            "attention_heads": maybe(st.none(), st.sampled_from([1, 8, 32, 64])),
+            "kv_heads": maybe(st.none(), st.sampled_from([1, 8])),
+            "head_dim": maybe(st.none(), st.sampled_from([64, 128])),
+            "intermediate_size": maybe(st.none(), st.sampled_from([100, 11008, 14336])),
+            "vocab_size": maybe(st.none(), st.integers(100, 300_000)),
+            "tie_word_embeddings": maybe(st.none(), st.booleans()),
+            "vision_params": maybe(st.none(), st.integers(1, 10**9)),
+            "image": st.booleans(),
+        }
+    ),
+    st.sampled_from(["Q4_K_M", "Q2_K", "F16", "AWQ-4bit", "FP8", "MLX-4bit", "EXL2-4.65bpw"]),
+    st.sampled_from([None, "llama.cpp", "vllm", "transformers"]),
+    maybe(st.none(), st.integers(-5, 10**13)),
+)
+def test_no_estimate_is_zero_or_negative_where_a_fact_is_unknown(d, quant, engine, file_size) -> None:
+    """The property issue #10 asks for: over entries with random missing facts (and random real file sizes, some
+    absurd), every byte figure is a positive int or null, and a total never leaves out unknown weights."""
+    d = dict(d)
+    params, image = d.pop("params"), d.pop("image")
+    if d["kv_heads"] and d["attention_heads"] and d["kv_heads"] > d["attention_heads"]:
+        d["kv_heads"] = d["attention_heads"]
+    entry = make(params, modalities=("text", "image") if image else ("text",), **d)
+    est = estimate(entry, quant, 4096, engine=engine, file_size_bytes=file_size)
+    assert_no_silent_zero(est)
+    bound = weights_lower_bound(entry, quant, file_size_bytes=file_size)
+    if est.weights_bytes is None:
+        assert bound is None
+    else:
+        assert bound is not None and bound[0] <= est.weights_bytes
+
+
+ABSURD = [10**7, 10**20, 10**300, 10**4000]
+
+
+@pytest.mark.parametrize("field", ["layers", "hidden_size", "intermediate_size", "vocab_size", "params", "vision"])
+@pytest.mark.parametrize("value", ABSURD, ids=lambda v: f"1e{len(str(v)) - 1}")
+def test_absurd_facts_give_null_figures_never_inf_nan_or_a_crash(field, value) -> None:
+    """Outside data the schema may not bound (a Hub config.json, an older catalog): the estimate stays finite.
+    Built with model_construct, as such values may be refused by the catalog schema itself."""
+    arch = {**LLAMA2_7B}
+    params = 7 * 10**9
+    if field == "params":
+        params = value
+    elif field == "vision":
+        arch["vision_params"] = value
+    else:
+        arch[field] = value
+    a = Architecture.model_construct(**{**Architecture().model_dump(), **arch})
+    entry = make(params, modalities=("text", "image")).model_copy(update={"arch": a})
+    for quant in ("Q4_K_M", "AWQ-4bit"):
+        est = estimate(entry, quant, 8192)
+        assert_no_silent_zero(est)
+        if est.total_bytes is not None:
+            assert est.total_bytes <= 2**53
+        low = weights_lower_bound(entry, quant)
+        assert low is None or (math.isfinite(low[0]) and math.isfinite(low[1]))
+    fit = max_context_that_fits(entry, "Q4_K_M", 24 * 2**30)
+    assert fit is None or 1 <= fit <= 4096
+
+
+def test_seed_entries_without_weights_are_gone():
+    """D1: the six seed entries whose weights were unknown now have them (and no catalog model lacks them)."""
+    from llmpick.catalog import load_catalog
+
+    for m in load_catalog():
+        est = estimate(m, "Q4_K_M", 8192)
+        assert est.weights_bytes is not None and est.weights_bytes > 0, m.id
+        assert_no_silent_zero(est)

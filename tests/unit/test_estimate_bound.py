@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,10 +52,22 @@ def test_bound_follows_gpt_oss_experts_kept_in_mxfp4():
     assert total <= estimate(m, "Q8_0", 512).weights_bytes
 
 
-def test_a_real_file_size_is_the_bound_however_small():
+def test_a_plausible_real_file_size_is_the_bound():
     m = load_catalog().get("mistralai/Mistral-7B-Instruct-v0.1")
-    assert weights_lower_bound(m, "Q4_K_M", file_size_bytes=1000)[0] == 1000
-    _assert_below(m, "Q4_K_M", file_size=1000)
+    assert weights_lower_bound(m, "Q4_K_M", file_size_bytes=4_100_000_000)[0] == 4_100_000_000
+    _assert_below(m, "Q4_K_M", file_size=4_100_000_000)
+
+
+@pytest.mark.parametrize("size", [1, 1000, 2_000_000_000, 9_000_000_000, 0, -5])
+def test_an_implausible_file_size_is_refused_by_the_bound_as_by_the_estimate(size):
+    """Issue #10 (D26): the bound used to be the real size however small (1000 bytes for a 7B at Q4_K_M); the
+    estimate now refuses a size outside 1/2x-2x of the formula, and the bound follows it."""
+    m = load_catalog().get("mistralai/Mistral-7B-Instruct-v0.1")
+    est = estimate(m, "Q4_K_M", 512, file_size_bytes=size)
+    assert est.basis["weights"] == "formula" and any("refused" in a for a in est.assumptions)
+    bound = weights_lower_bound(m, "Q4_K_M", file_size_bytes=size)
+    assert bound is not None and bound[0] > 0.97 * est.weights_bytes
+    _assert_below(m, "Q4_K_M", file_size=size)
 
 
 archs = st.fixed_dictionaries(

@@ -106,8 +106,11 @@ def test_fit_classes():
     )
     assert ok and o.fit == "split" and 0 < o.placement.gpu_layers < 80
     assert o.run.llama_cpp.endswith(f"-ngl {o.placement.gpu_layers} -c 8192")
-    ok, o, _ = check(TINY[2], hw(ram="64"), Constraints(quant="Q4_K_M"))
-    assert ok and o.fit == "cpu"
+    # Issue #10 (D2): a machine without GPUs has no GPUs to fit on; a run from RAM counts with --allow-offload.
+    ok, o, why = check(TINY[2], hw(ram="64"), Constraints(quant="Q4_K_M"))
+    assert not ok and o.fit == "cpu" and "no GPU" in why and "--allow-offload" in why
+    ok, o, why = check(TINY[2], hw(ram="64"), Constraints(quant="Q4_K_M"), allow_offload=True)
+    assert ok and o.fit == "cpu" and "--allow-offload" in why
     ok, o, why = check(TINY[2], hw(vram="24"), Constraints(quant="Q4_K_M"))
     assert not ok and o.fit == "none" and "does not fit" in why
 
@@ -326,3 +329,38 @@ def test_a_real_file_size_replaces_the_formula():
     assert ok and ("mistralai/Mistral-7B-Instruct-v0.1", "Q4_K_M") in asked
     assert opt.estimate.weights_bytes == 5_000_000_000
     assert opt.estimate.basis["weights"] == "file_size"
+
+
+def test_quality_ignores_scores_that_are_no_benchmark_result():
+    """Issue #10 (D3's recommender side): a NaN, an infinity or 1e308 among a benchmark's scores used to overflow
+    the z-scores or drop every model reporting that benchmark; such a value is left out, the others still count.
+    Scores built with model_construct: the catalog schema may refuse these values itself."""
+    import math
+
+    from llmpick.schema.catalog import Score
+    from tests.unit.test_estimate import make
+
+    def model(i: int, value: float) -> Model:
+        e = make(7 * 10**9).model_copy(
+            update={"scores": [Score.model_construct(name="mmlu", value=value, source="t", date=None)]}
+        )
+        return Model(f"t/m{i}", e, "x")
+
+    good = [model(i, v) for i, v in enumerate([40.0, 50.0, 60.0, 70.0])]
+    bad = [model(10 + i, v) for i, v in enumerate([1e308, -1e308, math.inf, math.nan])]
+    qm = QualityModel(good + bad)
+    for m in good + bad:
+        q, _ = qm.quality(m)
+        assert math.isfinite(q) and 0.0 <= q <= 1.0
+    assert all("benchmarks" in qm.quality(m)[1] for m in good)
+    assert all("benchmarks" not in qm.quality(m)[1] for m in bad)
+    assert qm.quality(good[3])[0] > qm.quality(good[0])[0]
+
+
+def test_size_prior_of_an_absurd_parameter_count_is_clamped_not_a_crash():
+    from llmpick.recommend import size_prior
+    from tests.unit.test_estimate import make
+
+    for total, active in ((10**4000, None), (10**4000, 10**3999), (10**400, None)):
+        e = make(total).model_copy(update={"params": make(total).params.model_copy(update={"active": active})})
+        assert 0.0 < size_prior(Model("t/huge", e, "x")) <= 1.0

@@ -113,3 +113,50 @@ constraints = st.builds(
 def test_search_equals_exhaustive_on_random_hardware_and_catalogs(real, flags, cons, data):
     subset = data.draw(st.lists(st.sampled_from(real), min_size=1, max_size=40, unique_by=lambda m: m.id))
     same_ranking(subset, hw(**flags), cons)
+
+
+# --- Issue #10 (D1, D26): unknown weights and implausible file sizes ---------------------------------------------
+
+
+def without_weights(m):
+    """The same model with neither a parameter count, a vocabulary nor file sizes: its weights cannot be estimated."""
+    from llmpick.schema import Model
+
+    e = m.entry
+    arts = [
+        a.model_copy(update={"files": [f.model_copy(update={"size_bytes": None}) for f in a.files]})
+        for a in e.artifacts
+    ]
+    entry = e.model_copy(
+        update={
+            "params": e.params.model_copy(update={"total": None, "active": None}),
+            "arch": e.arch.model_copy(update={"vocab_size": None}),
+            "artifacts": arts,
+        }
+    )
+    return Model(m.id + "-unknown", entry, m.path)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(machines, constraints, st.data())
+def test_search_equals_exhaustive_with_unknown_weights_and_implausible_sizes(real, flags, cons, data):
+    """Unknown weights never fit (the bound says None, the evaluation 'none'), and a 1-byte real size is refused by
+    the bound as by the estimate: the search still equals evaluating everything."""
+    subset = data.draw(st.lists(st.sampled_from(real), min_size=1, max_size=25, unique_by=lambda m: m.id))
+    unknown = [without_weights(m) for m in data.draw(st.lists(st.sampled_from(real), max_size=4, unique_by=id))]
+    tiny = {m.id for m in data.draw(st.lists(st.sampled_from(subset), max_size=5, unique_by=id))}
+
+    def file_size(m, quant):
+        return 1 if m.id in tiny else None
+
+    got = same_ranking(subset + unknown, hw(**flags), cons, file_size=file_size)
+    for o in got.items:
+        assert not o.model.id.endswith("-unknown")
+        assert o.estimate.weights_bytes is not None and o.estimate.weights_bytes > 1000
+
+
+def test_check_cannot_tell_when_the_weights_are_unknown(real):
+    m = without_weights(next(m for m in real if m.id == "mistralai/Mistral-7B-v0.1"))
+    ok, o, why = check(m, hw(vram="80"), Constraints(), catalog=real)
+    assert not ok and o.fit == "none" and why.startswith("cannot tell whether it fits")
+    assert o.memory.total_bytes is None and o.memory.weights_bytes is None

@@ -21,7 +21,7 @@ def max_context_that_fits(
     limit: int | None = None,
 ) -> int | None:
     """The longest context (tokens) whose estimate fits in ``vram_bytes``; None when not even 1 token fits or the
-    KV cache size is unknown.  Capped at the model's maximum context (or ``limit``)."""
+    weights or the KV cache size are unknown.  Capped at the model's maximum context (or ``limit``)."""
     _, entry = _unpack(entry_or_model)
     hi = limit or entry.arch.max_context or MAX_CONTEXT
     hi = min(hi, MAX_CONTEXT)
@@ -36,7 +36,7 @@ def max_context_that_fits(
             engine=engine,
             file_size_bytes=file_size_bytes,
         )
-        if est.kv_cache_bytes is None:
+        if est.kv_cache_bytes is None or est.total_bytes is None:
             return None
         return est.total_bytes <= vram_bytes
 
@@ -74,7 +74,7 @@ def memory_grid(entry_or_model: Any) -> tuple[list[int], list[tuple[str, list[Me
     rows = []
     for q in GRID_QUANTS:
         ests = [estimate(entry_or_model, q, c) for c in contexts]
-        if ests[0].basis.get("weights") == "unknown":
+        if ests[0].total_bytes is None:
             break
         rows.append((q, ests))
     return contexts, rows
@@ -86,7 +86,7 @@ def vram_need(entry_or_model: Any) -> tuple[int | None, list[str]]:
     unknown."""
     _, _entry = _unpack(entry_or_model)
     est = estimate(entry_or_model, VRAM_NEED_QUANT, VRAM_NEED_CONTEXT)
-    if est.basis.get("weights") == "unknown":
+    if est.total_bytes is None:
         return None, est.missing
     notes = [f"{VRAM_NEED_QUANT}, {est.context} tokens, 1 sequence, f16 KV cache, llama.cpp, one GPU"]
     notes += [f"weights from {est.basis['weights']}", *est.missing]

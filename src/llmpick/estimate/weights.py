@@ -3,6 +3,8 @@ cheap lower bound of the same for the recommender's search.  Pure."""
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +22,22 @@ from .shapes import SHAPE_TOLERANCE, Shapes, Tensor, tensor_shapes
 # GGUF files of models released before this month were mostly made with llama.cpp's 2023 Q2_K mix.
 LEGACY_Q2_K_BEFORE = "2024-01"
 MXFP4_BITS = 4.25  # OCP MX spec: 32 FP4 (E2M1) values + one shared E8M0 scale
+# The largest byte figure an estimate gives: 2^53 bytes (8 PiB).  Above it a float no longer counts bytes exactly,
+# and no machine llmpick plans for has a thousandth of it; a figure that large comes from a nonsense fact (a
+# 300-digit parameter count, ten billion layers), so it is reported unknown rather than as inf, NaN or a crash.
+MAX_ESTIMATE_BYTES = 2**53
+
+
+def sane_bytes(x: float | None) -> bool:
+    """A byte figure an estimate may report: finite, positive, at most :data:`MAX_ESTIMATE_BYTES`."""
+    if x is None:
+        return False
+    if isinstance(x, int):  # exact: a 4000-digit int is no float
+        return 0 < x <= MAX_ESTIMATE_BYTES
+    return math.isfinite(x) and 0 < x <= MAX_ESTIMATE_BYTES
+
+
+_TOO_LARGE = "weights unknown: the catalog entry's sizes give more than 8 PiB of weights (a wrong fact?)"
 
 
 def _tensor_ctx(a: Architecture, tied: bool, released: str | None = None) -> TensorContext:
@@ -59,11 +77,33 @@ def _layer_types(ftype: str, cls: str, ctx: TensorContext) -> tuple[tuple[str, i
 
 @lru_cache(maxsize=512)
 def _layer_groups(n: int) -> tuple[tuple[int, int], ...]:
-    """(first layer, number of layers) of each group of layers sharing a signature."""
+    """(first layer, number of layers) of each group of layers sharing a signature; O(1) in ``n``.
+
+    Every part of the signature but ``use_more_bits`` is constant between the breakpoints 0-4, n/16, n/8, 7n/8
+    and n; between n/8 and 7n/8 ``use_more_bits`` holds exactly for the layers i with (i - n/8) % 3 == 2.  So
+    each interval splits into at most two arithmetic classes, counted without visiting a layer (a model with
+    ten million layers costs what one with thirty-two does).
+    """
+    cuts = sorted({min(max(b, 0), n) for b in (0, 1, 2, 3, 4, n // 16, n // 8, 7 * n // 8, n)})
+    mid_lo, mid_hi = n // 8, 7 * n // 8
     groups: dict[tuple[int, bool, bool, bool, bool], list[int]] = {}
-    for i in range(n):
-        groups.setdefault(_layer_signature(i, n), []).append(i)
-    return tuple((layers[0], len(layers)) for layers in groups.values())
+
+    def add(first: int, count: int) -> None:
+        if count > 0:
+            g = groups.setdefault(_layer_signature(first, n), [first, 0])
+            g[1] += count
+
+    for lo, hi in itertools.pairwise(cuts):
+        if not (mid_lo <= lo and hi <= mid_hi):
+            add(lo, hi - lo)  # outside the middle, use_more_bits is constant (True)
+            continue
+        # Layers i in [lo, hi) with (i - mid_lo) % 3 == 2: the count in [mid_lo, x) is (x - mid_lo) // 3.
+        more = (hi - mid_lo) // 3 - (lo - mid_lo) // 3
+        first_more = lo + (2 - (lo - mid_lo)) % 3
+        first_less = lo if (lo - mid_lo) % 3 != 2 else lo + 1
+        add(first_more, more)
+        add(first_less, hi - lo - more)
+    return tuple((first, count) for first, count in groups.values())
 
 
 # A part of a tensor's storage: (ggml block type before llama.cpp's row-size fallback, or None for formats that are
@@ -222,7 +262,17 @@ class Weights:
 
 def weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list[str]]:
     """The weights of a catalog entry under a format, from its tensor shapes (else its parameter count), with the
-    notes that say how; (None, missing) when neither is known."""
+    notes that say how; (None, missing) when neither is known, or when the facts give no sane figure."""
+    try:
+        w, missing = _weights(entry, fmt)
+    except (OverflowError, ZeroDivisionError):
+        return None, [_TOO_LARGE]
+    if w is not None and not (sane_bytes(w.total) and math.isfinite(w.active) and math.isfinite(w.layer)):
+        return None, [_TOO_LARGE]
+    return w, missing
+
+
+def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list[str]]:
     a, p = entry.arch, entry.params
     lay = _entry_layout(entry)
     notes = list(lay.tie_notes)
@@ -263,7 +313,17 @@ def weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list
 def weights_floor(entry: CatalogEntry, fmt: QuantFormat) -> tuple[float, float] | None:
     """Lower bounds on the total and active weights that :func:`weights` computes, at a fraction of its cost.
     Same layout and storage; only the block rounding and the row-size fallback, which can only add bytes, are
-    left out.  None when the weights are unknown."""
+    left out.  None when the weights are unknown (and whenever :func:`weights` says so)."""
+    try:
+        floor = _weights_floor(entry, fmt)
+    except (OverflowError, ZeroDivisionError):
+        return None
+    if floor is None or not (sane_bytes(floor[0]) and math.isfinite(floor[1])):
+        return None
+    return floor
+
+
+def _weights_floor(entry: CatalogEntry, fmt: QuantFormat) -> tuple[float, float] | None:
     a, p = entry.arch, entry.params
     lay = _entry_layout(entry)
     if lay.shapes is not None:

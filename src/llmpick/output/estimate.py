@@ -30,7 +30,7 @@ def breakdown_bar(parts: Sequence[int | None], scale: int, width: int = BAR_WIDT
 
 
 def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: bool) -> tuple[list[Any], list[list[Any]]]:
-    scale = max((est.total_bytes for est, _ in rows), default=0)
+    scale = max((est.total_bytes or 0 for est, _ in rows), default=0)
     cols: list[Any] = [
         "quant",
         ("bits/w", "right"),
@@ -45,10 +45,11 @@ def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: boo
     out = []
     for est, fit in rows:
         kv = gib_number(est.kv_cache_bytes) if est.kv_cache_bytes is not None else "unknown"
-        w = gib_number(est.weights_bytes) + (
-            ""
-            if est.basis.get("weights") == "formula"
-            else {"file_size": " (file)", "params": " (params)"}.get(est.basis.get("weights", ""), " ?")
+        w = (
+            "unknown"
+            if est.weights_bytes is None
+            else gib_number(est.weights_bytes)
+            + {"file_size": " (file)", "params": " (params)"}.get(est.basis.get("weights", ""), "")
         )
         vision = est.vision_bytes
         over = est.overhead_bytes + (vision or 0)
@@ -58,11 +59,11 @@ def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: boo
             w,
             kv,
             gib_number(over),
-            gib_number(est.total_bytes),
+            gib_number(est.total_bytes) if est.total_bytes is not None else "unknown",
             breakdown_bar([est.weights_bytes, est.kv_cache_bytes, vision, est.overhead_bytes], scale),
         ]
         if with_fit:
-            row.append(f"{fit:,}" if fit else "does not fit")
+            row.append(f"{fit:,}" if fit else ("unknown" if est.total_bytes is None else "does not fit"))
         out.append(row)
     return cols, out
 

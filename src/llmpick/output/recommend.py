@@ -142,7 +142,12 @@ def explain_option(o: RecommendationOut) -> None:
 def render_check(answer: CheckAnswer, explain: bool = False) -> None:
     _hw_header(answer.hardware)
     o = answer.items[0]
-    verdict = "FITS" if answer.fits else "DOES NOT FIT"
+    if answer.fits:
+        verdict = "FITS"
+    elif o.memory.estimate_total_bytes is None:
+        verdict = "CANNOT TELL"  # the weights are unknown: never a fit (exit 1)
+    else:
+        verdict = "DOES NOT FIT"
     line(f"{verdict}: {o.model.id} at {o.quant} — {answer.reason}")
     if answer.fits or explain:
         _run_lines(o)

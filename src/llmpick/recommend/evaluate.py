@@ -54,6 +54,10 @@ def evaluate(
 
 
 def _place(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_split: bool) -> Placement:
+    if est.total_bytes is None:
+        # Unknown weights never fit: a model is placed only on a known size (issue #10, D1).
+        n = len(hw.usable_card_bytes)
+        return Placement("none", cand.engine, est.layers, 0, [0] * n, [0] * n, 0)
     if cand.engine == "vllm":
         return place_vllm(est, m, hw)
     caps = hw.usable_card_bytes
@@ -88,7 +92,7 @@ def _speed(
 
     def run(ram_bw: float | None) -> Speed:
         return estimate_speed(
-            weight_bytes=est.active_weights_bytes,
+            weight_bytes=est.active_weights_bytes or 0,  # known: only placed options get here
             kv_bytes=est.kv_cache_bytes or 0,
             gpu_share=share,
             layers=est.layers or 1,

@@ -87,10 +87,10 @@ class ScoreParts:
 class MemoryUse:
     """Bytes one option uses and has, as the answer shows them (available: the GPUs, or GPUs + RAM, or RAM)."""
 
-    total_bytes: int
-    estimate_total_bytes: int
+    total_bytes: int | None
+    estimate_total_bytes: int | None
     available_bytes: int | None
-    weights_bytes: int
+    weights_bytes: int | None
     kv_cache_bytes: int | None
     vision_bytes: int | None
     overhead_per_gpu_bytes: int

@@ -16,8 +16,11 @@ MAX_HYPOTHETICAL_CARDS = 256  # "it would take N cards": beyond this, say nothin
 
 
 def _layer_parts(est: MemoryEstimate) -> tuple[int, float, float, float, int]:
-    """(layers, bytes per layer incl. KV, non-layer weights, vision, overhead per card)."""
+    """(layers, bytes per layer incl. KV, non-layer weights, vision, overhead per card).  Only for an estimate
+    whose weights are known (``evaluate`` places nothing else); unknown weights give no room per layer."""
     L = est.layers or 1
+    if est.weights_bytes is None:
+        return L, 0.0, 0.0, float(est.vision_bytes or 0), int(est.overhead_per_gpu_bytes)
     if est.per_layer_weights_bytes is not None and est.layers:
         per_w = float(est.per_layer_weights_bytes)
         non = (
@@ -141,8 +144,10 @@ def place_vllm(est: MemoryEstimate, m: Model, hw: Hardware) -> Placement:
     n = len(caps)
     notes: list[str] = []
     L = est.layers
-    need = est.weights_bytes + (est.kv_cache_bytes or 0) + (est.vision_bytes or 0)
     ov = est.overhead_per_gpu_bytes
+    if est.weights_bytes is None:
+        return Placement("none", "vllm", L, 0, [0] * n, [0] * n, 0, notes=["weights unknown: cannot be placed"])
+    need = est.weights_bytes + (est.kv_cache_bytes or 0) + (est.vision_bytes or 0)
     if not caps or hw.unified:
         return Placement("none", "vllm", L, 0, [0] * n, [0] * n, 0, notes=["vLLM needs CUDA/ROCm GPUs"])
     if not hw.equal_cards():

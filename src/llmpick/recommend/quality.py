@@ -18,8 +18,8 @@ def size_prior(m: Model) -> float:
     if not total:
         base = R.UNKNOWN_SIZE_PRIOR
     else:
-        eff = math.sqrt(total * e.params.active) if e.params.active else total
-        base = R.SIZE_PRIOR_BASE + R.SIZE_PRIOR_SLOPE * math.log10(max(eff, R.SIZE_PRIOR_FLOOR_PARAMS) / 1e8)
+        eff = _geometric_mean(total, e.params.active) if e.params.active else total
+        base = R.SIZE_PRIOR_BASE + R.SIZE_PRIOR_SLOPE * _log10_per_1e8(max(eff, R.SIZE_PRIOR_FLOOR_PARAMS))
     if e.released:
         year = int(e.released[:4]) + (int(e.released[5:7]) - 1) / 12
         lo, hi = R.RECENCY_CLAMP
@@ -41,7 +41,8 @@ class QualityModel:
         by_bench: dict[str, list[tuple[str, float]]] = {}
         for m in models:
             for s in m.entry.scores:
-                by_bench.setdefault(s.name, []).append((m.id, s.value))
+                if math.isfinite(s.value) and abs(s.value) <= R.MAX_SCORE_MAGNITUDE:
+                    by_bench.setdefault(s.name, []).append((m.id, s.value))
         priors = list(self.prior.values()) or [0.5]
         p_std = _std(priors) or R.DEFAULT_PRIOR_STD
         self.mapped: dict[str, dict[str, float]] = {}  # model id -> bench -> value on the prior scale
@@ -72,6 +73,22 @@ class QualityModel:
             num, den = num + w * v, den + w
         q = R.BENCHMARK_SHARE * (num / den) + R.PRIOR_SHARE * prior
         return min(1.0, max(0.0, q)), "benchmarks: " + ", ".join(sorted(bench))
+
+
+def _geometric_mean(a: int, b: int) -> float | int:
+    """sqrt(a x b); an int for parameter counts too large for a float (the prior then clamps)."""
+    try:
+        return math.sqrt(a * b)
+    except OverflowError:
+        return math.isqrt(a * b)
+
+
+def _log10_per_1e8(x: float | int) -> float:
+    """log10(x / 1e8), also for an int too large for a float (math.log10 takes any int)."""
+    try:
+        return math.log10(x / 1e8)
+    except OverflowError:
+        return math.log10(x) - 8
 
 
 def _std(xs: Sequence[float]) -> float:

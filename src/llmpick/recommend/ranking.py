@@ -71,6 +71,10 @@ PRIOR_CLAMP = (0.05, 0.95)
 # Each benchmark is put on the prior's scale: a z-score among the catalog models that report it, times the spread
 # of the priors, plus the mean prior of those models.  It needs at least MIN_REPORTS models to have a spread.
 MIN_REPORTS = 3
+# A score outside +-1e9 (or not finite) is no benchmark result: the catalog's scores are percentages, averages of
+# them, or Elo-like ratings in the thousands.  Such a value is left out of the ranking instead of skewing (or, at
+# 1e308, overflowing) the z-scores of every model that reports the same benchmark.
+MAX_SCORE_MAGNITUDE = 1e9
 DEFAULT_PRIOR_STD = 0.15  # when the catalog's priors have no spread (a catalog of one model)
 # The blend: measured scores weigh more than the prior, but a single benchmark never erases size entirely.
 BENCHMARK_SHARE = 0.7

@@ -24,7 +24,7 @@ def memory_use(o: Option, hw: Hardware) -> MemoryUse:
     if pl.tensor_parallel and pl.fit == "gpu":
         used = sum(pl.card_bytes) * (pl.pipeline_parallel or 1)
     return MemoryUse(
-        total_bytes=int(used),
+        total_bytes=int(used) if used is not None else None,
         estimate_total_bytes=est.total_bytes,
         available_bytes=avail,
         weights_bytes=est.weights_bytes,
@@ -73,6 +73,9 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
             f"runs from RAM: {_gib(pl.ram_bytes)} of {_gib(hw.usable_ram_bytes)} usable"
             + ("" if not hw.has_gpu else " (too large for the GPUs)")
         )
+    elif est.total_bytes is None:
+        why = next((m for m in est.missing if m.startswith("weights unknown")), "its weights are unknown")
+        r.append(f"cannot tell whether it fits: {why}")
     else:
         avail = sum(hw.usable_card_bytes)
         line = f"does not fit: needs {_gib(est.total_bytes)}, the GPUs have {_gib(avail)}"

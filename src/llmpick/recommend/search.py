@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..errors import UsageError
 from ..estimate import weights_lower_bound
@@ -51,6 +51,9 @@ class _Search:
     qm: QualityModel
     allowed: frozenset[str]
     file_size: FileSize | None
+    # What the speed estimate lacked, for an option that fit but could not be shown to reach --min-speed (the
+    # empty answer's hint says so); empty when none was turned away for that.
+    speed_unknown: list[str] = field(default_factory=list)
 
     @property
     def allow_split(self) -> bool:
@@ -60,6 +63,8 @@ class _Search:
         if o.fit not in self.allowed:
             return False
         tps = o.speed.tokens_per_second
+        if self.cons.min_speed is not None and tps is None and not self.speed_unknown:
+            self.speed_unknown.extend(o.speed.basis.get("missing") or ["bandwidth unknown"])
         return self.cons.min_speed is None or (tps is not None and tps >= self.cons.min_speed)
 
     def evaluate(self, m: Model, c: Candidate) -> Option:
@@ -121,7 +126,9 @@ def score_bound(s: _Search, m: Model, c: Candidate) -> float | None:
     if size is None and s.file_size is not None:
         size = s.file_size(m, c.quant)
     low = weights_lower_bound(m, c.quant, file_size_bytes=size)
-    weights, active = low if low is not None else (0.0, 0.0)
+    if low is None:
+        return None  # unknown weights never fit (evaluate places nothing without them)
+    weights, active = low
     caps = hw.usable_card_bytes
     gpu_total = sum(caps)
     if c.engine == "vllm":
@@ -223,12 +230,21 @@ def recommend(
     items = results[:top]
     for o in items:
         finish(o, hw, s.cons)
-    return Result(hw, s.cons, items, considered, evaluated, hint=None if items else _empty_hint(hw, s.cons, considered))
+    hint = None if items else _empty_hint(hw, s.cons, considered, s.speed_unknown)
+    return Result(hw, s.cons, items, considered, evaluated, hint=hint)
 
 
-def _empty_hint(hw: Hardware, cons: Constraints, considered: int) -> str:
+def _empty_hint(hw: Hardware, cons: Constraints, considered: int, speed_unknown: Sequence[str] = ()) -> str:
     if considered == 0:
         return "No catalog model matches these filters; loosen --use/--license-class/--origin/--max-params."
+    if speed_unknown:
+        # Models fit, but none can be shown to reach --min-speed: the speed needs a bandwidth this machine lacks.
+        lacking = "; ".join(m.replace(" (", ": ").rstrip(")") for m in speed_unknown)
+        return (
+            f"Nothing is known to reach --min-speed {cons.min_speed:g}: models fit, but their speed is unknown "
+            f"({lacking}). Give --gpu NAME (the GPU table knows its bandwidth) or --ram-bandwidth GB/s for models "
+            "in RAM, or leave out --min-speed."
+        )
     tips = []
     if cons.context > 4096:
         tips.append(f"a smaller --context (now {cons.context})")
@@ -250,7 +266,8 @@ def check(
     catalog: Sequence[Model] | None = None,
     file_size: FileSize | None = None,
 ) -> tuple[bool, Option, str]:
-    """Does ``model`` fit on the GPUs?  (ok, best option, one-line reason).  ``allow_offload`` accepts split/cpu."""
+    """Does ``model`` fit on the GPUs?  (ok, best option, one-line reason).  ``allow_offload`` accepts split/cpu;
+    without it a machine without GPUs fits nothing, and a model whose weights are unknown never fits."""
     s, _ = _setup(list(catalog) if catalog else [model], hw, replace(cons, include_offload=True), quality, file_size)
     cons = s.cons
     cands = candidates(model, cons.quant, hw)
@@ -264,20 +281,27 @@ def check(
     opts = [s.evaluate(model, c) for c in cands]
     gpu_ok = [o for o in opts if o.fit == "gpu"]
     off_ok = [o for o in opts if o.fit in ("split", "cpu")]
+    # A fit is a fit on the GPUs; layers in RAM, or a CPU-only run (all a machine without GPUs has), count only
+    # with --allow-offload.
     pool = gpu_ok or (off_ok if allow_offload else [])
-    if not hw.has_gpu:
-        pool = off_ok
     pick = _best(pool)
     if pick is not None:
         finish(pick, hw, cons)
         reason = pick.reasons[0]
-        if pick.fit != "gpu" and hw.has_gpu:
+        if pick.fit != "gpu":
             reason += " (accepted with --allow-offload)"
         return True, pick, reason
     # Not on the GPUs: the closest option, and what it would take.
     fallback = _best(off_ok) or min(opts, key=lambda o: (o.placement.cards_needed is None, option_key(o)))
     finish(fallback, hw, cons)
     reason = fallback.reasons[0]
+    if fallback.fit in ("split", "cpu"):
+        reason += (
+            "; not a fit on GPUs: this machine has no GPU (--allow-offload counts a run from RAM as a fit)"
+            if not hw.has_gpu
+            else "; not a fit on the GPUs alone (--allow-offload counts it)"
+        )
+        fallback.reasons[0] = reason
     multi = [o for o in opts if o.placement.engine == "vllm" and o.placement.nodes_needed]
     if hw.gpus and not hw.unified and multi and "machines like this one" not in reason:
         o = min(multi, key=lambda o: (o.placement.nodes_needed or 0, option_key(o)))

@@ -15,8 +15,11 @@ from .base import Answer, Lazy
 class MemoryEstimate(Lazy):
     """How much memory one model needs at one quantization, context and engine, and how that was worked out.
 
-    ``total_bytes`` is the sum of the known parts (weights + KV cache + vision + overhead); a part that could not
-    be estimated is null and named in ``missing``.  ``overhead_bytes`` = ``overhead_per_gpu_bytes`` (paid once on
+    Unknown is null, never 0.  When the weights are unknown (no parameter count and no tensor shapes in the
+    catalog entry), ``weights_bytes``, ``active_weights_bytes``, the per-layer weight figures and ``total_bytes``
+    are all null: a total without the weights would understate the need by nearly all of it.  When the weights are
+    known, ``total_bytes`` is weights + KV cache + vision + overhead; a KV cache or vision encoder that cannot be
+    estimated is null, left out of the total, and named in ``missing``.  ``overhead_bytes`` = ``overhead_per_gpu_bytes`` (paid once on
     every GPU used: CUDA context and compute buffer) + ``overhead_shared_bytes`` (paid once).  To place a model
     on several GPUs, give each GPU layers x ``per_layer_weights_bytes`` + layers x ``per_layer_kv_bytes`` plus
     its ``overhead_per_gpu_bytes``; ``non_layer_weights_bytes`` (embeddings + output head) goes to one of them.
@@ -30,14 +33,20 @@ class MemoryEstimate(Lazy):
     parallel: int = 1
     kv_cache_type: str
     engine: str
-    weights_bytes: int
+    weights_bytes: int | None = Field(description="null when the weights are unknown (see missing)")
     kv_cache_bytes: int | None
     vision_bytes: int | None
     overhead_bytes: int
     overhead_per_gpu_bytes: int
     overhead_shared_bytes: int
-    total_bytes: int
-    active_weights_bytes: int = Field(description="weight bytes read per generated token (MoE: routed experts only)")
+    total_bytes: int | None = Field(
+        description="weights + KV cache + vision + overhead; null when the weights are unknown (a KV cache or "
+        "vision encoder that is unknown is left out and named in missing)"
+    )
+    active_weights_bytes: int | None = Field(
+        description="weight bytes read per generated token (MoE: routed experts only); null when the weights are "
+        "unknown"
+    )
     layers: int | None
     per_layer_weights_bytes: int | None
     per_layer_kv_bytes: int | None

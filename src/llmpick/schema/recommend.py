@@ -21,10 +21,14 @@ class ArtifactOut(Lazy):
 class MemoryUseOut(Lazy):
     """Bytes used and available.  ``available_bytes``: the GPUs (gpu fit), GPUs + RAM (split) or RAM (cpu)."""
 
-    total_bytes: int = Field(description="bytes this placement uses, on every card and in RAM")
-    estimate_total_bytes: int = Field(description="the estimate's total (weights + KV + vision + one overhead)")
+    total_bytes: int | None = Field(
+        description="bytes this placement uses, on every card and in RAM; null when the weights are unknown"
+    )
+    estimate_total_bytes: int | None = Field(
+        description="the estimate's total (weights + KV + vision + one overhead); null when the weights are unknown"
+    )
     available_bytes: int | None
-    weights_bytes: int
+    weights_bytes: int | None
     kv_cache_bytes: int | None
     vision_bytes: int | None
     overhead_per_gpu_bytes: int
