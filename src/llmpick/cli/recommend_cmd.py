@@ -163,7 +163,7 @@ def check_cmd(
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
-    """Does MODEL fit on the GPUs?  Exit 0 when it does, 1 when it does not (the CI gate)."""
+    """Does MODEL fit on the GPUs?  Exit 0 when it does, 1 when it does not or llmpick cannot tell (the CI gate)."""
     _asked(quant, context)
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
     cat, warnings = load(catalog, models=False)
