@@ -42,6 +42,14 @@ def root() -> Path:
     return paths.cache_dir() / "hub"
 
 
+def _has_root() -> bool:
+    """Whether anything was ever refreshed (the folder exists).  An unreadable or odd cache path is "no"."""
+    try:
+        return root().is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def state() -> str:
     """What the cache holds, as a stamp that changes whenever a file is written, replaced or removed (each org
     folder's mtime changes then; files are replaced atomically).  Cheap: one folder listing."""
@@ -101,7 +109,7 @@ def read(repo: str) -> Cached:
     except FileNotFoundError:
         return Cached(repo, None)
     except ReadProblem as exc:
-        if not root().is_dir():  # the cache folder is missing or is a file: nothing cached
+        if not _has_root():  # the cache folder is missing or is a file: nothing cached
             return Cached(repo, None)
         return Cached(repo, None, f"{path}: {exc}; ignored (run `llmpick refresh {repo}` to replace it)")
     return _parse(repo, path, raw)
@@ -171,9 +179,12 @@ def write(repo: str, data: HubRepoData, *, endpoint: str) -> tuple[HubCacheFile,
 
 def iter_cached() -> Iterable[Path]:
     base = root()
-    if not base.is_dir():
+    if not _has_root():
         return []
-    return sorted(p for p in base.glob("*/*.json") if not p.name.startswith("."))
+    try:
+        return sorted(p for p in base.glob("*/*.json") if not p.name.startswith("."))
+    except OSError:
+        return []
 
 
 # --- Lookups for list / show / estimate / recommend ----------------------------------------
@@ -181,7 +192,7 @@ def iter_cached() -> Iterable[Path]:
 
 def hub_summary(repo: str) -> HubSummaryOut | None:
     """Downloads, likes and last update of a repo, from the cache (None when not cached or damaged)."""
-    if not root().is_dir():  # never refreshed
+    if not _has_root():  # never refreshed
         return None
     from .schema import HubSummaryOut
 
@@ -238,7 +249,7 @@ def file_size_in(data: HubRepoData, quant: str, file_name: str | None = None) ->
 def file_size_source() -> Callable[[Any, str], int | None] | None:
     """:func:`cached_file_size` for the recommender, or None when nothing was ever refreshed (then it is not asked
     at all: it would be asked for every candidate of every model)."""
-    return cached_file_size if root().is_dir() else None
+    return cached_file_size if _has_root() else None
 
 
 def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_repos: Iterable[str] = ()) -> int | None:
@@ -248,7 +259,7 @@ def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_rep
     for a ``Model`` its artifact repos are searched too (files named in the catalog first).  Reads only
     the local cache: never the network.
     """
-    if not root().is_dir():  # never refreshed: nothing to look up
+    if not _has_root():  # never refreshed: nothing to look up
         return None
     named: dict[str, str] = {}
     if hasattr(model_id_or_artifact_repo, "entry"):

@@ -305,7 +305,15 @@ def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, o
                 )
         fetched_at, ep = _store(repo, data, hub.shown_endpoint), hub.shown_endpoint
     require_text_generation(data, repo)
-    return draft(repo, data, endpoint=ep, fetched_at=fetched_at).model()
+    try:
+        return draft(repo, data, endpoint=ep, fetched_at=fetched_at).model()
+    except ValueError as exc:  # pydantic's ValidationError: Hub data the catalog's rules refuse
+        from ..hub import HubBadAnswer
+
+        raise HubBadAnswer(
+            f"{repo}: the Hub's data does not make a valid catalog entry ({type(exc).__name__}).",
+            "Draft it with `llmpick catalog add` and fix what `llmpick catalog validate` reports.",
+        ) from None
 
 
 def _store(repo: str, data: "HubRepoData", endpoint: str) -> str:

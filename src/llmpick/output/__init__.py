@@ -8,6 +8,7 @@ table is drawn, so JSON output stays fast.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -29,7 +30,13 @@ def emit(answer: Dumpable) -> None:
     # Indented for a person at a terminal; compact (and faster) for the scripts that read it from a pipe.  Strict
     # JSON: a NaN or infinity here is a bug (the schema refuses them on the way in), never output.
     indent = 2 if getattr(sys.stdout, "isatty", lambda: False)() else None
-    sys.stdout.write(dumps_json(answer.model_dump(mode="json"), indent=indent) + "\n")
+    doc = answer.model_dump(mode="json")
+    text = dumps_json(doc, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): escaped, the JSON stays valid
+        text = json.dumps(doc, indent=indent, ensure_ascii=True, allow_nan=False)
+    sys.stdout.write(text + "\n")
 
 
 def flush() -> None:
