@@ -267,7 +267,7 @@ def test_d19_ctrl_c_while_starting_exits_130_quietly(tmp_path, fake, entry, mark
     Python's own start-up, before any llmpick code runs, is Python's (the marker waits that out)."""
     for repo in MISTRAL_REPOS:
         fake.fault(repo, "hang")
-    delays = [0.01, 0.03, 0.06, 0.1, 0.2, 0.5] if marker == "llmpick" else [0.0, 0.05, 0.15]
+    delays = [0.02, 0.04, 0.07, 0.1, 0.2, 0.5] if marker == "llmpick" else [0.0, 0.05, 0.15]
     for delay in delays:
         code, err = _interrupt(tmp_path, fake, entry, marker, delay)
         assert code == 130, (delay, code, err)
