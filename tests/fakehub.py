@@ -9,7 +9,9 @@ The real ``huggingface_hub`` client talks to it over real HTTP.  It serves fixtu
     hub.fault("Qwen/Qwen2.5-7B-Instruct", "503", times=2)   # two 503s, then success
     hub.fault("x/y", "slow")                                   # permanent until hub.reset()
 
-Fault kinds: notfound, gated, 429, 500, 503, slow, close, malformed, enormous, control.
+Fault kinds: notfound, gated, 429, 500, 503, slow, close, malformed, enormous, control, and
+hang (no answer until ``reset()``), drip (an answer whose headers arrive a byte every 50 ms, until ``reset()``),
+deep (JSON nested 100,000 levels deep), body (``hub.bodies[repo]``: the answer's exact bytes).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class FakeHub:
         self.granted_token: str | None = None  # a Bearer token that may read gated repos' files
         self.faults: dict[str, Fault] = {}
         self.overrides: dict[str, dict[str, Any]] = {}
+        self.bodies: dict[str, bytes] = {}  # the "body" fault: these exact bytes, status 200
+        self.released = threading.Event()  # ends every "hang" and "drip" answer
         self.requests: list[tuple[str, str]] = []
         self.auth_headers: list[str] = []
         self._lock = threading.Lock()
@@ -85,9 +89,12 @@ class FakeHub:
             self._server.server_close()
 
     def reset(self) -> None:
+        self.released.set()  # wake the handlers still hanging or dripping; new ones wait on a fresh event
+        self.released = threading.Event()
         with self._lock:
             self.faults.clear()
             self.overrides.clear()
+            self.bodies.clear()
             self.requests.clear()
             self.auth_headers.clear()
         self.latency, self.synthetic, self.granted_token = 0.0, False, None
@@ -281,6 +288,26 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(2)
+        elif kind == "hang":
+            self.fake.released.wait(60)
+            self.close_connection = True
+        elif kind == "drip":
+            released = self.fake.released
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"x" * 10_000:
+                if released.wait(0.05):
+                    break
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    break
+            self.close_connection = True
+        elif kind == "deep":
+            self._send(
+                200, b'{"id": "' + repo.encode() + b'", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", head=head
+            )
+        elif kind == "body":
+            self._send(200, self.fake.bodies.get(repo, b""), head=head)
         elif kind == "malformed":
             self._send(200, b'{"id": "' + repo.encode() + b'", "downloads": 12, "siblings": [{"rfil', head=head)
         elif kind == "enormous":

@@ -14,7 +14,9 @@ Each function returns the pydantic model whose ``model_dump(mode="json")`` the C
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+# Not `from typing import ...`: typing costs ~10 ms, and `python -m llmpick` imports this module before its entry
+# can take over Ctrl-C (a Ctrl-C then would print a traceback).  mypy knows this spelling of TYPE_CHECKING.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
@@ -63,6 +65,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
+
     from .api import check_fit, estimate_memory, load_catalog, recommend_models, resolve_hardware
     from .catalog import Catalog
     from .errors import LlmpickError, UsageError

@@ -6,7 +6,8 @@ and tables).  The key is a hash of all of them, so any change to any of them ask
 stored value is the JSON the answer's pydantic model produced, written as it is (``catalog.StoredAnswer``).  A
 CI job that asks the same question on every run gets its answer without loading pydantic or the estimator.
 
-Like the catalog index this is an optimisation: unreadable entries are ignored, writes that fail are skipped,
+Like the catalog index this is an optimisation: unreadable entries (and JSON without the shape the commands read)
+are ignored, writes that fail are skipped,
 ``LLMPICK_NO_ANSWER_CACHE=1`` turns it off, and at most ``MAX_ENTRIES`` answers are kept (oldest go first).
 """
 
@@ -58,7 +59,20 @@ def get(k: str | None) -> dict[str, Any] | None:
         doc = loads_json(read_bytes(_path(k), limit=CACHE_FILE_LIMIT))
     except (OSError, ReadProblem):
         return None
-    return doc if isinstance(doc, dict) and doc.get("schema_version") is not None else None
+    return doc if _looks_like_an_answer(doc) else None
+
+
+def _looks_like_an_answer(doc: Any) -> bool:
+    """The shape the commands read from a kept answer (without pydantic): a damaged or hand-made file that lacks
+    it is asked again rather than trusted."""
+    if not isinstance(doc, dict) or doc.get("schema_version") is None:
+        return False
+    items = doc.get("items")
+    if not (isinstance(items, list) and all(isinstance(i, dict) for i in items)):
+        return False
+    if doc.get("command") == "check":
+        return isinstance(doc.get("fits"), bool)
+    return doc.get("command") == "recommend" and isinstance(doc.get("hint"), str | None)
 
 
 def put(k: str | None, doc: dict[str, Any]) -> None:

@@ -24,6 +24,10 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
+# stdout was closed by its reader (`llmpick list | head -1`): 128 + SIGPIPE, the status a shell reports for a
+# program a closed pipe ends (git, coreutils).  Not an ExitCode: nothing can be reported, the program just stops.
+BROKEN_PIPE = 141
+
 # The ``error.kind`` of a JSON error answer, per exit code (``schema.errors.ErrorKind`` lists the same words).
 ERROR_KINDS: dict[ExitCode, ErrorKind] = {
     ExitCode.NEGATIVE: "negative",

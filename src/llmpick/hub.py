@@ -2,11 +2,17 @@
 
 Policy, all in one place:
 
-* **Endpoint**: ``--endpoint``, else ``HF_ENDPOINT`` (read now, not at import), else huggingface.co.
+* **Endpoint**: ``--endpoint``, else ``HF_ENDPOINT`` (read now, not at import), else huggingface.co.  It is
+  checked before anything is sent (an http(s) URL with a host, no spaces or control characters).  Credentials
+  in it (``http://user:secret@mirror``) are used for requests but never shown or stored: everything that
+  prints or writes an endpoint uses ``hubargs.redact_url`` (``Hub.shown_endpoint``).
 * **Token**: huggingface_hub's usual places (``HF_TOKEN``, then ``$HF_HOME/token``).  It is only ever
-  placed in request headers; no message built here contains it or the request headers.
-* **Time**: every request has a connect/read timeout *and* a total deadline (``timeout`` seconds), so a
-  server that drips bytes cannot hold a call forever.  Bodies are capped (``MAX_BODY_BYTES``).
+  placed in request headers; no message built here contains it or the request headers.  A token an HTTP
+  header cannot carry (non-ASCII, control characters) is a usage error, named without its value.
+* **Time**: ``timeout`` is finite, above 0 and at most ``hubargs.MAX_TIMEOUT``.  Every request has a connect/read
+  timeout *and* a total deadline: a watchdog abandons a request that has not finished ``timeout`` (+1) seconds
+  after it started, so neither a server that drips bytes nor a stalled name lookup can hold a call forever.
+  Bodies are capped (``MAX_BODY_BYTES``) and parsed with :func:`safeio.loads_json` (strict, bounded depth).
 * **Retries**: 429, 5xx, timeouts and dropped connections are retried with exponential backoff and full
   jitter, honouring ``Retry-After``, at most ``MAX_ATTEMPTS`` tries and ``MAX_RETRY_SECONDS`` of sleeping.
 * **Offline**: ``offline=True`` or ``HF_HUB_OFFLINE=1`` refuses before anything is sent.
@@ -16,7 +22,7 @@ Every failure is one of the :class:`HubError` subclasses below, with a message s
 
 from __future__ import annotations
 
-import json
+import math
 import os
 import random
 import threading
@@ -24,18 +30,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .errors import HubError
+from .errors import HubError, UsageError
+from .hubargs import check_timeout, printable, redact_url, resolve_endpoint
 from .schema import HubFile, HubGguf, HubRepoData, is_hub_id
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
-DEFAULT_TIMEOUT = 10.0
+WATCHDOG_GRACE = 1.0  # the watchdog fires this long after the timeout: the client's own timeouts speak first
 
 # Retry policy (module-level so tests and benchmarks can tune it without mocking the client).
 MAX_ATTEMPTS = 4
 BACKOFF_BASE = 0.5  # seconds; attempt n sleeps up to BACKOFF_BASE * 2**n (full jitter)
 BACKOFF_CAP = 8.0
 MAX_RETRY_SECONDS = 30.0  # total sleeping allowed for one call; a longer Retry-After fails at once
-SLEEP: Callable[[float], None] = time.sleep
+SLEEP: Callable[[float], None] | None = None  # None: wait on the Hub's cancel event (tests record sleeps instead)
 MAX_BODY_BYTES = 32 * 1024 * 1024  # a model_info with every file of a huge repo is a few MiB
 MAX_CONFIG_BYTES = 1024 * 1024
 
@@ -69,22 +75,8 @@ def offline_from_env() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE
 
 
-def resolve_endpoint(endpoint: str | None = None) -> str:
-    value = endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
-    value = value.strip().rstrip("/")
-    if not value.startswith(("http://", "https://")):
-        from .errors import UsageError
-
-        raise UsageError(
-            f"Hub endpoint '{value}' is not an http(s) URL.", "Pass --endpoint https://... or fix HF_ENDPOINT."
-        )
-    return value
-
-
 def check_repo_id(repo: str) -> str:
     if not is_hub_id(repo):
-        from .errors import UsageError
-
         raise UsageError(
             f"'{repo}' is not a Hub repo id (org/name).", "Write it as ORG/NAME, e.g. Qwen/Qwen2.5-7B-Instruct."
         )
@@ -103,14 +95,15 @@ def _retry_after(headers: Any) -> float | None:
     if raw is None:
         return None
     try:
-        return max(0.0, float(raw))
-    except ValueError:
+        value = float(raw)
+    except (TypeError, ValueError):
         from email.utils import parsedate_to_datetime
 
         try:
-            return max(0.0, parsedate_to_datetime(raw).timestamp() - time.time())
-        except (TypeError, ValueError):
+            value = parsedate_to_datetime(raw).timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError, IndexError):
             return None
+    return max(0.0, value) if not math.isnan(value) else None  # inf: longer than any wait allowed, so it fails
 
 
 class Hub:
@@ -119,16 +112,30 @@ class Hub:
     def __init__(
         self, endpoint: str | None = None, *, timeout: float | None = None, offline: bool | None = None
     ) -> None:
-        self.endpoint = resolve_endpoint(endpoint)
-        self.timeout = float(timeout) if timeout else DEFAULT_TIMEOUT
-        if self.timeout <= 0:
-            from .errors import UsageError
-
-            raise UsageError("--timeout must be a positive number of seconds.")
+        self.endpoint = resolve_endpoint(endpoint)  # used for requests only: may carry credentials
+        self.shown_endpoint = redact_url(self.endpoint)  # for every message, answer and file
+        self.timeout = check_timeout(timeout)
         self.offline = offline_from_env() if offline is None else (offline or offline_from_env())
         self._lock = threading.Lock()
+        self._cancel = threading.Event()
         self._api: Any = None
         self._headers: dict[str, str] | None = None
+
+    def cancel(self) -> None:
+        """Stop every call in flight at once (Ctrl-C during a refresh): waits and retry sleeps end, and the calls
+        fail (``HubUnavailable``).  Requests already sent are abandoned, not awaited."""
+        self._cancel.set()
+
+    def prepare(self) -> None:
+        """Check now what every request would fail on (the endpoint as the HTTP client sees it, the token), so
+        that a batch of requests fails once, with a usage error, instead of once per repo.  Offline: nothing."""
+        if not self.offline:
+            self._hf()
+            self._auth_headers()
+
+    def _check_cancelled(self, repo: str) -> None:
+        if self._cancel.is_set():
+            raise HubUnavailable(f"{repo}: cancelled.")
 
     # -- the one place HfApi is built --------------------------------------------------
 
@@ -138,17 +145,40 @@ class Hub:
                 # Telemetry would send an extra request to the import-time endpoint; llmpick opts out.
                 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
                 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-                from huggingface_hub import HfApi
+                import httpx2
 
+                try:  # what urlsplit lets through and the HTTP client would refuse (e.g. a bad IDNA host)
+                    httpx2.URL(self.endpoint)
+                except httpx2.InvalidURL as exc:
+                    raise UsageError(
+                        f"Hub endpoint '{printable(self.shown_endpoint)}' cannot be used: {printable(str(exc))}.",
+                        "Pass --endpoint https://... or fix HF_ENDPOINT.",
+                    ) from None
+                HfApi = _import_hf_api(self.endpoint)
                 self._api = HfApi(endpoint=self.endpoint, library_name="llmpick", library_version=_version())
             return self._api
 
     def _auth_headers(self) -> dict[str, str]:
         with self._lock:
             if self._headers is None:
+                _check_token_file()
                 from huggingface_hub.utils import build_hf_headers
 
-                self._headers = build_hf_headers(library_name="llmpick", library_version=_version())
+                try:
+                    headers = build_hf_headers(library_name="llmpick", library_version=_version())
+                except (OSError, UnicodeError) as exc:  # the token file: unreadable, not UTF-8
+                    raise UsageError(
+                        f"The Hub token file cannot be read ({type(exc).__name__}).",
+                        "Remove $HF_HOME/token (or run `hf auth login` again), or set HF_TOKEN instead.",
+                    ) from None
+                for name, value in headers.items():
+                    if not (value.isascii() and value.isprintable()):
+                        what = "The Hub token (HF_TOKEN or $HF_HOME/token)" if name.lower() == "authorization" else name
+                        raise UsageError(
+                            f"{what} holds characters an HTTP header cannot carry (non-ASCII or control characters).",
+                            "Copy the token again from https://huggingface.co/settings/tokens (or unset HF_TOKEN).",
+                        )
+                self._headers = headers
             return dict(self._headers)
 
     # -- public calls --------------------------------------------------------------------
@@ -179,18 +209,55 @@ class Hub:
     # -- transport -----------------------------------------------------------------------
 
     def _get_json(self, path: str, params: dict[str, str] | None, repo: str, max_bytes: int) -> Any:
-        body = self._with_retries(lambda: self._get_once(path, params, repo, max_bytes), repo)
+        from .safeio import ReadProblem, loads_json
+
+        if self.offline:
+            raise HubOffline(
+                "Offline mode (--offline or HF_HUB_OFFLINE=1): the Hub was not contacted.",
+                "Run without --offline (and unset HF_HUB_OFFLINE) to fetch.",
+            )
+        self.prepare()  # the endpoint and the token, checked once (outside the watchdog: an import can be slow)
+        body = self._with_retries(lambda: self._bounded(lambda: self._get_once(path, params, repo, max_bytes)), repo)
         try:
-            return json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            # config.json is a file someone wrote (NaN and Infinity happen there): those become null
+            return loads_json(body, nonfinite_as_null="/resolve/" in path)
+        except ReadProblem as exc:
             raise HubBadAnswer(
-                f"{repo}: the Hub's answer is not valid JSON.",
+                f"{repo}: the Hub's answer {exc}.",
                 "Try again later; if it persists, check --endpoint / HF_ENDPOINT.",
             ) from None
+
+    def _bounded(self, call: Callable[[], bytes]) -> bytes:
+        """``call()`` on a watchdog thread: a request that has not ended ``timeout + WATCHDOG_GRACE`` seconds after
+        it began is abandoned (a retryable failure), whatever it is stuck in (a name lookup, headers sent a byte at
+        a time).  The abandoned thread is a daemon: it never keeps the program alive."""
+        result: list[bytes] = []
+        failure: list[BaseException] = []
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                result.append(call())
+            except BaseException as exc:  # handed to the caller's thread
+                failure.append(exc)
+            finally:
+                done.set()
+
+        threading.Thread(target=work, name="llmpick-hub-request", daemon=True).start()
+        deadline = time.monotonic() + self.timeout + WATCHDOG_GRACE
+        while not done.wait(min(0.05, max(0.0, deadline - time.monotonic()))):
+            if self._cancel.is_set():
+                raise HubUnavailable("cancelled.")
+            if time.monotonic() >= deadline:
+                raise _Retryable(f"no complete answer within {self.timeout:g} s")
+        if failure:
+            raise failure[0]
+        return result[0]
 
     def _with_retries(self, call: Callable[[], bytes], repo: str) -> bytes:
         slept = 0.0
         for attempt in range(MAX_ATTEMPTS):
+            self._check_cancelled(repo)
             try:
                 return call()
             except _Retryable as exc:
@@ -202,7 +269,10 @@ class Hub:
                 delay = max(delay, last.retry_after)
             if slept + delay > MAX_RETRY_SECONDS:
                 break
-            SLEEP(delay)
+            if SLEEP is None:
+                self._cancel.wait(delay)
+            else:
+                SLEEP(delay)
             slept += delay
         raise HubUnavailable(
             f"{repo}: {last.reason} (gave up after {attempt + 1} attempt(s)).",
@@ -210,12 +280,6 @@ class Hub:
         )
 
     def _get_once(self, path: str, params: dict[str, str] | None, repo: str, max_bytes: int) -> bytes:
-        if self.offline:
-            raise HubOffline(
-                "Offline mode (--offline or HF_HUB_OFFLINE=1): the Hub was not contacted.",
-                "Run without --offline (and unset HF_HUB_OFFLINE) to fetch.",
-            )
-        self._hf()  # configures the environment and validates the endpoint once
         import httpx2
         from huggingface_hub import errors as hf_errors
         from huggingface_hub.utils import get_session, hf_raise_for_status
@@ -292,15 +356,56 @@ class Hub:
         except httpx2.TimeoutException:
             raise _Retryable(f"no answer within {self.timeout:g} s") from None
         except httpx2.ConnectError:
-            raise _Retryable(f"cannot connect to {self.endpoint}") from None
+            raise _Retryable(f"cannot connect to {self.shown_endpoint}") from None
         except (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError, httpx2.NetworkError):
             raise _Retryable("the connection was closed before the answer was complete") from None
         except httpx2.HTTPError as exc:
             raise HubError(f"{repo}: request failed ({type(exc).__name__}).") from None
+        except (httpx2.InvalidURL, UnicodeError) as exc:  # a URL or header the client cannot send
+            raise UsageError(
+                f"{repo}: the request to {printable(self.shown_endpoint)} cannot be sent ({type(exc).__name__}).",
+                "Check --endpoint / HF_ENDPOINT and HF_TOKEN.",
+            ) from None
 
 
 class _EntryMissing(Exception):
     """A file that is not in the repo (404 EntryNotFound)."""
+
+
+def _import_hf_api(endpoint: str) -> Any:
+    """``huggingface_hub.HfApi``.  huggingface_hub parses ``HF_ENDPOINT`` when it is imported and fails to import
+    when that is malformed; the endpoint in use (already checked) stands in for it during the import."""
+    saved = os.environ.get("HF_ENDPOINT")
+    os.environ["HF_ENDPOINT"] = endpoint
+    try:
+        from huggingface_hub import HfApi
+    finally:
+        if saved is None:
+            os.environ.pop("HF_ENDPOINT", None)
+        else:
+            os.environ["HF_ENDPOINT"] = saved
+    return HfApi
+
+
+def _check_token_file() -> None:
+    """Without HF_TOKEN, huggingface_hub reads ``$HF_HOME/token``: refuse one that is not a small regular file (a
+    FIFO would block the read forever, a folder would crash it)."""
+    if os.environ.get("HF_TOKEN"):
+        return
+    import stat
+
+    from huggingface_hub import constants
+
+    path = constants.HF_TOKEN_PATH
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return
+    if not stat.S_ISREG(info.st_mode) or info.st_size > 64 * 1024:
+        raise UsageError(
+            f"The Hub token file {printable(path)} is not a token (not a small regular file).",
+            "Remove it (or run `hf auth login` again), or set HF_TOKEN instead.",
+        )
 
 
 def _version() -> str:
@@ -365,5 +470,11 @@ def parse_model_info(raw: Any, repo: str) -> HubRepoData:
                 for s in info.siblings or []
             ],
         )
-    except (ValidationError, TypeError, ValueError, AttributeError):
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise HubBadAnswer(
+            f"{repo}: the Hub's answer has a field of the wrong type or out of range ({printable(where, 80)})."
+        ) from None
+    except (TypeError, ValueError, AttributeError):
         raise HubBadAnswer(f"{repo}: the Hub's answer has fields of the wrong type.") from None

@@ -2,8 +2,13 @@
 
 * Repo ids are validated (``is_hub_id``) before they become paths.
 * Writes are atomic (temp file + rename) and serialized per file with a lock file, so a killed or
-  concurrent refresh leaves either the old file or the new one, never a mix.
-* A damaged file (truncated, not JSON, wrong shape) is reported as a problem and treated as absent.
+  concurrent refresh leaves either the old file or the new one, never a mix.  A write that fails (a read-only
+  or full disk, a cache folder that is a file) is a :class:`CacheWriteError` with a one-line reason: callers
+  make it an outcome (``refresh``) or a warning (``estimate hf:``, ``catalog add``), never a crash.
+* Files are read with ``safeio`` (regular files under a size limit, strict JSON of bounded depth).  A damaged
+  file (truncated, not JSON, nested too deeply, wrong shape, not a regular file) is reported as a problem and
+  treated as absent, and the next write replaces it.
+* The endpoint stored in a file is redacted (``http://user:***@mirror``): credentials never reach the disk.
 
 Reading is cheap and does no network I/O; the lookups at the bottom are what `list`, `show`,
 `estimate` and `recommend` use.
@@ -11,7 +16,6 @@ Reading is cheap and does no network I/O; the lookups at the bottom are what `li
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -21,17 +25,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
-from .errors import UsageError
+from .errors import LlmpickError, UsageError
 
 if TYPE_CHECKING:  # the schema loads with the first cache file read: a `list` that finds none needs no pydantic
     from .schema import HubCacheFile, HubRepoData, HubSummaryOut
 
-MAX_CACHE_FILE_BYTES = 64 * 1024 * 1024
 LOCK_TIMEOUT = 60.0
+
+
+class CacheWriteError(LlmpickError):
+    """The Hub cache could not be written (exit 2 if it ever reaches the boundary: the cache folder is the user's
+    to fix).  ``refresh`` makes it a failed outcome; ``estimate hf:`` and ``catalog add`` a warning."""
 
 
 def root() -> Path:
     return paths.cache_dir() / "hub"
+
+
+def _has_root() -> bool:
+    """Whether anything was ever refreshed (the folder exists).  An unreadable or odd cache path is "no"."""
+    try:
+        return root().is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def state() -> str:
@@ -82,31 +98,34 @@ def age_seconds(iso: str, now: datetime | None = None) -> float | None:
 
 def read(repo: str) -> Cached:
     """The cached file for ``repo``; absent or damaged files give ``file=None`` (damage in ``problem``)."""
+    from .safeio import CACHE_FILE_LIMIT, ReadProblem, read_bytes
+
     try:
         path = path_for(repo)
     except UsageError as exc:
         return Cached(repo, None, exc.message)
     try:
-        if path.stat().st_size > MAX_CACHE_FILE_BYTES:
-            return Cached(repo, None, f"{path}: cache file too large; ignored (run `llmpick refresh {repo}`)")
-        raw = path.read_bytes()
+        raw = read_bytes(path, limit=CACHE_FILE_LIMIT)
     except FileNotFoundError:
         return Cached(repo, None)
-    except OSError as exc:
-        return Cached(repo, None, f"{path}: cannot read ({exc.strerror or exc}); ignored")
+    except ReadProblem as exc:
+        if not _has_root():  # the cache folder is missing or is a file: nothing cached
+            return Cached(repo, None)
+        return Cached(repo, None, f"{path}: {exc}; ignored (run `llmpick refresh {repo}` to replace it)")
     return _parse(repo, path, raw)
 
 
 def _parse(repo: str, path: Path, raw: bytes) -> Cached:
     from pydantic import ValidationError
 
+    from .safeio import ReadProblem, loads_json
     from .schema import HubCacheFile
 
     hint = f"; ignored (run `llmpick refresh {repo}` to replace it)"
     try:
-        doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return Cached(repo, None, f"{path}: damaged cache file (not JSON){hint}")
+        doc = loads_json(raw)
+    except ReadProblem as exc:
+        return Cached(repo, None, f"{path}: damaged cache file ({exc}){hint}")
     try:
         file = HubCacheFile.model_validate(doc)
     except ValidationError as exc:
@@ -119,18 +138,21 @@ def _parse(repo: str, path: Path, raw: bytes) -> Cached:
 
 
 def write(repo: str, data: HubRepoData, *, endpoint: str) -> tuple[HubCacheFile, bool]:
-    """Store fresh data atomically under the repo's lock.  Returns the file and whether the facts changed."""
+    """Store fresh data atomically under the repo's lock.  Returns the file and whether the facts changed.
+
+    Whatever is at the path now (a damaged file, a FIFO, a file from another version) is replaced.  A failure
+    to write is a :class:`CacheWriteError`; another refresh holding the lock too long, a ``HubError``."""
     from filelock import FileLock, Timeout
 
     from .atomic import write_atomic
+    from .hubargs import redact_url
     from .schema import HubCacheFile
 
     path = path_for(repo)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
     try:
-        with lock:
-            old = _parse(repo, path, path.read_bytes()) if path.exists() else Cached(repo, None)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT):
+            old = read(repo)
             if (
                 old.file is not None
                 and old.file.data.config is not None
@@ -139,20 +161,30 @@ def write(repo: str, data: HubRepoData, *, endpoint: str) -> tuple[HubCacheFile,
             ):
                 data = data.model_copy(update={"config": old.file.data.config})  # keep a config.json fetched earlier
             changed = old.file is None or old.file.data != data
-            new = HubCacheFile(repo=repo, fetched_at=now_iso(), endpoint=endpoint, revision=data.sha, data=data)
+            new = HubCacheFile(
+                repo=repo, fetched_at=now_iso(), endpoint=redact_url(endpoint), revision=data.sha, data=data
+            )
             write_atomic(path, new.model_dump_json(indent=1).encode())
             return new, changed
     except Timeout:
         from .errors import HubError
 
         raise HubError(f"{repo}: another llmpick refresh holds {path}.lock; try again when it is done.") from None
+    except OSError as exc:
+        raise CacheWriteError(
+            f"cannot write the Hub cache {path}: {exc.strerror or type(exc).__name__}",
+            "Check LLMPICK_CACHE_DIR (a writable folder) and the free disk space.",
+        ) from None
 
 
 def iter_cached() -> Iterable[Path]:
     base = root()
-    if not base.is_dir():
+    if not _has_root():
         return []
-    return sorted(p for p in base.glob("*/*.json") if not p.name.startswith("."))
+    try:
+        return sorted(p for p in base.glob("*/*.json") if not p.name.startswith("."))
+    except OSError:
+        return []
 
 
 # --- Lookups for list / show / estimate / recommend ----------------------------------------
@@ -160,7 +192,7 @@ def iter_cached() -> Iterable[Path]:
 
 def hub_summary(repo: str) -> HubSummaryOut | None:
     """Downloads, likes and last update of a repo, from the cache (None when not cached or damaged)."""
-    if not root().is_dir():  # never refreshed
+    if not _has_root():  # never refreshed
         return None
     from .schema import HubSummaryOut
 
@@ -217,7 +249,7 @@ def file_size_in(data: HubRepoData, quant: str, file_name: str | None = None) ->
 def file_size_source() -> Callable[[Any, str], int | None] | None:
     """:func:`cached_file_size` for the recommender, or None when nothing was ever refreshed (then it is not asked
     at all: it would be asked for every candidate of every model)."""
-    return cached_file_size if root().is_dir() else None
+    return cached_file_size if _has_root() else None
 
 
 def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_repos: Iterable[str] = ()) -> int | None:
@@ -227,7 +259,7 @@ def cached_file_size(model_id_or_artifact_repo: Any, quant: str, *, artifact_rep
     for a ``Model`` its artifact repos are searched too (files named in the catalog first).  Reads only
     the local cache: never the network.
     """
-    if not root().is_dir():  # never refreshed: nothing to look up
+    if not _has_root():  # never refreshed: nothing to look up
         return None
     named: dict[str, str] = {}
     if hasattr(model_id_or_artifact_repo, "entry"):
@@ -301,7 +333,7 @@ def _hub_context(model: Any, d: HubRepoData) -> tuple[int | None, str]:
     text_config = cfg.get("text_config")
     text: dict[str, Any] = text_config if isinstance(text_config, dict) else {}
     value = text.get("max_position_embeddings") or cfg.get("max_position_embeddings")
-    if isinstance(value, int) and value > 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 2**31:
         return value, f"{model.id} config.json max_position_embeddings"
     if d.gguf and d.gguf.context_length:
         return d.gguf.context_length, f"{model.id} gguf.context_length"

@@ -52,8 +52,8 @@ def targets(
     catalog: Catalog, names: Sequence[str] = (), *, max_age: float = DEFAULT_MAX_AGE, force: bool = False
 ) -> list[Target]:
     """The models to refresh: those named (always), else every model whose cache is missing or stale."""
-    if max_age < 0:
-        raise UsageError("--max-age must not be negative.")
+    if not max_age >= 0:  # NaN too
+        raise UsageError("--max-age must be a duration of 0 or more.")
     chosen = [catalog.resolve(n) for n in names] if names else list(catalog)
     out, seen = [], set()
     for m in chosen:
@@ -75,11 +75,23 @@ def is_stale(target: Target, max_age: float) -> bool:
     return False
 
 
+def check_concurrency(concurrency: int) -> int:
+    """``--concurrency``: requests in flight at once, 1 to MAX_CONCURRENCY."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise UsageError(
+            f"--concurrency must be a whole number from 1 to {MAX_CONCURRENCY}.",
+            f"The default is {DEFAULT_CONCURRENCY}.",
+        )
+    return concurrency
+
+
 def refresh_repo(hub: Hub, repo: str) -> RepoOutcome:
     """Fetch one repo and store it; never raises for a Hub or disk problem (it becomes the outcome)."""
     try:
         data = hub.model_info(repo)
-        file, changed = hubcache.write(repo, data, endpoint=hub.endpoint)
+        file, changed = hubcache.write(repo, data, endpoint=hub.shown_endpoint)
+    except UsageError:  # the endpoint or the token: every repo would fail the same way
+        raise
     except LlmpickError as exc:
         return RepoOutcome(repo, "failed", exc.message)
     except OSError as exc:
@@ -98,8 +110,7 @@ def fetch(
 
     At most ``2 * concurrency`` repos are in flight, so memory stays flat however many are asked for.
     """
-    if not 1 <= concurrency <= MAX_CONCURRENCY:
-        raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}.")
+    check_concurrency(concurrency)
     todo = iter(dict.fromkeys(repos))
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="llmpick-refresh")
     pending: set[Future[RepoOutcome]] = set()
@@ -121,6 +132,9 @@ def fetch(
                     on_done(outcome)
                 yield outcome
                 submit()
+    except BaseException:  # Ctrl-C, or the caller stopped early: the requests in flight end now, not at their timeout
+        hub.cancel()
+        raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

@@ -15,6 +15,7 @@ into its own outcome (a catalog problem, a usage error, an ignored cache file).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import stat
@@ -84,11 +85,20 @@ def _reject_constant(name: str) -> Any:
     raise ReadProblem(f"holds {name}, which is not JSON")
 
 
-def loads_json(data: str | bytes) -> Any:
-    """Strict JSON from outside: no NaN/Infinity, nesting at most MAX_JSON_DEPTH deep."""
+def _null_constant(_name: str) -> None:
+    return None
+
+
+def loads_json(data: str | bytes, *, nonfinite_as_null: bool = False) -> Any:
+    """Strict JSON from outside: no NaN/Infinity, nesting at most MAX_JSON_DEPTH deep.
+
+    ``nonfinite_as_null``: read ``NaN``/``Infinity`` as null instead (files people write by hand or with Python's
+    json module, such as a repo's config.json); numbers too large for a float (``1e999``) become null too."""
     _check_depth(data)
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        if nonfinite_as_null:
+            return json.loads(data, parse_constant=_null_constant, parse_float=_finite_or_none)
+        return json.loads(data, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:  # pragma: no cover - _check_depth stops this first
         raise ReadProblem("is nested too deeply") from None
     except UnicodeDecodeError:
@@ -97,6 +107,18 @@ def loads_json(data: str | bytes) -> Any:
         if isinstance(exc, ReadProblem):
             raise
         raise ReadProblem(f"is not valid JSON ({exc.args[0] if exc.args else exc})") from None
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: Python's parser would make it an infinity
+        raise ReadProblem(f"holds {text[:20]}, a number too large for a float")
+    return value
+
+
+def _finite_or_none(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) else None
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')

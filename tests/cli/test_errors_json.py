@@ -189,3 +189,63 @@ def test_main_keeps_help_version_and_exit_codes(main, fake):
     assert code == 2 and error_of(out, "estimate", 2, "usage") and "Unknown model" in err
     code, out, _ = main("catalog", "verify", "--json")
     assert code == 0 and one_object(out)["command"] == "catalog verify"
+
+
+# --- issue #10: what outside trouble becomes (D14, D19, outside data) ----------------------------------
+
+
+def test_a_wrapped_interrupt_is_still_interrupted(cli, monkeypatch):
+    """pydantic-core turns a KeyboardInterrupt raised while it builds a validator into its own error: after a real
+    Ctrl-C (the handler main() installs remembers it) that error is still exit 130, not an internal error."""
+    from llmpick import cli as cli_mod
+    from llmpick import quant
+
+    def wrapped():
+        raise RuntimeError("SchemaError: ... KeyboardInterrupt")
+
+    monkeypatch.setattr(quant, "all_quants", wrapped)
+    monkeypatch.setattr(cli_mod, "_SIGINT_SEEN", [True])
+    r = cli("quants", "--json")
+    assert r.exit_code == 130 and error_of(r.stdout, "quants", 130, "interrupted")
+
+
+def test_a_broken_pipe_inside_a_command_is_141_and_quiet(cli, monkeypatch):
+    from llmpick import quant
+
+    def closed():
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(quant, "all_quants", closed)
+    r = cli("quants", "--json")
+    assert r.exit_code == 141 and r.stdout == "" and r.stderr == ""
+
+
+def test_json_with_a_file_name_that_is_not_utf8_stays_valid(capsys):
+    from llmpick import output
+
+    class Answer:
+        def model_dump(self, *, mode: str = "json") -> dict:
+            return {"file": "/tmp/\udcff-out/x.yaml", "name": "caf\u00e9"}
+
+    output.emit(Answer())
+    text = capsys.readouterr().out
+    assert text.isascii() and json.loads(text) == Answer().model_dump()
+
+
+def test_hub_data_the_catalog_refuses_is_a_hub_error_not_a_crash(cli, fake, monkeypatch):
+    from pydantic import BaseModel
+
+    from llmpick import draft
+
+    def refuse(self):
+        class Strict(BaseModel):
+            n: int
+
+        Strict.model_validate({"n": "not a number"})
+
+    monkeypatch.setattr(draft.Draft, "model", refuse)
+    r = cli("estimate", "hf:" + CHATTY, "--endpoint", fake.url, "--json")
+    assert (
+        r.exit_code == 4
+        and "does not make a valid catalog entry" in error_of(r.stdout, "estimate", 4, "network")["message"]
+    )

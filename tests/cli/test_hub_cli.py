@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -262,3 +263,134 @@ def test_hub_cells_show_the_age_they_are_given():
     assert hub_cells(None) == ["-", "-", "-"]
     assert hub_line(s, 30).endswith("(cached Hub data, fetched just now)")
     assert hub_line(s).endswith("(cached Hub data)")
+
+
+# --- issue #10: bounded flags (D12, D24), files written (D13), endpoint credentials (D17) ----------------
+
+CHATTY = "llmpick-tests/Chatty-Llama-8B"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--timeout", "nan"),
+        ("--timeout", "inf"),
+        ("--timeout", "1e308"),
+        ("--timeout", "0"),
+        ("--max-age", "nan"),
+        ("--max-age", "inf"),
+        ("--max-age", "1e999d"),
+        ("--concurrency", "0"),
+        ("--concurrency", "65"),
+        ("--concurrency", "99999999999999999999999"),
+    ],
+)
+def test_refresh_flags_are_bounded_before_anything_happens(cli, fake, flag, value):
+    r = cli("refresh", MISTRAL, "--endpoint", fake.url, flag, value, "--json")
+    assert r.exit_code == 2, r.stderr
+    assert r.json["error"]["kind"] == "usage" and flag in r.json["error"]["message"]
+    assert r.stderr.count("Error:") == 1 and fake.count() == 0
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-3"])
+def test_hub_timeouts_are_bounded_for_estimate_and_catalog_add(cli, fake, tmp_path, value):
+    for args in (("estimate", "hf:" + CHATTY), ("catalog", "add", "hf:" + CHATTY, "--output", str(tmp_path / "o"))):
+        r = cli(*args, "--endpoint", fake.url, "--timeout", value, "--json")
+        assert r.exit_code == 2 and "--timeout" in r.json["error"]["message"], r.stderr
+    assert fake.count() == 0
+
+
+def test_endpoint_credentials_are_never_shown_or_stored(cli, fake, tmp_path, monkeypatch):
+    host = fake.url.removeprefix("http://")
+    secret_ep = f"http://user:SECRET@{host}"
+    out = tmp_path / "drafts"
+    runs = [
+        cli("refresh", MISTRAL, "--endpoint", secret_ep, "--json"),
+        cli("refresh", QWEN, "--endpoint", secret_ep),
+        cli("refresh", QWEN, "--endpoint", "http://user:SECRET@127.0.0.1:9", "--timeout", "0.5", "--json"),
+        cli("refresh", QWEN, "--endpoint", "http://user:SECRET@127.0.0.1:9", "--timeout", "0.5"),
+        cli("refresh", "--endpoint", "http://user:SECRET@[::1", "--all", "--json"),
+        cli("estimate", "hf:" + CHATTY, "--endpoint", secret_ep, "--json"),
+        cli("catalog", "add", "hf:" + CHATTY, "--endpoint", secret_ep, "--output", str(out), "--json"),
+    ]
+    monkeypatch.setenv("HF_ENDPOINT", secret_ep)
+    runs.append(cli("refresh", "google/gemma-2-2b-it", "--json"))
+    assert [r.exit_code for r in runs] == [0, 0, 4, 4, 2, 0, 0, 0]
+    assert runs[0].json["endpoint"] == f"http://user:***@{host}"
+    assert "user:***@127.0.0.1:9" in runs[2].json["items"][0]["reason"]
+    for r in runs:
+        assert "SECRET" not in r.stdout + r.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".yaml" for p in written) and len([p for p in written if p.suffix == ".json"]) >= 4
+    for p in written:
+        assert b"SECRET" not in p.read_bytes(), p
+    assert f"http://user:***@{host}/api/models/{CHATTY}" in (out / f"{CHATTY}.yaml").read_text()
+
+
+def test_an_old_cache_file_with_credentials_is_redacted_when_used(cli, fake, tmp_path):
+    from llmpick import hubcache
+
+    assert cli("estimate", "hf:" + CHATTY, "--endpoint", fake.url).exit_code == 0
+    path = hubcache.path_for(CHATTY)
+    doc = json.loads(path.read_text())
+    doc["endpoint"] = "http://user:SECRET@old-mirror"  # written by an llmpick that stored it as given
+    path.write_text(json.dumps(doc))
+    r = cli("catalog", "add", "hf:" + CHATTY, "--offline", "--output", str(tmp_path / "o"), "--json")
+    assert r.exit_code == 0, r.stderr
+    assert "SECRET" not in r.stdout and "http://user:***@old-mirror" in json.dumps(r.json["item"]["entry"]["sources"])
+    assert "SECRET" not in (tmp_path / "o" / f"{CHATTY}.yaml").read_text()
+
+
+def test_catalog_add_writes_to_the_user_catalog_which_every_command_reads(cli, fake, tmp_path):
+    r = cli("catalog", "add", "hf:" + CHATTY, "--endpoint", fake.url, "--json")
+    assert r.exit_code == 0, r.stderr
+    written = tmp_path / "config" / "catalog" / f"{CHATTY}.yaml"
+    assert r.json["item"]["file"] == str(written) and written.is_file()
+    assert CHATTY in [i["id"] for i in cli("list", "--json").json["items"]]
+    assert cli("show", CHATTY, "--json").json["item"]["file"] == str(written)
+    again = cli("catalog", "add", "hf:" + CHATTY, "--endpoint", fake.url)
+    assert again.exit_code == 2 and "already in the catalog" in again.stderr
+
+
+def test_catalog_add_refuses_a_destination_it_cannot_write_before_fetching(cli, fake, tmp_path, monkeypatch):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    for dest in (a_file, a_file / "below"):
+        r = cli("catalog", "add", "hf:" + CHATTY, "--endpoint", fake.url, "--output", str(dest), "--json")
+        assert r.exit_code == 2 and "is a file, not a folder" in r.json["error"]["message"]
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(read_only) else real_access(p, mode))
+    r = cli("catalog", "add", "hf:" + CHATTY, "--endpoint", fake.url, "--output", str(read_only / "cat"), "--json")
+    assert r.exit_code == 2 and "cannot be written" in r.json["error"]["message"]
+    assert fake.count() == 0
+
+
+def test_a_full_disk_is_a_warning_for_the_cache_and_an_error_for_the_draft(cli, fake, tmp_path, monkeypatch):
+    import errno
+
+    import llmpick.atomic
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(llmpick.atomic, "write_atomic", full)
+    est = cli("estimate", "hf:" + CHATTY, "-q", "Q4_K_M", "--endpoint", fake.url, "--json")
+    assert est.exit_code == 0 and est.json["items"][0]["weights_bytes"] > 0
+    assert "cannot write the Hub cache" in est.stderr and "No space left on device" in est.stderr
+    add = cli("catalog", "add", "hf:" + CHATTY, "--endpoint", fake.url, "--output", str(tmp_path / "o"), "--json")
+    assert add.exit_code == 2 and "No space left on device" in add.json["error"]["message"]
+    assert "Traceback" not in est.stderr + add.stderr
+
+
+def test_a_cache_folder_that_is_a_file_is_a_warning(cli, fake, tmp_path, monkeypatch):
+    blocker = tmp_path / "cache-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("LLMPICK_CACHE_DIR", str(blocker))
+    est = cli("estimate", "hf:" + CHATTY, "--endpoint", fake.url, "--json")
+    assert est.exit_code == 0 and "Warning: cannot write the Hub cache" in est.stderr
+    add = cli("catalog", "add", "hf:" + CHATTY, "--endpoint", fake.url, "--output", str(tmp_path / "o"))
+    assert add.exit_code == 0 and (tmp_path / "o" / f"{CHATTY}.yaml").is_file()
+    r = refresh(cli, fake, MISTRAL, "--json")
+    assert r.exit_code == 4 and "cannot write the Hub cache" in r.json["items"][0]["reason"]

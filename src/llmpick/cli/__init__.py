@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__, output
-from ..errors import ERROR_KINDS, ExitCode, LlmpickError
+from ..errors import BROKEN_PIPE, ERROR_KINDS, ExitCode, LlmpickError
 from .options import Format, is_json
 
 app = typer.Typer(
@@ -32,6 +32,7 @@ _GROUP_NAMES = {id(catalog_app): "catalog"}  # the word before each sub-command:
 _COMMANDS: set[str] = set()  # every registered command by its full name
 
 INTERNAL_HINT = "This is a bug in llmpick; please report it. LLMPICK_DEBUG=1 shows the traceback."
+_SIGINT_SEEN: list[bool] = []  # set by main()'s Ctrl-C handler: libraries may wrap the KeyboardInterrupt it raises
 
 
 def command(name: str, parent: typer.Typer = app, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -48,17 +49,26 @@ def command(name: str, parent: typer.Typer = app, **kwargs: Any) -> Callable[[Ca
         def guarded(*args: Any, **kw: Any) -> Any:
             json_mode = is_json(kw.get("fmt", Format.table), bool(kw.get("json_", False)))
             try:
-                return fn(*args, **kw)
-            except typer.Exit:
-                raise
-            except LlmpickError as exc:
-                code = report(full_name, exc.exit_code, exc.message, exc.hint, exc.details, json_mode=json_mode)
-            except KeyboardInterrupt:
-                code = report(full_name, ExitCode.INTERRUPTED, "Interrupted.", json_mode=json_mode)
-            except Exception as exc:
-                if os.environ.get("LLMPICK_DEBUG") == "1":
+                try:
+                    return fn(*args, **kw)
+                except typer.Exit:
                     raise
-                code = report(full_name, *_internal(exc), json_mode=json_mode)
+                except BrokenPipeError:
+                    raise
+                except LlmpickError as exc:
+                    code = report(full_name, exc.exit_code, exc.message, exc.hint, exc.details, json_mode=json_mode)
+                except KeyboardInterrupt:
+                    code = report(full_name, ExitCode.INTERRUPTED, "Interrupted.", json_mode=json_mode)
+                except Exception as exc:
+                    if _SIGINT_SEEN:  # e.g. pydantic-core turns a KeyboardInterrupt in a validator into SchemaError
+                        code = report(full_name, ExitCode.INTERRUPTED, "Interrupted.", json_mode=json_mode)
+                    elif os.environ.get("LLMPICK_DEBUG") == "1":
+                        raise
+                    else:
+                        code = report(full_name, *_internal(exc), json_mode=json_mode)
+            except BrokenPipeError:  # the reader went away (`| head -1`), maybe while an error was being reported
+                output.silence()
+                raise typer.Exit(BROKEN_PIPE) from None  # an Exit, not an OSError: click would make that exit 1
             raise typer.Exit(code)
 
         parent.command(name, **kwargs)(guarded)
@@ -111,28 +121,81 @@ def main(argv: Sequence[str] | None = None) -> None:
     typer runs the app with ``standalone_mode=False``, so the usage errors it finds while parsing (a bad option
     value, a missing argument, an unknown option) come back here as exceptions: printed as typer prints them, and
     with ``--format json`` / ``--json`` on the command line also as the JSON error answer (exit 2).
+
+    A reader that closes the pipe early (``llmpick list | head -1``) ends the program quietly with exit code 141
+    (128 + SIGPIPE, what a shell reports for ``git log | head -1``): nothing more is written, not even an error.
     """
     # pydantic looks for plugins through importlib.metadata on first use (~50 ms); the CLI has none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _catch_sigint()
     args = list(sys.argv[1:] if argv is None else argv)
     json_mode = _json_asked(args)
     try:
-        # typer passes these to click's main(); `args=None` keeps click's own reading of sys.argv.
-        result = app(args=None if argv is None else args, standalone_mode=False)
-    except KeyboardInterrupt:
-        result = report(_command_in(args), ExitCode.INTERRUPTED, "Interrupted.", json_mode=json_mode)
-    except typer.Abort:
-        output.info("Aborted!")
-        result = 1
-    except Exception as exc:
-        if _is_parse_error(exc):
-            result = _parse_error(exc, json_mode, args)
-        elif os.environ.get("LLMPICK_DEBUG") == "1":
+        try:
+            # typer passes these to click's main(); `args=None` keeps click's own reading of sys.argv.
+            result = app(args=None if argv is None else args, standalone_mode=False)
+        except KeyboardInterrupt:
+            result = report(_command_in(args), ExitCode.INTERRUPTED, "Interrupted.", json_mode=json_mode)
+        except typer.Abort:
+            output.info("Aborted!")
+            result = 1
+        except SystemExit:
+            if not output.pacified():  # click's own answer to a closed pipe (while printing --help): exit 1
+                raise
+            result = BROKEN_PIPE
+        except BrokenPipeError:
             raise
-        else:
-            result = report(_command_in(args), *_internal(exc), json_mode=json_mode)
+        except Exception as exc:
+            if _is_parse_error(exc):
+                result = _parse_error(exc, json_mode, args)
+            elif _SIGINT_SEEN:
+                result = report(_command_in(args), ExitCode.INTERRUPTED, "Interrupted.", json_mode=json_mode)
+            elif os.environ.get("LLMPICK_DEBUG") == "1":
+                raise
+            else:
+                result = report(_command_in(args), *_internal(exc), json_mode=json_mode)
+        output.flush()  # here, not at exit: a closed pipe found now is answered like any other
+    except BrokenPipeError:
+        result = BROKEN_PIPE
+    if result == BROKEN_PIPE:
+        output.silence()
     # Without standalone mode, typer returns the command's return value (None) or the code of a typer.Exit.
-    raise SystemExit(result if isinstance(result, int) else 0)
+    code = result if isinstance(result, int) else 0
+    if _SIGINT_SEEN and argv is None:
+        _exit_now(code)
+    raise SystemExit(code)
+
+
+def _catch_sigint() -> None:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is remembered: a library that turns the KeyboardInterrupt into
+    its own error (pydantic-core does, while building a validator) still ends the program as interrupted (130)."""
+    import contextlib
+    import signal
+
+    def interrupted(signum: int, frame: Any) -> None:
+        _SIGINT_SEEN.append(True)
+        raise KeyboardInterrupt
+
+    with contextlib.suppress(ValueError):  # not the main thread: Python's default stays
+        signal.signal(signal.SIGINT, interrupted)
+
+
+def _exit_now(code: int) -> None:
+    """Exit with ``code`` after a Ctrl-C, exactly.  Python kills itself with SIGINT at exit (status -2, not 130)
+    when a KeyboardInterrupt passed through code run by ``PyRun_String`` (pydantic-core runs some), even one the
+    CLI has answered; so the answer is flushed, the threads still working (a refresh's, cancelled) get a moment to
+    finish, and the process ends here."""
+    import contextlib
+    import threading
+    import time
+
+    with contextlib.suppress(OSError, ValueError):
+        output.flush()
+    deadline = time.monotonic() + 2.0
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    os._exit(code)
 
 
 def _json_asked(args: Sequence[str]) -> bool:

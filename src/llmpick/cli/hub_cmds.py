@@ -11,7 +11,7 @@ from . import catalog_app, command
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
 if TYPE_CHECKING:
-    from ..schema import Model
+    from ..schema import HubRepoData, Model
 
 EndpointOpt = Annotated[
     str | None,
@@ -24,17 +24,23 @@ OfflineOpt = Annotated[
 
 
 def parse_age(text: str) -> float:
-    """'7d', '12h', '30m', '90s' or plain seconds -> seconds."""
+    """'7d', '12h', '30m', '90s' or plain seconds -> seconds (finite, 0 or more)."""
+    import math
+
+    from ..hubargs import printable
+
     raw = text.strip().lower()
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
     mult = units.get(raw[-1:])
     num = raw[:-1] if mult else raw
     try:
         value = float(num) * (mult or 1)
-    except ValueError:
+    except (ValueError, OverflowError):
+        value = math.nan
+    if not math.isfinite(value):  # not a number, nan, inf, 1e999
         raise UsageError(
-            f"--max-age '{text}' is not a duration.", "Use e.g. 7d, 12h, 30m or a number of seconds."
-        ) from None
+            f"--max-age '{printable(text)}' is not a duration.", "Use e.g. 7d, 12h, 30m or a number of seconds."
+        )
     if value < 0:
         raise UsageError("--max-age must not be negative.")
     return value
@@ -71,10 +77,13 @@ def refresh_cmd(
     from dataclasses import asdict
 
     from .. import refresh
+    from ..hubargs import check_timeout
     from ..schema.errors import ErrorOut
     from ..schema.hub import RefreshAnswer, RefreshItemOut, RefreshOutcome
 
     age = parse_age(max_age)
+    check_timeout(timeout)  # every flag is checked before anything is read or fetched
+    refresh.check_concurrency(concurrency)
     cat, warnings = load(catalog)
     chosen = refresh.targets(cat, models or [], max_age=age, force=all_)
     is_offline = _offline(offline)
@@ -89,13 +98,14 @@ def refresh_cmd(
         from ..hub import Hub
 
         hub = Hub(endpoint, timeout=timeout)
+        hub.prepare()
         from ..output.hub import progress
 
         with progress(sum(len(t.repos) for t in chosen)) as bar:
             outcomes = refresh.run(hub, chosen, concurrency=concurrency, on_done=bar.advance)
     items = [RefreshItemOut.model_validate(asdict(o)) for o in outcomes]
     counts = cast("dict[RefreshOutcome, int]", refresh.counts(outcomes))
-    ep = hub.endpoint if hub else None
+    ep = hub.shown_endpoint if hub else None  # never the credentials an endpoint URL may carry
     failed = counts.get("failed", 0)
     error = None
     if failed:
@@ -173,7 +183,8 @@ def add(
         Path | None,
         typer.Option(
             "--output",
-            help="Catalog folder to write into (default: the first --catalog / LLMPICK_CATALOG folder, else the built-in catalog).",
+            help="Catalog folder to write into (default: the first --catalog / LLMPICK_CATALOG folder, else your own "
+            "catalog folder, <config dir>/catalog).",
             show_default=False,
         ),
     ] = None,
@@ -186,21 +197,23 @@ def add(
 ) -> None:
     """Draft a catalog file from the Hub (model_info + config.json); unknown facts are marked TODO."""
     from .. import hubcache, paths
-    from ..atomic import write_atomic
     from ..catalog import load_catalog
     from ..draft import draft, parse_hf_ref, require_text_generation, to_yaml, validate_yaml
     from ..errors import CatalogError
     from ..hub import Hub, HubOffline
+    from ..hubargs import redact_url
 
     repo = parse_hf_ref(ref)
-    dest_root = (
+    # Never the built-in catalog by default: it is read-only in pipx and system installs.
+    dest_root = Path(
         output_dir
         or (catalog[0] if catalog else None)
-        or next(iter(paths.user_catalog_dirs()), None)
-        or paths.builtin_catalog_dir()
+        or next(iter(paths.env_catalog_dirs()), None)
+        or paths.user_catalog_dir()
     )
+    _check_folder(dest_root, chosen=output_dir is not None)
     org, name = repo.split("/", 1)
-    dest = Path(dest_root) / org / f"{name}.yaml"
+    dest = dest_root / org / f"{name}.yaml"
     cat = load_catalog(catalog or [])
     known = {m.id.lower(): m for m in cat}
     if repo.lower() in known:
@@ -218,13 +231,12 @@ def add(
                 f"Offline: {repo} is not in the cache with its config.json, and the Hub was not contacted.",
                 "Run without --offline (and unset HF_HUB_OFFLINE).",
             )
-        data, fetched_at, ep = cached.data, cached.fetched_at, cached.endpoint
+        data, fetched_at, ep = cached.data, cached.fetched_at, redact_url(cached.endpoint)
         output.warn(f"Offline: drafting from cached Hub data fetched {fetched_at}.")
     else:
         data = hub.model_info(repo, with_config=True)
         require_text_generation(data, repo)
-        stored, _ = hubcache.write(repo, data, endpoint=hub.endpoint)
-        fetched_at, ep = stored.fetched_at, hub.endpoint
+        fetched_at, ep = _store(repo, data, hub.shown_endpoint), hub.shown_endpoint
     require_text_generation(data, repo)
     d = draft(repo, data, endpoint=ep, fetched_at=fetched_at)
     text = to_yaml(d)
@@ -235,7 +247,7 @@ def add(
             "This is a bug in llmpick's drafting; please report it with the repo id.",
             problems,
         )
-    write_atomic(dest, text.encode("utf-8"))
+    _write_draft(dest, text)
     if is_json(fmt, json_):
         from ..schema.hub import AddAnswer, AddedOut
 
@@ -255,6 +267,7 @@ def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, o
     from .. import hubcache
     from ..draft import draft, parse_hf_ref, require_text_generation
     from ..hub import Hub, HubGated, HubOffline
+    from ..hubargs import redact_url
 
     repo = parse_hf_ref(ref)
     hub = Hub(endpoint, timeout=timeout, offline=offline)
@@ -266,7 +279,7 @@ def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, o
                 "Run once without --offline (and unset HF_HUB_OFFLINE) to fetch it.",
             )
         output.warn(f"Offline: using cached Hub data for {repo} (fetched {cached.file.fetched_at}).")
-        data, fetched_at, ep = cached.file.data, cached.file.fetched_at, cached.file.endpoint
+        data, fetched_at, ep = cached.file.data, cached.file.fetched_at, redact_url(cached.file.endpoint)
     else:
         data = hub.model_info(repo)
         require_text_generation(data, repo)
@@ -290,7 +303,58 @@ def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, o
                     f"{repo}: the config.json of its base model {base} could not be read; "
                     "the KV cache cannot be estimated."
                 )
-        stored, _ = hubcache.write(repo, data, endpoint=hub.endpoint)
-        fetched_at, ep = stored.fetched_at, hub.endpoint
+        fetched_at, ep = _store(repo, data, hub.shown_endpoint), hub.shown_endpoint
     require_text_generation(data, repo)
-    return draft(repo, data, endpoint=ep, fetched_at=fetched_at).model()
+    try:
+        return draft(repo, data, endpoint=ep, fetched_at=fetched_at).model()
+    except ValueError as exc:  # pydantic's ValidationError: Hub data the catalog's rules refuse
+        from ..hub import HubBadAnswer
+
+        raise HubBadAnswer(
+            f"{repo}: the Hub's data does not make a valid catalog entry ({type(exc).__name__}).",
+            "Draft it with `llmpick catalog add` and fix what `llmpick catalog validate` reports.",
+        ) from None
+
+
+def _store(repo: str, data: "HubRepoData", endpoint: str) -> str:
+    """Cache fresh Hub data; returns when it was fetched.  A cache that cannot be written (read-only, full, not a
+    folder) is a warning: the data in hand is used all the same."""
+    from .. import hubcache
+
+    try:
+        stored, _ = hubcache.write(repo, data, endpoint=endpoint)
+    except hubcache.CacheWriteError as exc:
+        output.warn(f"{exc.message}; continuing without caching it.")
+        return hubcache.now_iso()
+    return stored.fetched_at
+
+
+def _check_folder(folder: Path, *, chosen: bool) -> None:
+    """Refuse, before anything is fetched, a destination that is not a folder or cannot be written."""
+    import os
+
+    flag = "--output" if chosen else "The catalog folder"
+    hint = "Choose a writable folder with --output DIR."
+    probe = folder
+    try:
+        while not probe.exists() and probe != probe.parent:  # the nearest existing folder is where it gets made
+            probe = probe.parent
+        if not probe.is_dir():
+            raise UsageError(f"{flag} {folder}: {probe} is a file, not a folder.", hint)
+        writable = os.access(probe, os.W_OK)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{flag} {folder} cannot be used ({exc}).", hint) from None
+    if not writable:
+        raise UsageError(f"{flag} {folder} cannot be written ({probe} is read-only or not yours).", hint)
+
+
+def _write_draft(dest: Path, text: str) -> None:
+    from ..atomic import write_atomic
+
+    try:
+        write_atomic(dest, text.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot write {dest}: {exc.strerror or type(exc).__name__}.",
+            "Choose a writable folder with free space with --output DIR.",
+        ) from None

@@ -8,6 +8,7 @@ table is drawn, so JSON output stays fast.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -29,7 +30,42 @@ def emit(answer: Dumpable) -> None:
     # Indented for a person at a terminal; compact (and faster) for the scripts that read it from a pipe.  Strict
     # JSON: a NaN or infinity here is a bug (the schema refuses them on the way in), never output.
     indent = 2 if getattr(sys.stdout, "isatty", lambda: False)() else None
-    sys.stdout.write(dumps_json(answer.model_dump(mode="json"), indent=indent) + "\n")
+    doc = answer.model_dump(mode="json")
+    text = dumps_json(doc, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): escaped, the JSON stays valid
+        text = json.dumps(doc, indent=indent, ensure_ascii=True, allow_nan=False)
+    sys.stdout.write(text + "\n")
+
+
+def flush() -> None:
+    """Push out what stdout and stderr still hold (a closed pipe then raises BrokenPipeError here, where the CLI
+    can answer it, rather than at interpreter exit)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+def silence() -> None:
+    """The reader closed the pipe: point stdout and stderr at the null device, so that nothing more is written and
+    Python's own flush at exit does not fail again (as the Python docs advise for SIGPIPE)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                os.dup2(null, stream.fileno())
+            except (AttributeError, OSError, ValueError):  # not a real file (a test runner's buffer)
+                continue
+    finally:
+        os.close(null)
+
+
+def pacified() -> bool:
+    """Whether typer's click met a closed pipe itself (it wraps stdout in its ``PacifyFlushWrapper`` then)."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
 
 
 def color_allowed(stream: Any) -> bool:
@@ -38,8 +74,7 @@ def color_allowed(stream: Any) -> bool:
 
 def console(stderr: bool = False) -> Any:
     """A rich Console on the current stdout/stderr (looked up per call: test runners swap them)."""
-    from rich.console import Console
-
+    Console = _console_class()
     stream = sys.stderr if stderr else sys.stdout
     tty = color_allowed(stream)
     # Piped into a file or a pager, tables get room instead of rich's 80-column default.
@@ -54,6 +89,24 @@ def console(stderr: bool = False) -> Any:
         markup=False,
         soft_wrap=False,
     )
+
+
+_CONSOLE: list[Any] = []
+
+
+def _console_class() -> Any:
+    """rich's Console, except that a closed pipe raises BrokenPipeError (which the CLI answers: exit 141) instead
+    of rich's own ``SystemExit(1)``, which would read as a negative answer."""
+    if not _CONSOLE:
+        from rich.console import Console
+
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:
+                self.quiet = True
+                raise BrokenPipeError(32, "Broken pipe")
+
+        _CONSOLE.append(_Console)
+    return _CONSOLE[0]
 
 
 def literal(value: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Final, Literal
+from typing import Annotated, Any, ClassVar, Final, Literal
 
 from pydantic import ConfigDict, Field, JsonValue
 
@@ -15,21 +15,27 @@ from .errors import ErrorOut
 # before they are cached, and a cache file that fails them is ignored, never trusted.
 
 HUB_CACHE_VERSION: Final = 1
+# Upper bounds on what the Hub may claim, each far above anything real, so that a hostile or damaged answer (a
+# 4,000-digit size) is refused here instead of overflowing an estimate later.
+MAX_FILE_BYTES: Final = 2**50  # 1 PiB: the largest files on the Hub are a few hundred GB
+MAX_PARAMS: Final = 10**15  # the largest models have ~2e12 parameters
+MAX_COUNT: Final = 2**63 - 1  # downloads, likes
+MAX_CONTEXT: Final = 2**31  # tokens
 
 
 class HubFile(Lazy):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(description="path of the file inside the repo (rfilename)")
-    size: int | None = Field(None, ge=0, description="bytes; null when the Hub did not say")
+    size: int | None = Field(None, ge=0, le=MAX_FILE_BYTES, description="bytes; null when the Hub did not say")
 
 
 class HubGguf(Lazy):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    total: int | None = Field(None, ge=0, description="parameter count the GGUF header reports")
+    total: int | None = Field(None, ge=0, le=MAX_PARAMS, description="parameter count the GGUF header reports")
     architecture: str | None = None
-    context_length: int | None = Field(None, ge=0)
+    context_length: int | None = Field(None, ge=0, le=MAX_CONTEXT)
 
 
 class HubRepoData(Lazy):
@@ -41,8 +47,8 @@ class HubRepoData(Lazy):
     sha: str | None = None
     last_modified: str | None = Field(None, description="ISO 8601, as the Hub reports it")
     created_at: str | None = None
-    downloads: int | None = Field(None, ge=0)
-    likes: int | None = Field(None, ge=0)
+    downloads: int | None = Field(None, ge=0, le=MAX_COUNT)
+    likes: int | None = Field(None, ge=0, le=MAX_COUNT)
     license: str | None = Field(None, description="cardData.license (license_name when it is 'other')")
     gated: bool | str | None = Field(None, description="false, or 'auto' / 'manual' for gated repos")
     private: bool | None = None
@@ -51,8 +57,10 @@ class HubRepoData(Lazy):
     tags: list[str] = Field(default_factory=list)
     base_model: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
-    safetensors_total: int | None = Field(None, ge=0)
-    safetensors_parameters: dict[str, int] = Field(default_factory=dict, description="parameters per dtype")
+    safetensors_total: int | None = Field(None, ge=0, le=MAX_PARAMS)
+    safetensors_parameters: dict[str, Annotated[int, Field(ge=0, le=MAX_PARAMS)]] = Field(
+        default_factory=dict, description="parameters per dtype"
+    )
     gguf: HubGguf | None = None
     files: list[HubFile] = Field(default_factory=list)
     config: dict[str, Any] | None = Field(None, description="config.json, when it was fetched")
