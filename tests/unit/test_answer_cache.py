@@ -98,3 +98,13 @@ def test_a_cached_answer_needs_no_pydantic(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["command"] == "recommend"
     assert out.stderr.rstrip().endswith("LOADED=")
+
+
+def test_an_edited_answer_that_no_longer_validates_is_asked_again_for_tables(cli, tmp_path):
+    cli(*QUESTION)
+    stored = answers(tmp_path)[0]
+    doc = json.loads(stored.read_text())
+    doc["items"] = "not a list"
+    stored.write_text(json.dumps(doc))
+    r = cli("recommend", "--vram", "24", "--top", "3")
+    assert r.exit_code == 0 and "Traceback" not in r.stderr

@@ -113,31 +113,47 @@ def recommend_cmd(
 
         return recommend_models(hw, **question, catalog=cat, warnings=warnings)  # type: ignore[arg-type]
 
-    doc, answer = _answer("recommend", question, cat, hw, ask)
-    if is_json(fmt, json_):
+    json_mode = is_json(fmt, json_)
+    doc, answer = _answer("recommend", question, cat, hw, ask, None if json_mode else _model("RecommendAnswer"))
+    if json_mode:
         output.emit(StoredAnswer(doc))
         if not doc["items"]:
             output.info(doc["hint"] or "Nothing fits.")
     else:
         from ..output.recommend import render_recommend
-        from ..schema import RecommendAnswer
 
-        render_recommend(answer or RecommendAnswer.model_validate(doc), explain)
+        render_recommend(answer, explain)
 
 
-def _answer(command: str, question: dict[str, Any], cat: Any, hw: Any, ask: Any) -> tuple[dict[str, Any], Any]:
+def _answer(
+    command: str, question: dict[str, Any], cat: Any, hw: Any, ask: Any, model: Any = None
+) -> tuple[dict[str, Any], Any]:
     """(the answer's JSON, the answer model or None): from the answer cache when the same question was asked of
-    the same machine, catalog, Hub cache and code, else asked now and kept."""
+    the same machine, catalog, Hub cache and code, else asked now and kept.  ``model``: the answer class, when a
+    stored answer is needed as a model (tables); one that does not validate is asked again."""
     from .. import answer_cache
 
     key = answer_cache.key(command, question, cat, hw)
     doc = answer_cache.get(key)
     if doc is not None:
-        return doc, None
+        if model is None:
+            return doc, None
+        from pydantic import ValidationError
+
+        try:
+            return doc, model.model_validate(doc)
+        except ValidationError:
+            pass  # damaged or edited by hand: ask again below
     answer = ask()
     doc = answer.model_dump(mode="json")
     answer_cache.put(key, doc)
     return doc, answer
+
+
+def _model(name: str) -> Any:
+    from .. import schema
+
+    return getattr(schema, name)
 
 
 @command("check")
@@ -176,14 +192,14 @@ def check_cmd(
             model, hw, quant=quant, context=context, allow_offload=allow_offload, catalog=cat, warnings=warnings
         )
 
-    doc, answer = _answer("check", question, cat, hw, ask)
+    json_mode = is_json(fmt, json_)
+    doc, answer = _answer("check", question, cat, hw, ask, None if json_mode else _model("CheckAnswer"))
     ok = bool(doc["fits"])
-    if is_json(fmt, json_):
+    if json_mode:
         output.emit(StoredAnswer(doc))
     else:
         from ..output.recommend import render_check
-        from ..schema import CheckAnswer
 
-        render_check(answer or CheckAnswer.model_validate(doc), explain)
+        render_check(answer, explain)
     if not ok:
         raise typer.Exit(1)

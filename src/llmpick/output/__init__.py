@@ -164,16 +164,21 @@ def info(text: str) -> None:
     sys.stderr.write(sanitize(text) + "\n")
 
 
+def one_line(value: str) -> str:
+    """:func:`sanitize`, and line breaks shown as ``\\n``: a message that echoes a user's value stays one line."""
+    return sanitize(value).replace("\r", "\\r").replace("\n", "\\n")
+
+
 def warn(text: str) -> None:
-    sys.stderr.write("Warning: " + sanitize(text) + "\n")
+    sys.stderr.write("Warning: " + one_line(text) + "\n")
 
 
 def error(message: str, hint: str | None = None, details: Sequence[str] = ()) -> None:
     for d in details:
-        sys.stderr.write(sanitize(d) + "\n")
-    sys.stderr.write("Error: " + sanitize(message) + "\n")
+        sys.stderr.write(one_line(d) + "\n")
+    sys.stderr.write("Error: " + one_line(message) + "\n")
     if hint:
-        sys.stderr.write("  " + sanitize(hint) + "\n")
+        sys.stderr.write("  " + one_line(hint) + "\n")
 
 
 def tokens(n: int | None) -> str | None:
