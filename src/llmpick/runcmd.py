@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .schema.recommend import RunOut
 
 
 def _q(s: str) -> str:
@@ -40,21 +42,12 @@ def vllm(repo: str, ctx: int, tp: int = 1, pp: int = 1, quant_family: str | None
     return line
 
 
-@dataclass
-class RunLines:
-    """How to run one option: a command line per engine (None where it does not apply) and notes."""
-
-    llama_cpp: str | None = None
-    ollama: str | None = None
-    vllm: str | None = None
-    mlx: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def run_lines(o: Any, hw: Any) -> RunLines:
+def run_lines(o: Any, hw: Any) -> RunOut:
     """The ``run`` object of an item (a recommend Option on a Hardware)."""
     pl = o.placement
-    out = RunLines()
+    from .schema.recommend import RunOut
+
+    out = RunOut()
     ctx = o.context
     if o.artifact_format == "gguf" and o.repo:
         ngl = ((pl.layers + 1) if pl.layers and pl.layers > 1 else 999) if pl.fit == "gpu" else pl.gpu_layers

@@ -33,7 +33,7 @@ from __future__ import annotations
 from ..quality_data import LOW_BIT, quant_kept, quant_quality
 from .candidates import Candidate, candidates
 from .evaluate import FileSize, evaluate, score_option
-from .model import Constraints, MemoryUse, Option, Placement, Result, ScoreParts
+from .model import Constraints, Option, Placement, Result
 from .placement import cards_needed_layers, place_layers, place_vllm, valid_tp_sizes
 from .quality import QualityModel, size_prior
 from .search import check, context_for, rank_exhaustively, recommend, score_bound
@@ -43,12 +43,10 @@ __all__ = [
     "Candidate",
     "Constraints",
     "FileSize",
-    "MemoryUse",
     "Option",
     "Placement",
     "QualityModel",
     "Result",
-    "ScoreParts",
     "candidates",
     "cards_needed_layers",
     "check",

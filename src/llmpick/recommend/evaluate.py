@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from ..engines import memory_engine
 from ..estimate import estimate
 from ..hardware import Hardware
 from ..quality_data import quant_kept, quant_kept_basis
 from ..schema import MemoryEstimate, Model
+from ..schema.recommend import ScorePartsOut
 from ..speed import CUDA, Speed, estimate_speed, profile_for
 from ..units import gib
 from . import ranking as R
 from .candidates import Candidate
-from .model import Constraints, Option, Placement, ScoreParts
+from .model import Constraints, Option, Placement
 from .placement import cards_needed_layers, place_layers, place_vllm
 from .quality import QualityModel
 
@@ -49,7 +49,7 @@ def evaluate(
         basis = (
             f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s (dual-channel DDR4-3200); pass --ram-bandwidth"
         )
-        parts = replace(parts, speed_penalty_basis=basis)
+        parts = parts.model_copy(update={"speed_penalty_basis": basis})
     return Option(m, cand.quant, cand.family, cand.artifact_format, cand.repo, context, est, pl, speed, score, parts)
 
 
@@ -124,11 +124,11 @@ def _speed(
 
 def score_option(
     m: Model, quant: str, bits: float | None, fit: str, tps: float | None, cons: Constraints, qm: QualityModel
-) -> tuple[float, ScoreParts]:
+) -> tuple[float, ScorePartsOut]:
     """The score (ranking.py's formula, rounded to 2 places) and its terms."""
     quality, qbasis = qm.quality(m, cons.uses)
     kept = quant_kept(quant, bits)
-    parts = ScoreParts(
+    parts = ScorePartsOut(
         quality=round(quality, 4),
         quality_basis=qbasis,
         quant_kept=kept,

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import UsageError
 from ..hardware import Hardware
-from ..runcmd import RunLines
 from ..schema import MemoryEstimate, Model
+from ..schema.recommend import MemoryUseOut, RunOut, ScorePartsOut
 from ..speed import Speed
 
 
@@ -69,40 +69,6 @@ class Placement:
         return sum(1 for b in self.card_bytes if b > 0)
 
 
-@dataclass(frozen=True)
-class ScoreParts:
-    """The terms of an option's score (ranking.py has the formula and the reason for each constant)."""
-
-    quality: float
-    quality_basis: str
-    quant_kept: float
-    quant_kept_basis: str
-    fit_factor: float
-    use_bonus: float
-    speed_penalty: float
-    speed_penalty_basis: str | None = None
-
-
-@dataclass(frozen=True)
-class MemoryUse:
-    """Bytes one option uses and has, as the answer shows them (available: the GPUs, or GPUs + RAM, or RAM)."""
-
-    total_bytes: int | None
-    estimate_total_bytes: int | None
-    available_bytes: int | None
-    weights_bytes: int | None
-    kv_cache_bytes: int | None
-    vision_bytes: int | None
-    overhead_per_gpu_bytes: int
-    gpu_bytes_per_card: list[int]
-    gpu_layers_per_card: list[int] | None
-    ram_bytes: int
-    layers: int | None
-    gpu_layers: int
-    context: int
-    bits_per_weight: float | None
-
-
 @dataclass
 class Option:
     """One model at one quantization, evaluated."""
@@ -117,11 +83,11 @@ class Option:
     placement: Placement
     speed: Speed
     score: float
-    score_parts: ScoreParts
+    score_parts: ScorePartsOut
     # Filled in by reasons.finish, only for the options shown:
-    memory: MemoryUse | None = None
+    memory: MemoryUseOut | None = None
     reasons: list[str] = field(default_factory=list)
-    run: RunLines | None = None
+    run: RunOut | None = None
 
     @property
     def fit(self) -> str:

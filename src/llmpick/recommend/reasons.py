@@ -5,11 +5,12 @@ from __future__ import annotations
 from ..hardware import Hardware
 from ..quality_data import quant_kept
 from ..runcmd import run_lines
+from ..schema.recommend import MemoryUseOut
 from ..units import gib as _gib
-from .model import Constraints, MemoryUse, Option
+from .model import Constraints, Option
 
 
-def memory_use(o: Option, hw: Hardware) -> MemoryUse:
+def memory_use(o: Option, hw: Hardware) -> MemoryUseOut:
     """Memory used and available for one option, as the answer shows it."""
     est, pl = o.estimate, o.placement
     caps = hw.usable_card_bytes
@@ -23,7 +24,7 @@ def memory_use(o: Option, hw: Hardware) -> MemoryUse:
     used = sum(pl.card_bytes) + pl.ram_bytes if pl.fit != "none" else est.total_bytes
     if pl.tensor_parallel and pl.fit == "gpu":
         used = sum(pl.card_bytes) * (pl.pipeline_parallel or 1)
-    return MemoryUse(
+    return MemoryUseOut(
         total_bytes=int(used) if used is not None else None,
         estimate_total_bytes=est.total_bytes,
         available_bytes=avail,

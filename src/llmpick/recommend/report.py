@@ -4,7 +4,6 @@ JSON and the tables, so that what a script reads and what a person reads cannot 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from ..hardware import Hardware, report
 from ..schema import ModelSummaryOut
@@ -12,12 +11,9 @@ from ..schema.recommend import (
     ArtifactOut,
     CheckAnswer,
     ConstraintsOut,
-    MemoryUseOut,
     PlacementOut,
     RecommendAnswer,
     RecommendationOut,
-    RunOut,
-    ScorePartsOut,
     SpeedBasisOut,
 )
 from .model import Constraints, Option, Result
@@ -51,7 +47,7 @@ def recommendation_out(o: Option) -> RecommendationOut:
         artifact=ArtifactOut(format=o.artifact_format, repo=o.repo),
         fit=pl.fit,
         engine=pl.engine,
-        memory=MemoryUseOut(**_fields(o.memory)),
+        memory=o.memory,
         placement=PlacementOut(
             cards_used=pl.cards_used,
             gpu_layers=pl.gpu_layers,
@@ -67,15 +63,11 @@ def recommendation_out(o: Option) -> RecommendationOut:
         tokens_per_second_range=[sp.low, sp.high] if sp.low is not None and sp.high is not None else None,
         speed_basis=SpeedBasisOut.model_validate(sp.basis),
         score=o.score,
-        score_parts=ScorePartsOut(**_fields(o.score_parts)),
+        score_parts=o.score_parts,
         reasons=list(o.reasons),
-        run=RunOut(**_fields(o.run)),
+        run=o.run,
         assumptions=list(o.estimate.assumptions) + list(o.estimate.missing),
     )
-
-
-def _fields(obj: Any) -> dict[str, Any]:
-    return dict(obj.__dict__)
 
 
 def recommend_answer(result: Result, warnings: Sequence[str] = ()) -> RecommendAnswer:

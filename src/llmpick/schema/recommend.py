@@ -96,11 +96,11 @@ class ScorePartsOut(Lazy):
 class RunOut(Lazy):
     """Command lines, null where that engine does not apply."""
 
-    llama_cpp: str | None
-    ollama: str | None
-    vllm: str | None
-    mlx: str | None
-    notes: list[str]
+    llama_cpp: str | None = None
+    ollama: str | None = None
+    vllm: str | None = None
+    mlx: str | None = None
+    notes: list[str] = Field(default_factory=list)
 
 
 class RecommendationOut(Lazy):
