@@ -116,3 +116,10 @@ def test_counts_are_text_parsed_with_their_range(cli):
     assert ok.exit_code == 0 and len(ok.json["item"]["gpus"]) == 2 and ok.json["item"]["nodes"] == 3
     helptext = cli("hardware", "--help").stdout
     assert "--gpus N" in helptext and "--nodes N" in helptext
+
+
+def test_vram_zero_with_ram_is_a_machine_without_a_gpu(cli):
+    r = cli("recommend", "--vram", "0", "--ram", "32", "--top", "3", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert r.json["hardware"]["gpu_count"] == 0 and r.json["items"]
+    assert all(i["fit"] == "cpu" for i in r.json["items"])

@@ -18,10 +18,18 @@ def test_parse_vram_repeats_one_size_for_gpus():
     assert parse_vram("24", 3) == [24 * GIB] * 3
 
 
-@pytest.mark.parametrize("text", ["", "24,", "abc", "-1", "0", "inf"])
+@pytest.mark.parametrize("text", ["", "24,", "abc", "-1", "inf", "0,24", "24,0"])
 def test_parse_vram_rejects(text):
     with pytest.raises(UsageError):
         parse_vram(text, None)
+
+
+@pytest.mark.parametrize("text", ["0", "0GB", " 0.0 ", "00"])
+def test_vram_zero_alone_means_no_gpu(text):
+    """What people type for a machine without a GPU (issue #12); a zero-sized card in a list stays an error."""
+    assert parse_vram(text, None) == []
+    with pytest.raises(UsageError, match="no GPU"):
+        parse_vram(text, 2)
 
 
 def test_parse_gib_allows_zero_only_when_asked():

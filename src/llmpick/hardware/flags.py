@@ -121,8 +121,18 @@ def parse_positive(text: object, flag: str, example: str = "51.2") -> float:
     return parse_bandwidth(text, flag)
 
 
+_ZERO = re.compile(r"^\s*0*\.?0*\s*(gib|gb|g)?\s*$", re.IGNORECASE)
+
+
 def parse_vram(text: str, gpus: int | None, flag: str = "--vram") -> list[int]:
-    """'24' (x --gpus) or a per-card list '24,24,12' -> bytes per card."""
+    """'24' (x --gpus) or a per-card list '24,24,12' -> bytes per card; '0' alone is a machine without a GPU (what
+    people type to mean "no GPU")."""
+    if _ZERO.match(str(text)) and any(c == "0" for c in str(text)):
+        if gpus is not None:
+            raise UsageError(
+                f"{flag} 0 means no GPU; it does not go with --gpus {gpus}.", "Drop --gpus, or give a size."
+            )
+        return []
     parts = str(text).split(",")
     if len(parts) > CARDS.high:
         raise UsageError(
