@@ -1,4 +1,4 @@
-"""One catalog file: read, parse (safe YAML, no aliases) and validate, with every problem as
+"""One catalog file: read, parse (safe YAML: no aliases, no duplicate keys) and validate, with every problem as
 ``file:line: field: problem``."""
 
 from __future__ import annotations
@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .safeio import YamlProblem, loads_yaml
 
 if TYPE_CHECKING:
     from .schema import CatalogEntry, Model
@@ -67,14 +69,10 @@ def parse_yaml(raw: bytes, where: str) -> tuple[Any, Problem | None]:
     except UnicodeDecodeError as exc:
         line: int | None = raw[: exc.start].count(b"\n") + 1
         return None, Problem(where, line, None, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
-    yaml, loader = _yaml()
     try:
-        data = yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, Problem(where, line, None, f"not valid YAML: {reason}")
+        data = loads_yaml(text)
+    except YamlProblem as exc:
+        return None, Problem(where, exc.line, None, str(exc))
     if _has_shared_nodes(data):
         line = next((i + 1 for i, t in enumerate(text.splitlines()) if "&" in t or "*" in t), None)
         return None, Problem(where, line, None, "YAML anchors/aliases are not allowed in catalog files")
