@@ -18,15 +18,6 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 256 * 1024  # a catalog entry is a few KiB; anything this large is not one
 
 
-def _yaml() -> tuple[Any, Any]:
-    """PyYAML and its safe loader, the C one when built with libyaml (an order of magnitude faster).
-
-    Imported on first parse: a warm start reads the index and never needs YAML."""
-    import yaml
-
-    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @dataclass
 class Problem:
     path: str
@@ -103,7 +94,7 @@ def validate_entry(data: dict[str, Any], raw: bytes, where: str) -> tuple[Catalo
     try:
         return CatalogEntry.model_validate(data), []
     except ValidationError as exc:
-        lines = _LineFinder(raw)
+        lines = LineFinder(raw)
         problems = []
         for err in exc.errors(include_url=False):
             loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
@@ -117,28 +108,46 @@ def validate_entry(data: dict[str, Any], raw: bytes, where: str) -> tuple[Catalo
         return None, problems
 
 
-class _LineFinder:
-    """Maps a pydantic error location to a line, by composing the YAML (only on error)."""
+class LineFinder:
+    """Maps an error location (``["arch", "layers"]``) to a line, by composing the YAML (only on error).
+
+    Each mapping's keys are indexed the first time a location passes through it, so finding the lines of any
+    number of errors costs one pass over the document, not one scan of a mapping per error."""
 
     def __init__(self, raw: bytes) -> None:
+        self._index: dict[int, dict[str, Any]] = {}
         try:
-            yaml, loader = _yaml()
-            self.root = yaml.compose(raw.decode("utf-8"), Loader=loader)
+            import yaml
+
+            self._yaml = yaml
+            self.root = yaml.compose(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except Exception:
             self.root = None
 
+    def _keys(self, node: Any) -> dict[str, Any]:
+        """``{key text: (key node, value node)}`` of a mapping node (the first of duplicate keys)."""
+        keys = self._index.get(id(node))
+        if keys is None:
+            keys = {}
+            for k, v in node.value:
+                keys.setdefault(str(k.value), (k, v))
+            self._index[id(node)] = keys
+        return keys
+
     def line_of(self, loc: list[Any]) -> int | None:
-        yaml, _ = _yaml()
         node = self.root
-        line = node.start_mark.line + 1 if node is not None else None
+        if node is None:
+            return None
+        yaml = self._yaml
+        line: int | None = node.start_mark.line + 1
         for part in loc:
             if isinstance(node, yaml.MappingNode):
-                nxt = next(((k, v) for k, v in node.value if k.value == part), None)
-                if nxt is None:
+                hit = self._keys(node).get(str(part))
+                if hit is None:
                     break
-                line = nxt[0].start_mark.line + 1
-                node = nxt[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                line = hit[0].start_mark.line + 1
+                node = hit[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
                 line = node.start_mark.line + 1
             else:
