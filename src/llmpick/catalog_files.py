@@ -1,5 +1,6 @@
-"""One catalog file: read, parse (safe YAML: no aliases, no duplicate keys) and validate, with every problem as
-``file:line: field: problem``."""
+"""One catalog file: read (a regular file under a size limit), parse (safe YAML: no aliases, no duplicate keys) and
+validate, with every problem as ``file:line: field: problem``.  Finding the files of a folder is
+``catalog_walk``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .safeio import YamlProblem, loads_yaml
+from .safeio import ReadProblem, YamlProblem, loads_yaml, read_bytes
 
 if TYPE_CHECKING:
     from .schema import CatalogEntry, Model
@@ -30,6 +31,23 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+def read_file(where: str) -> tuple[bytes | None, Problem | None]:
+    """The bytes of one catalog file, or the problem that stops it being read (never blocks: a FIFO, a device
+    or a folder is refused before reading; a broken or looping symlink is named as such)."""
+    try:
+        return read_bytes(where, limit=MAX_FILE_BYTES), None
+    except ReadProblem as exc:
+        return None, Problem(where, None, None, "file is a folder" if os.path.isdir(where) else f"file {exc}")
+    except FileNotFoundError:
+        if os.path.islink(where):
+            try:
+                target = os.readlink(where)
+            except OSError:
+                target = "?"
+            return None, Problem(where, None, None, f"broken symlink: its target {target} does not exist")
+        return None, Problem(where, None, None, "file not found")
+
+
 def load_file(path: str | Path, model_id: str) -> tuple[Model | None, list[Problem]]:
     """Read, parse and validate one file; the model, or None and every problem found."""
     from .schema import Model, is_hub_id
@@ -37,14 +55,9 @@ def load_file(path: str | Path, model_id: str) -> tuple[Model | None, list[Probl
     where = str(path)
     if not is_hub_id(model_id):
         return None, [Problem(where, None, None, f"'{model_id}' is not a valid Hub id (org/name); rename the file")]
-    try:
-        size = os.stat(where).st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(where, None, None, f"file is {size} bytes, more than {MAX_FILE_BYTES}")]
-        with open(where, "rb") as f:
-            raw = f.read()
-    except OSError as exc:
-        return None, [Problem(where, None, None, f"cannot read: {exc.strerror or exc}")]
+    raw, problem = read_file(where)
+    if raw is None:
+        return None, [problem] if problem else []
     data, problem = parse_yaml(raw, where)
     if problem:
         return None, [problem]
