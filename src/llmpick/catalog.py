@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
+from .catalog_checks import lineage_problems
 from .catalog_files import MAX_FILE_BYTES, Problem, load_file, parse_yaml, validate_entry
 from .catalog_index import SUMMARIES, Index, Stamp, stamp_of
 from .catalog_walk import files_under, layer_files
@@ -407,7 +408,8 @@ def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: boo
 
 
 def validate_files(files: Iterable[Path | str]) -> tuple[list[Model], list[Problem]]:
-    """Validate the given files (no cache), deriving each id from its last two path parts."""
+    """Validate the given files (no cache), deriving each id from its last two path parts; lineage loops among
+    them are problems too."""
     models, problems = [], []
     for path in files:
         model_id = f"{Path(path).parent.name}/{Path(path).stem}"
@@ -415,6 +417,8 @@ def validate_files(files: Iterable[Path | str]) -> tuple[list[Model], list[Probl
         problems += file_problems
         if model:
             models.append(model)
+    nodes = [(m.id, m.path, m.entry.base_model, tuple(m.entry.parents)) for m in models]
+    problems += [Problem(where, None, field, msg) for where, field, msg in lineage_problems(nodes)]
     return models, problems
 
 
@@ -471,23 +475,11 @@ def _reread(where: str, model_id: str) -> CatalogEntry:
 
 
 def _cross_check(catalog: Catalog) -> list[Problem]:
-    """Invariants across files: lineage has no cycles."""
+    """Invariants across files: lineage has no cycles (through base models or merge parents)."""
     # superseded_by and parents may name models outside the catalog (they are valid Hub ids by
     # schema); only a lineage that loops back on itself is an error.
-    problems = []
-    slots = list(catalog._slots.values())
-    for s in slots:
-        if s.id in s.parents:
-            problems.append(Problem(s.path, None, "base_model", "a model cannot be its own parent"))
-    for s in slots:
-        chain, cur = {s.id}, s.id
-        while (base := catalog.base_model_of(cur)) is not None:
-            if base in chain:
-                problems.append(Problem(s.path, None, "base_model", f"lineage cycle through {base}"))
-                break
-            chain.add(base)
-            cur = base
-    return problems
+    nodes = [(s.id, s.path, s.base_model, s.parents) for s in catalog._slots.values()]
+    return [Problem(where, None, field, msg) for where, field, msg in lineage_problems(nodes)]
 
 
 def require_valid(catalog: Catalog) -> None:

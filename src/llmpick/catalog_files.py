@@ -1,6 +1,6 @@
 """One catalog file: read (a regular file under a size limit), parse (safe YAML: no aliases, no duplicate keys) and
 validate, with every problem as ``file:line: field: problem``.  Finding the files of a folder is
-``catalog_walk``."""
+``catalog_walk``; checks that need more than the schema (quantization names, file sizes) are ``catalog_checks``."""
 
 from __future__ import annotations
 
@@ -100,12 +100,15 @@ def _has_shared_nodes(data: Any) -> bool:
 
 
 def validate_entry(data: dict[str, Any], raw: bytes, where: str) -> tuple[CatalogEntry | None, list[Problem]]:
+    """The entry, or None and every problem: the schema's, then (for an entry the schema accepts) the checks
+    that need llmpick's tables (``catalog_checks.entry_problems``)."""
     from pydantic import ValidationError
 
+    from .catalog_checks import entry_problems
     from .schema import CatalogEntry
 
     try:
-        return CatalogEntry.model_validate(data), []
+        entry = CatalogEntry.model_validate(data)
     except ValidationError as exc:
         lines = LineFinder(raw)
         problems = []
@@ -119,6 +122,11 @@ def validate_entry(data: dict[str, Any], raw: bytes, where: str) -> tuple[Catalo
                 msg = "required field is missing"
             problems.append(Problem(where, lines.line_of(loc), field_name, msg))
         return None, problems
+    found = entry_problems(entry)
+    if found:
+        lines = LineFinder(raw)
+        return None, [Problem(where, lines.line_of(loc), ".".join(map(str, loc)), msg) for loc, msg in found]
+    return entry, []
 
 
 class LineFinder:
