@@ -24,6 +24,7 @@ from . import paths
 from .catalog_checks import lineage_problems
 from .catalog_files import MAX_FILE_BYTES, Problem, load_file, parse_yaml, validate_entry
 from .catalog_index import SUMMARIES, Index, Stamp, stamp_of
+from .catalog_shape_checks import entry_ok, list_envelope_ok, summary_ok
 from .catalog_walk import files_under, layer_files
 from .errors import CatalogError, UsageError
 
@@ -310,7 +311,8 @@ class Catalog:
             store = self._store()
             made = []
             for s in todo:
-                s.summary = store.get(s.path, s.stamp) if store is not None and s.stamp is not None else None
+                got = store.get(s.path, s.stamp) if store is not None and s.stamp is not None else None
+                s.summary = got if got is not None and summary_ok(got, s.id) else None  # never trusted blindly
                 if s.summary is None:
                     made.append(s)
             if made:
@@ -333,8 +335,8 @@ class Catalog:
     def list_envelope(self) -> dict[str, Any]:
         """``ListAnswer``'s JSON with no items and no warnings, as pydantic wrote it (kept with the summaries)."""
         store = self._store()
-        if store is not None and store.meta is not None:
-            return dict(store.meta)
+        if store is not None and list_envelope_ok(store.meta):
+            return dict(store.meta or {})
         from .schema import ListAnswer
 
         envelope = ListAnswer(items=[]).model_dump(mode="json")
@@ -453,9 +455,8 @@ def _load_slot(where: str, model_id: str, index: Index | None) -> tuple[_Slot | 
         with contextlib.suppress(OSError):  # else the reader says what is wrong with it
             stamp = stamp_of(os.stat(where))
         data = index.get(where, stamp) if stamp is not None else None
-        if stamp is not None and data is not None:
-            with contextlib.suppress(KeyError, TypeError):  # else: not what this code wrote; read the file
-                return _Slot.of_json(model_id, where, stamp, data), []
+        if stamp is not None and data is not None and entry_ok(data):  # else: not what this code wrote
+            return _Slot.of_json(model_id, where, stamp, data), []
     model, problems = load_file(where, model_id)
     if model is None:
         return None, problems
