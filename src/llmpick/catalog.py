@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
+from .catalog_checks import lineage_problems
 from .catalog_files import MAX_FILE_BYTES, Problem, load_file, parse_yaml, validate_entry
 from .catalog_index import SUMMARIES, Index, Stamp, stamp_of
+from .catalog_shape_checks import entry_ok, list_envelope_ok, summary_ok
+from .catalog_walk import files_under, layer_files
 from .errors import CatalogError, UsageError
 
 if TYPE_CHECKING:
@@ -39,6 +42,7 @@ __all__ = [
     "require_valid",
     "validate_entry",
     "validate_files",
+    "validate_paths",
 ]
 
 
@@ -165,6 +169,7 @@ class Catalog:
     def __init__(self, models: Iterable[Model] = (), problems: Sequence[Problem] = ()) -> None:
         self._slots: dict[str, _Slot] = {m.id: _Slot.of_model(m) for m in models}
         self.problems: list[Problem] = list(problems)
+        self.files: list[str] = [m.path for m in models]  # every catalog file read, overridden ones included
         self._cached = False  # whether the index may be used (load_catalog's use_cache)
         self._summaries: Index | None = None
         self._models: list[Model] | None = None
@@ -306,7 +311,8 @@ class Catalog:
             store = self._store()
             made = []
             for s in todo:
-                s.summary = store.get(s.path, s.stamp) if store is not None and s.stamp is not None else None
+                got = store.get(s.path, s.stamp) if store is not None and s.stamp is not None else None
+                s.summary = got if got is not None and summary_ok(got, s.id) else None  # never trusted blindly
                 if s.summary is None:
                     made.append(s)
             if made:
@@ -329,8 +335,8 @@ class Catalog:
     def list_envelope(self) -> dict[str, Any]:
         """``ListAnswer``'s JSON with no items and no warnings, as pydantic wrote it (kept with the summaries)."""
         store = self._store()
-        if store is not None and store.meta is not None:
-            return dict(store.meta)
+        if store is not None and list_envelope_ok(store.meta):
+            return dict(store.meta or {})
         from .schema import ListAnswer
 
         envelope = ListAnswer(items=[]).model_dump(mode="json")
@@ -375,12 +381,17 @@ def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: boo
     index = Index.open() if use_cache else None
     slots: dict[str, _Slot] = {}
     problems: list[Problem] = []
+    files: list[str] = []
     for layer in layers:
-        if not layer.is_dir():
-            problems.append(Problem(str(layer), None, None, "catalog folder not found"))
+        if not _is_dir(layer):
+            missing = not os.path.lexists(layer)
+            problems.append(Problem(str(layer), None, None, "catalog folder not found" if missing else "not a folder"))
             continue
         seen: dict[str, str] = {}
-        for path, model_id in _find_files(layer):
+        found, walk_problems = layer_files(layer)
+        problems += walk_problems
+        files += (path for path, _ in found)
+        for path, model_id in found:
             key = model_id.lower()
             if key in seen:
                 problems.append(Problem(str(path), 1, None, f"duplicate id {model_id} (also in {seen[key]})"))
@@ -394,44 +405,58 @@ def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: boo
         index.save()
     catalog = Catalog._of(slots, use_cache)
     catalog.problems = problems + _cross_check(catalog)
+    catalog.files = files
     return catalog
 
 
-def validate_files(files: Iterable[Path]) -> tuple[list[Model], list[Problem]]:
-    """Validate the given files (no cache), deriving each id from its last two path parts."""
+def validate_files(files: Iterable[Path | str]) -> tuple[list[Model], list[Problem]]:
+    """Validate the given files (no cache), deriving each id from its last two path parts; lineage loops among
+    them are problems too."""
     models, problems = [], []
     for path in files:
-        model_id = f"{path.parent.name}/{path.stem}"
+        model_id = f"{Path(path).parent.name}/{Path(path).stem}"
         model, file_problems = load_file(path, model_id)
         problems += file_problems
         if model:
             models.append(model)
+    nodes = [(m.id, m.path, m.entry.base_model, tuple(m.entry.parents)) for m in models]
+    problems += [Problem(where, None, field, msg) for where, field, msg in lineage_problems(nodes)]
     return models, problems
 
 
-def _find_files(layer: Path) -> Iterator[tuple[str, str]]:
-    with os.scandir(layer) as orgs:
-        for org in sorted(orgs, key=lambda e: e.name):
-            if not org.is_dir() or org.name.startswith((".", "_")):
-                continue
-            with os.scandir(org.path) as files:
-                for f in sorted(files, key=lambda e: e.name):
-                    if f.is_file() and f.name.endswith((".yaml", ".yml")):
-                        yield f.path, f"{org.name}/{f.name.rsplit('.', 1)[0]}"
+def validate_paths(targets: Iterable[Path | str]) -> tuple[list[str], list[Model], list[Problem]]:
+    """`catalog validate PATH...`: each folder searched at any depth, each file taken as given.  Returns the
+    files checked, the models that passed and every problem (a folder that cannot be read or holds no catalog
+    file is one too: nothing is passed over in silence)."""
+    files: list[str] = []
+    problems: list[Problem] = []
+    for target in targets:
+        if _is_dir(Path(target)):
+            found, walk_problems = files_under(target)
+            files += found
+            problems += walk_problems
+        else:
+            files.append(str(target))
+    models, file_problems = validate_files(files)
+    return files, models, problems + file_problems
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # is_dir() passes on ENOENT and ELOOP but raises on EACCES: the reader then says what it is
+        return False
 
 
 def _load_slot(where: str, model_id: str, index: Index | None) -> tuple[_Slot | None, list[Problem]]:
     """One file as a slot: from the index when it holds this file as it is now, else parsed and validated."""
-    stamp = None
+    stamp: Stamp | None = None
     if index is not None:
-        try:
+        with contextlib.suppress(OSError):  # else the reader says what is wrong with it
             stamp = stamp_of(os.stat(where))
-        except OSError as exc:
-            return None, [Problem(where, None, None, f"cannot read: {exc.strerror or exc}")]
-        data = index.get(where, stamp)
-        if data is not None:
-            with contextlib.suppress(KeyError, TypeError):  # else: not what this code wrote; read the file
-                return _Slot.of_json(model_id, where, stamp, data), []
+        data = index.get(where, stamp) if stamp is not None else None
+        if stamp is not None and data is not None and entry_ok(data):  # else: not what this code wrote
+            return _Slot.of_json(model_id, where, stamp, data), []
     model, problems = load_file(where, model_id)
     if model is None:
         return None, problems
@@ -451,23 +476,11 @@ def _reread(where: str, model_id: str) -> CatalogEntry:
 
 
 def _cross_check(catalog: Catalog) -> list[Problem]:
-    """Invariants across files: lineage has no cycles."""
+    """Invariants across files: lineage has no cycles (through base models or merge parents)."""
     # superseded_by and parents may name models outside the catalog (they are valid Hub ids by
     # schema); only a lineage that loops back on itself is an error.
-    problems = []
-    slots = list(catalog._slots.values())
-    for s in slots:
-        if s.id in s.parents:
-            problems.append(Problem(s.path, None, "base_model", "a model cannot be its own parent"))
-    for s in slots:
-        chain, cur = {s.id}, s.id
-        while (base := catalog.base_model_of(cur)) is not None:
-            if base in chain:
-                problems.append(Problem(s.path, None, "base_model", f"lineage cycle through {base}"))
-                break
-            chain.add(base)
-            cur = base
-    return problems
+    nodes = [(s.id, s.path, s.base_model, s.parents) for s in catalog._slots.values()]
+    return [Problem(where, None, field, msg) for where, field, msg in lineage_problems(nodes)]
 
 
 def require_valid(catalog: Catalog) -> None:

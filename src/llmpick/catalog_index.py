@@ -10,6 +10,8 @@ Two stores in the cache folder, each ``{"version", "meta", "files": {path: [size
 A value counts only while its file keeps the size and mtime it had; a whole store counts only for the code that
 wrote it (:func:`code_version`): a new llmpick, or any edit to its code or tables, starts it afresh.  The index
 is an optimisation: unreadable or damaged stores are ignored, and a store that cannot be written is skipped.
+Nothing read from a store is trusted: ``catalog`` checks each record's shape (``catalog_shape``) before it uses
+it, and reads the catalog file again when the record is not exactly what this code writes.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ ENTRIES = "index"
 SUMMARIES = "summaries"
 
 Stamp = tuple[int, int]  # a file's (size, mtime_ns)
+# A store holds ~2 KiB per catalog file: 64 MiB is ~30,000 files.  A larger store is not read (and is rewritten).
+INDEX_FILE_LIMIT = 64 << 20
 
 
 def stamp_of(stat: os.stat_result) -> Stamp:
@@ -49,20 +53,21 @@ class Index:
         path = paths.cache_dir() / f"catalog-{name}-v{VERSION}.json"
         version = code_version()
         try:
-            doc = json.loads(path.read_bytes())
+            doc = _read(path)
             if isinstance(doc, dict) and doc.get("version") == version and isinstance(doc.get("files"), dict):
                 meta = doc.get("meta")
                 return cls(path, version, doc["files"], meta if isinstance(meta, dict) else None)
-        except (OSError, ValueError):
+        except Exception:  # an optimisation: whatever is wrong with the file (RecursionError too), start afresh
             pass
         return cls(path, version, {}, None)
 
     def get(self, where: str, stamp: Stamp) -> dict[str, Any] | None:
-        """The value stored for this file as it is now (same size and mtime), or None."""
+        """The value stored for this file as it is now (same size and mtime), or None.  The value is only known
+        to be a JSON object: callers check its shape (``catalog_shape``) before they use it."""
         hit = self.files.get(where)
-        if not isinstance(hit, list) or len(hit) != 3 or hit[0] != stamp[0] or hit[1] != stamp[1]:
+        if type(hit) is not list or len(hit) != 3 or hit[0] != stamp[0] or hit[1] != stamp[1]:
             return None
-        return hit[2] if isinstance(hit[2], dict) else None
+        return hit[2] if type(hit[2]) is dict else None
 
     def put(self, where: str, stamp: Stamp, value: dict[str, Any]) -> None:
         self.files[where] = [stamp[0], stamp[1], value]
@@ -82,6 +87,19 @@ class Index:
         with contextlib.suppress(OSError):
             write_atomic(self.path, json.dumps(doc, separators=(",", ":")).encode())
         self.dirty = False
+
+
+def _read(path: Path) -> Any:
+    """The store's JSON: a regular file under INDEX_FILE_LIMIT, strict JSON (no NaN), not nested past what the
+    parser handles (``RecursionError``, like any other damage, means "no index")."""
+    from .safeio import read_bytes
+
+    raw = read_bytes(path, limit=INDEX_FILE_LIMIT)
+    return json.loads(raw, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 @functools.cache

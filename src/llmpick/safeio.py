@@ -14,6 +14,7 @@ into its own outcome (a catalog problem, a usage error, an ignored cache file).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -179,3 +180,71 @@ def is_regular_file(path: Path) -> bool:
         return stat.S_ISREG(path.stat().st_mode)
     except (OSError, RuntimeError):
         return False
+
+
+# --- YAML ---------------------------------------------------------------------------------------------------
+
+
+class YamlProblem(ReadProblem):
+    """YAML that cannot be used; ``line`` (1-based) says where, when the parser knows."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def loads_yaml(text: str) -> Any:
+    """Safe YAML from outside (plain data only: no tags that build objects), refusing what a safe load lets
+    through silently: a key given twice in one mapping (the last would win without a word) and an integer too
+    long for Python to convert.  Nesting depth is bounded by the parser (libyaml: 1,000 levels).
+
+    Anchors and aliases still load (shared nodes): callers that forbid them check the result.  PyYAML is
+    imported here, on first use: start-up paths that never read YAML never load it."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_yaml_loader())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or str(exc).splitlines()[0]
+        raise YamlProblem(f"not valid YAML: {reason}", mark.line + 1 if mark is not None else None) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    except RecursionError:  # the pure-Python parser, without libyaml, recurses per level
+        raise YamlProblem("not valid YAML: nested too deeply") from None
+
+
+@functools.cache
+def _yaml_loader() -> type:
+    """The safe loader (libyaml's when PyYAML was built with it) with duplicate keys and huge integers refused."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc,valid-type]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            mapping = super().construct_mapping(node, deep=deep)
+            if len(mapping) < len(node.value):  # two key nodes gave one key: name the second
+                first: dict[Any, int] = {}
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=True)
+                    if key in first:
+                        raise yaml.constructor.ConstructorError(
+                            "while reading a mapping",
+                            node.start_mark,
+                            f"duplicate key {key!r} (first on line {first[key]}; each key may appear once)",
+                            key_node.start_mark,
+                        )
+                    first[key] = key_node.start_mark.line + 1
+            return mapping
+
+    def construct_int(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"integer with {len(str(node.value))} characters is too long", node.start_mark
+            ) from None
+
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    return Loader

@@ -132,3 +132,51 @@ def test_unwritable_cache_still_lists(cli, tmp_path, monkeypatch):
     r = cli("list", "--json")
     assert r.exit_code == 0 and r.json["items"]
     assert json.loads(r.stdout) == cli("list", "--json").json
+
+
+# --- Issue #10: a tampered or damaged index is never trusted (D11, D18) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda e: e["arch"].update(layers=10**300),  # would hang or crash the estimator
+        lambda e: e["arch"].update(layers="32"),
+        lambda e: e.update(merge_parents=[["not", "an", "id"]]),  # would crash lineage (unhashable)
+        lambda e: e.update(uses=None),
+        lambda e: e.pop("params"),
+    ],
+)
+def test_a_tampered_entry_is_read_again_from_its_file(tmp_path, damage):
+    write_entry(tmp_path / "c", "org/a", entry(name="From the file"))
+    write_entry(tmp_path / "c", "org/b", entry(method="finetune", base_model="org/a", uses=["chat"]))
+    load_catalog([tmp_path / "c"], builtin=False)
+    store = _store(tmp_path, catalog_index.ENTRIES)
+    doc = json.loads(store.read_text())
+    for hit in doc["files"].values():
+        damage(hit[2])
+    store.write_text(json.dumps(doc))
+    warm = load_catalog([tmp_path / "c"], builtin=False)
+    assert warm.problems == []
+    assert warm.get("org/a").entry.name == "From the file" and warm.get("org/a").entry.arch.layers == 16
+    assert warm.parents_of("org/b") == ["org/a"] and [f.id for f in warm.facts()] == ["org/a", "org/b"]
+    assert json.loads(store.read_text())["files"] != doc["files"]  # and written right again
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[" * 200_000 + "]" * 200_000, '{"files": ' * 100_000 + "{}" + "}" * 100_000, '{"version": NaN}', "\x00"],
+)
+def test_a_damaged_index_is_ignored(tmp_path, content):
+    write_entry(tmp_path / "c", "org/a", entry())
+    load_catalog([tmp_path / "c"], builtin=False)
+    _store(tmp_path, catalog_index.ENTRIES).write_text(content)
+    assert load_catalog([tmp_path / "c"], builtin=False).ids == ["org/a"]
+    assert catalog_index.Index.open().files  # rewritten whole
+
+
+def test_an_index_that_is_not_a_file_is_ignored(tmp_path):
+    write_entry(tmp_path / "c", "org/a", entry())
+    (tmp_path / "cache").mkdir()
+    os.mkfifo(_store(tmp_path, catalog_index.ENTRIES))  # would block a plain open()
+    assert load_catalog([tmp_path / "c"], builtin=False).ids == ["org/a"]

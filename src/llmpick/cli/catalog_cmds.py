@@ -178,18 +178,16 @@ def validate(
 ) -> None:
     """Check catalog files: every problem, each as file:line: field: problem (exit 3 if any)."""
     if paths:
-        from ..catalog import validate_files
+        from ..catalog import validate_paths
 
-        files = []
-        for p in paths:
-            files += sorted(p.glob("*/*.y*ml")) if p.is_dir() else [p]
-        models, problems = validate_files(files)
-        count = len(files)
+        files, _models, problems = validate_paths(paths)
     else:
         from ..catalog import load_catalog
 
         cat = load_catalog(catalog or [], use_cache=False)
-        models, problems, count = cat.models, cat.problems, len(cat.models) + len({p.path for p in cat.problems})
+        files, problems = cat.files, cat.problems
+    count = len(files)
+    valid = len(set(files) - {p.path for p in problems})
     lines = [str(p) for p in problems]
     failure = (
         CatalogError(
@@ -209,7 +207,7 @@ def validate(
             error = ErrorOut(
                 code=int(failure.exit_code), kind="catalog", message=failure.message, hint=failure.hint, problems=lines
             )
-        output.emit(ValidateAnswer(items=items, checked=count, valid=len(models), error=error))
+        output.emit(ValidateAnswer(items=items, checked=count, valid=valid, error=error))
         if failure is not None:
             output.error(failure.message, failure.hint, lines)
             raise typer.Exit(int(failure.exit_code))

@@ -32,9 +32,10 @@ class Lazy(BaseModel):
 
 
 class Strict(Lazy):
-    """Base for catalog models: unknown keys are errors, values are not coerced silently."""
+    """Base for catalog models: unknown keys are errors, values are not coerced silently (strict: ``true`` is not
+    the integer 1, ``"1e3"`` is not a number, ``1`` is not a boolean; an integer still counts as a float)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True, defer_build=True)
 
 
 def _trusted(cls: type[_M], values: dict[str, Any]) -> _M:

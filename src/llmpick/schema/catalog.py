@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .base import Date, HubId, NonEmpty, PositiveInt, Strict, YearMonth, _trusted
+from .base import Date, HubId, NonEmpty, Strict, YearMonth, _trusted
 
 # --- Taxonomy -----------------------------------------------------------------------------
 
@@ -76,10 +76,36 @@ ArtifactFormat = Literal["gguf", "gptq", "awq", "exl2", "mlx", "safetensors", "b
 
 # --- Catalog entry ------------------------------------------------------------------------
 
+# Upper bounds of every count, each far above any released model, so that a typo (or an attack) is refused here
+# and never reaches the estimator as a loop count, a float overflow or a 300-digit integer.  The largest values
+# published so far are in the comments; ``catalog_shape`` repeats these bounds for the index (a test keeps the two
+# equal).
+MAX_PARAMS = 10**14  # parameters; largest published ~1.6e12 (Switch-C 2048).  x4 bytes stays exact as a float.
+MAX_LAYERS = 1_000  # largest ~126 (Llama 3.1 405B); the estimator works per layer
+MAX_WIDTH = 1 << 17  # hidden_size: largest 16,384 (Llama 3.1 405B), 18,432 (Grok-1 x8 width)
+MAX_FFN = 1 << 20  # intermediate_size: largest ~59,392 (Falcon 180B)
+MAX_HEADS = 1_024  # attention_heads, kv_heads: largest 128
+MAX_HEAD_DIM = MAX_WIDTH  # head_dim, qk_rope_head_dim: at most the hidden size (one head); largest 256
+MAX_VOCAB = 1 << 22  # vocab_size: largest ~262,144 (Gemma 3)
+MAX_CONTEXT = 1 << 28  # max_context, sliding_window in tokens: largest claimed 100M (Magic LTM-2)
+MAX_EXPERTS = 1 << 16  # experts, experts_per_token: largest released 2,048 (Switch-C)
+MAX_SHARED_EXPERTS = 1_024  # largest 4 (Qwen MoE)
+MAX_KV_LORA_RANK = 1 << 16  # MLA latent: 512 in DeepSeek V2/V3
+MAX_FILE_SIZE = 1 << 50  # bytes (1 PiB): a file on the Hub is at most 50 GB
+MAX_SCORE = 1_000_000.0  # benchmark values are percentages or ratings (Elo ~1,000-2,000)
+
+
+def _count(hi: int, description: str | None = None, *, zero: bool = False) -> Any:
+    """A count up to ``hi``, above 0 (or from 0 with ``zero``): an integer in the file (the models are strict:
+    ``true`` or ``"7"`` is not a count)."""
+    if zero:
+        return Field(None, ge=0, le=hi, description=description)
+    return Field(None, gt=0, le=hi, description=description)
+
 
 class Params(Strict):
-    total: PositiveInt | None = Field(None, description="All parameters, integer count")
-    active: PositiveInt | None = Field(None, description="Parameters used per token (MoE only)")
+    total: int | None = _count(MAX_PARAMS, "All parameters, integer count")
+    active: int | None = _count(MAX_PARAMS, "Parameters used per token (MoE only)")
 
     @model_validator(mode="after")
     def _active_le_total(self) -> Params:
@@ -92,27 +118,25 @@ class Architecture(Strict):
     """Facts from the model's config.json that memory and speed depend on."""
 
     type: str | None = Field(None, description="config.json architectures[0], e.g. MistralForCausalLM")
-    layers: PositiveInt | None = Field(None, description="num_hidden_layers")
-    hidden_size: PositiveInt | None = None
-    intermediate_size: PositiveInt | None = Field(None, description="FFN width (per expert for MoE)")
-    attention_heads: PositiveInt | None = Field(None, description="num_attention_heads")
-    kv_heads: PositiveInt | None = Field(
-        None, description="num_key_value_heads (GQA/MQA); = heads when absent from config"
+    layers: int | None = _count(MAX_LAYERS, "num_hidden_layers")
+    hidden_size: int | None = _count(MAX_WIDTH)
+    intermediate_size: int | None = _count(MAX_FFN, "FFN width (per expert for MoE)")
+    attention_heads: int | None = _count(MAX_HEADS, "num_attention_heads")
+    kv_heads: int | None = _count(MAX_HEADS, "num_key_value_heads (GQA/MQA); = heads when absent from config")
+    head_dim: int | None = _count(MAX_HEAD_DIM, "head_dim; hidden_size / heads when config omits it")
+    vocab_size: int | None = _count(MAX_VOCAB)
+    max_context: int | None = _count(MAX_CONTEXT, "longest context the model supports, in tokens")
+    sliding_window: int | None = _count(MAX_CONTEXT, "attention window of sliding-window layers, in tokens")
+    sliding_window_layers: int | None = _count(
+        MAX_LAYERS, "how many layers use the window; null means all layers when sliding_window is set", zero=True
     )
-    head_dim: PositiveInt | None = Field(None, description="head_dim; hidden_size / heads when config omits it")
-    vocab_size: PositiveInt | None = None
-    max_context: PositiveInt | None = Field(None, description="longest context the model supports, in tokens")
-    sliding_window: PositiveInt | None = Field(None, description="attention window of sliding-window layers, in tokens")
-    sliding_window_layers: int | None = Field(
-        None, ge=0, description="how many layers use the window; null means all layers when sliding_window is set"
-    )
-    experts: PositiveInt | None = Field(None, description="routed experts per MoE layer")
-    experts_per_token: PositiveInt | None = None
-    shared_experts: int | None = Field(None, ge=0)
-    kv_lora_rank: PositiveInt | None = Field(None, description="MLA: compressed KV latent size (DeepSeek V2/V3)")
-    qk_rope_head_dim: PositiveInt | None = Field(None, description="MLA: decoupled RoPE key size per token")
+    experts: int | None = _count(MAX_EXPERTS, "routed experts per MoE layer")
+    experts_per_token: int | None = _count(MAX_EXPERTS)
+    shared_experts: int | None = _count(MAX_SHARED_EXPERTS, zero=True)
+    kv_lora_rank: int | None = _count(MAX_KV_LORA_RANK, "MLA: compressed KV latent size (DeepSeek V2/V3)")
+    qk_rope_head_dim: int | None = _count(MAX_HEAD_DIM, "MLA: decoupled RoPE key size per token")
     tie_word_embeddings: bool | None = None
-    vision_params: PositiveInt | None = Field(None, description="vision encoder + projector parameters")
+    vision_params: int | None = _count(MAX_PARAMS, "vision encoder + projector parameters")
     dtype: str | None = Field(None, description="config.json torch_dtype of the released weights")
 
     @model_validator(mode="after")
@@ -130,7 +154,9 @@ class Score(Strict):
     name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")] = Field(
         description="benchmark id, e.g. open_llm_leaderboard_v1, mmlu, humaneval"
     )
-    value: float
+    value: float = Field(
+        ge=-MAX_SCORE, le=MAX_SCORE, allow_inf_nan=False, description="the published value: a finite number"
+    )
     source: NonEmpty
     date: Date | None = None
 
@@ -138,7 +164,7 @@ class Score(Strict):
 class ArtifactFile(Strict):
     quant: NonEmpty = Field(description="quantization name as llmpick spells it, e.g. Q4_K_M")
     file: NonEmpty | None = None
-    size_bytes: PositiveInt | None = Field(None, description="exact file size; null when only a rounded size is known")
+    size_bytes: int | None = _count(MAX_FILE_SIZE, "exact file size; null when only a rounded size is known")
 
 
 class Artifact(Strict):
