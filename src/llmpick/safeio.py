@@ -142,27 +142,6 @@ def _check_depth(data: str | bytes) -> None:
             depth -= 1
 
 
-def loads_yaml(text: str) -> Any:
-    """YAML from outside, as plain data (a safe loader: no Python objects), or a :class:`ReadProblem`.
-
-    Whatever PyYAML raises on a hostile document is a problem with the document, not a crash: its own errors,
-    ``RecursionError`` from deep nesting (the pure-Python loader recurses per level), and the ``ValueError`` /
-    ``TypeError`` / ``AttributeError`` its constructors raise on values such as ``2020-13-45`` or
-    ``!!int 1e3``.  The C loader (libyaml, when PyYAML was built with it) is used when present: ten times faster,
-    and it refuses deep nesting itself."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        raise ReadProblem(f"is not valid YAML ({_first_line(exc)})") from None
-    except RecursionError:
-        raise ReadProblem("is not valid YAML (nested too deeply)") from None
-    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-        raise ReadProblem(f"is not valid YAML (a value cannot be read: {_first_line(exc)})") from None
-
-
 def _first_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     line = lines[0] if lines else type(exc).__name__
@@ -212,6 +191,10 @@ def loads_yaml(text: str) -> Any:
         raise YamlProblem(f"not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     except RecursionError:  # the pure-Python parser, without libyaml, recurses per level
         raise YamlProblem("not valid YAML: nested too deeply") from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # PyYAML's constructors raise these on values such as `2020-13-45` or `!!int 1e3`: a problem with the
+        # document, not a crash.
+        raise YamlProblem(f"not valid YAML: a value cannot be read ({_first_line(exc)})") from None
 
 
 @functools.cache

@@ -34,7 +34,7 @@ def load_profile(name: str | None = None) -> HardwareFlags | None:
     that is missing, and a file that is not valid, are usage errors.
     """
     from .. import paths
-    from ..safeio import CONFIG_FILE_LIMIT, ReadProblem, loads_yaml, read_text
+    from ..safeio import CONFIG_FILE_LIMIT, ReadProblem, YamlProblem, loads_yaml, read_text
 
     path = paths.config_dir() / CONFIG_FILE
     try:
@@ -47,6 +47,9 @@ def load_profile(name: str | None = None) -> HardwareFlags | None:
                 "Create it with a `profiles:` mapping (see `llmpick hardware --help`).",
             ) from None
         return None
+    except YamlProblem as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise UsageError(f"{where}: {exc}.", "Fix or remove the file.") from None
     except ReadProblem as exc:
         raise UsageError(f"{path} {exc}.", "Fix or remove the file.") from None
     except OSError as exc:  # the config dir itself cannot be read
