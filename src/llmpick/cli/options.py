@@ -41,6 +41,9 @@ def is_json(fmt: Format, json_flag: bool) -> bool:
     return json_flag or fmt is Format.json
 
 
+MAX_WARNINGS = 20
+
+
 def load(catalog_dirs: list[Path] | None, *, models: bool = True) -> "tuple[Catalog, list[str]]":
     """Load the catalog; bad files are left out with one warning line each on stderr.
 
@@ -61,7 +64,12 @@ def load(catalog_dirs: list[Path] | None, *, models: bool = True) -> "tuple[Cata
         gc.freeze()
     finally:
         gc.enable()
-    warnings = [str(p) for p in catalog.problems]
+    problems = [str(p) for p in catalog.problems]
+    # A broken overlay can hold thousands of problems (one per unknown key): commands other than `catalog
+    # validate` name the first few, and how many more there are.
+    warnings = problems[:MAX_WARNINGS]
+    if len(problems) > MAX_WARNINGS:
+        warnings.append(f"... and {len(problems) - MAX_WARNINGS:,} more catalog problem(s)")
     for w in warnings:
         output.warn(w)
     if warnings:
