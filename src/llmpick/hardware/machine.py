@@ -45,7 +45,8 @@ def nvidia_unified_share(ram_bytes: int) -> float:
     llama.cpp's CUDA backend takes the GPU's free memory from /proc/meminfo's MemAvailable on these machines
     (ggml-org/llama.cpp PR #17368, "DGX Spark: UMA support"), so the GPU may use what the OS does not: all but the
     headroom llmpick leaves the OS on any machine (max(2 GiB, 10 %)).  On a 128 GiB DGX Spark that is 115 GiB, a little
-    under the ~117 GiB MemAvailable a Spark shows with its page cache dropped.
+    under the ~117 GiB MemAvailable a Spark shows with its page cache dropped (a user's report:
+    huggingface.co/nvidia/GLM-5.3-Flash-FP4-Local/discussions/7).
     """
     if ram_bytes <= 0:
         return 1 - RAM_OS_SHARE
