@@ -123,3 +123,38 @@ def test_vram_zero_with_ram_is_a_machine_without_a_gpu(cli):
     assert r.exit_code == 0, r.stderr
     assert r.json["hardware"]["gpu_count"] == 0 and r.json["items"]
     assert all(i["fit"] == "cpu" for i in r.json["items"])
+
+
+def test_recommend_on_unified_machines_beyond_apple(cli):
+    spark = cli("recommend", "--gpu", "DGX Spark", "--top", "3", "--json")
+    assert spark.exit_code == 0, spark.stderr
+    hw = spark.json["hardware"]
+    assert hw["unified"] is True and hw["ram_bytes"] == 128 * 2**30 and hw["unified_gpu_share"] == 0.9
+    assert hw["gpus"][0]["name"] == "DGX Spark" and hw["gpus"][0]["vendor"] == "nvidia"
+    assert hw["ram_bandwidth_gb_per_s"] == 273.0 and hw["usable_gpu_bytes"] == [int(128 * 2**30 * 0.9)]
+    assert spark.json["items"] and all(i["tokens_per_second"] for i in spark.json["items"])
+    halo = cli("recommend", "--gpu", "Ryzen AI Max+ 395 128GB", "--top", "3", "--json")
+    assert halo.exit_code == 0, halo.stderr
+    hw = halo.json["hardware"]
+    assert hw["unified"] is True and hw["unified_gpu_share"] == 0.75 and hw["ram_bandwidth_gb_per_s"] == 256.0
+    assert hw["gpus"][0]["vendor"] == "amd" and hw["usable_gpu_bytes"] == [96 * 2**30]
+    assert any("--unified-share 0.5" in w for w in halo.json["warnings"])
+    table = cli("recommend", "--gpu", "Jetson AGX Orin 64GB", "--top", "2")
+    assert table.exit_code == 0 and "Jetson AGX Orin 64GB, 64 GiB unified memory (GPU share 90%)" in table.stderr
+
+
+def test_unified_machine_needs_its_memory(cli):
+    r = cli("hardware", "--gpu", "Ryzen AI Max+ 395", "--json")
+    assert r.exit_code == 2 and "how much memory" in r.json["error"]["message"]
+    assert "--gpu 'Ryzen AI Max+ 395 128GB' or --ram 128" in r.json["error"]["hint"]
+    ok = cli("hardware", "--gpu", "Ryzen AI Max+ 395", "--ram", "64", "--json")
+    assert ok.exit_code == 0 and ok.json["item"]["usable_gpu_bytes"] == [48 * 2**30]
+
+
+def test_gpu_table_shows_unified_machines(cli):
+    r = cli("hardware", "--list-gpus")
+    assert r.exit_code == 0
+    spark = next(line for line in r.stdout.splitlines() if "dgx-spark" in line)
+    assert "128.0 GiB unified" in spark and "273 GB/s" in spark
+    rows = {i["key"]: i for i in cli("hardware", "--list-gpus", "--json").json["items"]}
+    assert rows["dgx-spark"]["kind"] == "unified" and rows["ryzen-ai-max-395"]["vram_bytes"] is None

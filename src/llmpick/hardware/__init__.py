@@ -6,7 +6,8 @@ answer is in bytes.  Bandwidths are GB/s (10^9 bytes/s), as vendors publish them
 
 Precedence: command-line flags > the config profile (``config.yaml`` in the user config dir) > detection.
 
-* ``gpus``: the GPU table (``data/gpus.csv``, read on first use) and lookup by name;
+* ``gpus``: the GPU table (``data/gpus.csv``, read on first use: cards and unified-memory machines) and lookup
+  by name;
 * ``machine``: :class:`Gpu` and :class:`Hardware`, frozen, with their usable capacities computed once;
 * ``flags``: :class:`HardwareFlags` and the parsing of their values;
 * ``profile``: hardware profiles from ``config.yaml``;
@@ -21,8 +22,8 @@ from __future__ import annotations
 
 from .detection import Detected, detect
 from .flags import HardwareFlags, parse_gib, parse_gpu, parse_vram
-from .gpus import GpuSpec, find_gpu, gpu_table, lookup_gpu, normalize
-from .machine import Gpu, Hardware, apple_gpu_share, ram_os_headroom
+from .gpus import GpuSpec, find_gpu, find_unified_machine, gpu_table, lookup_gpu, normalize
+from .machine import Gpu, Hardware, apple_gpu_share, ram_os_headroom, unified_gpu_share
 from .precedence import resolve, resolve_hardware, with_nodes
 from .profile import CONFIG_FILE, load_profile
 from .views import report, spec_report, table_report
@@ -37,6 +38,7 @@ __all__ = [
     "apple_gpu_share",
     "detect",
     "find_gpu",
+    "find_unified_machine",
     "gpu_table",
     "load_profile",
     "lookup_gpu",
@@ -50,5 +52,6 @@ __all__ = [
     "resolve_hardware",
     "spec_report",
     "table_report",
+    "unified_gpu_share",
     "with_nodes",
 ]

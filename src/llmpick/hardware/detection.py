@@ -2,8 +2,10 @@
 
 Best effort, and it never fails: what it could not find becomes a note that names the flag to pass instead.
 It runs only when neither flags nor a profile describe the machine, and never in tests (``LLMPICK_NO_DETECT=1``).
-Probes: sysctl on Apple silicon, NVML (``nvidia-ml-py``, the ``detect`` extra) for NVIDIA cards, psutil (else
-sysconf) for RAM.  AMD and Intel cards and RAM bandwidth are not detected.
+Probes: sysctl on Apple silicon; on Linux the device-tree model and the CPU's model name, which name the
+unified-memory machines of the GPU table (Jetson, Ryzen AI Max); NVML (``nvidia-ml-py``, the ``detect`` extra) for
+NVIDIA cards (a GB10 is a DGX Spark: unified memory); psutil (else sysconf) for RAM.  AMD and Intel cards and RAM
+bandwidth are not detected.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 
-from .gpus import find_gpu
+from .gpus import GpuSpec, find_gpu, find_unified_machine
 from .machine import Gpu
 
 
@@ -26,8 +28,9 @@ class Detected:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def _probe_nvidia() -> list[tuple[str, int]]:
-    """(name, total bytes) per NVIDIA card, through NVML.  Raises ImportError / RuntimeError."""
+def _probe_nvidia() -> list[tuple[str, int | None]]:
+    """(name, total bytes) per NVIDIA card, through NVML; the size is None where NVML does not report it (a GB10's
+    memory is the system's).  Raises ImportError / RuntimeError."""
     # pynvml comes with nvidia-ml-py (the `detect` extra); without it, ImportError, which detect() turns into a note.
     import pynvml  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
@@ -42,7 +45,11 @@ def _probe_nvidia() -> list[tuple[str, int]]:
             name = pynvml.nvmlDeviceGetName(h)
             if isinstance(name, bytes):
                 name = name.decode("utf-8", "replace")
-            out.append((str(name), int(pynvml.nvmlDeviceGetMemoryInfo(h).total)))
+            try:
+                total: int | None = int(pynvml.nvmlDeviceGetMemoryInfo(h).total)
+            except Exception:  # NVML_ERROR_NOT_SUPPORTED on unified-memory GPUs
+                total = None
+            out.append((str(name), total))
         return out
     finally:
         with contextlib.suppress(Exception):
@@ -61,6 +68,24 @@ def _probe_ram() -> tuple[int, str]:
         return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")), "sysconf"
     except (AttributeError, ValueError, OSError):
         raise RuntimeError("psutil is not installed and sysconf is not available") from None
+
+
+def _probe_soc() -> list[str]:
+    """What Linux says this machine or its processor is: the device-tree model ('NVIDIA Jetson AGX Orin Developer
+    Kit') and the CPU's model name ('AMD RYZEN AI MAX+ 395 w/ Radeon 8060S').  Empty elsewhere."""
+    import platform
+
+    if platform.system() != "Linux":
+        return []
+    out = []
+    with contextlib.suppress(OSError), open("/proc/device-tree/model", "rb") as fh:
+        out.append(fh.read(256).rstrip(b"\0").decode("utf-8", "replace").strip())
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                out.append(line.split(":", 1)[-1].strip())
+                break
+    return [s for s in out if s]
 
 
 def _probe_apple() -> tuple[str, int] | None:
@@ -94,18 +119,45 @@ def detect() -> Detected:
     if apple:
         _apple(d, *apple)
         return d
-    _nvidia(d)
-    d.notes.append("AMD and Intel GPUs are not detected: pass --gpu NAME (e.g. 'RX 7900 XTX') or --vram GIB.")
     try:
         d.ram_bytes, how = _probe_ram()
         d.sources["ram"] = f"detected ({how})"
     except Exception as exc:
         d.notes.append(f"RAM not detected ({exc}); pass --ram GIB.")
-    d.notes.append(
-        "RAM bandwidth is not detected: pass --ram-bandwidth GB/s for CPU speed estimates "
-        "(dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6)."
-    )
+    if not _soc(d):
+        _nvidia(d)
+    if not d.unified:
+        d.notes.append("AMD and Intel GPUs are not detected: pass --gpu NAME (e.g. 'RX 7900 XTX') or --vram GIB.")
+        d.notes.append(
+            "RAM bandwidth is not detected: pass --ram-bandwidth GB/s for CPU speed estimates "
+            "(dual-channel DDR4-3200: 51.2, DDR5-5600: 89.6)."
+        )
     return d
+
+
+def _soc(d: Detected) -> bool:
+    """A unified-memory machine of the GPU table named by the device tree or the CPU (Jetson, Ryzen AI Max)."""
+    try:
+        texts = _probe_soc()
+    except Exception:
+        return False
+    for text in texts:
+        spec = find_unified_machine(text, d.ram_bytes)
+        if spec is not None:
+            _unified_machine(d, spec, "detected (/proc)")
+            return True
+    return False
+
+
+def _unified_machine(d: Detected, spec: GpuSpec, how: str) -> None:
+    """This machine is the table's unified-memory ``spec``: its memory is the RAM, its bandwidth the table's."""
+    d.unified = True
+    d.gpus = [Gpu(spec.name, 0, spec.bandwidth_gbs, spec.vendor, how, unified=True)]
+    d.ram_bandwidth_gbs = spec.bandwidth_gbs
+    d.sources.update(gpus=how, ram_bandwidth=f"table:{spec.key}")
+    if d.ram_bytes is None and spec.vram_bytes is not None:
+        d.ram_bytes = spec.vram_bytes
+        d.sources["ram"] = f"table:{spec.key}"
 
 
 def _apple(d: Detected, chip: str, mem: int) -> None:
@@ -113,16 +165,16 @@ def _apple(d: Detected, chip: str, mem: int) -> None:
     d.unified, d.ram_bytes = True, mem
     d.sources.update(ram="detected (sysctl)", gpus="detected (sysctl)")
     if spec is not None and spec.is_apple:
-        d.gpus = [Gpu(spec.name, 0, spec.bandwidth_gbs, "apple", "detected (sysctl)")]
+        d.gpus = [Gpu(spec.name, 0, spec.bandwidth_gbs, "apple", "detected (sysctl)", unified=True)]
         d.ram_bandwidth_gbs = spec.bandwidth_gbs
         d.sources["ram_bandwidth"] = f"table:{spec.key}"
-        if spec.key in ("apple-m3-max", "apple-m4-max"):
+        if spec.key in ("apple-m3-max", "apple-m4-max", "apple-m5-max"):
             d.notes.append(
                 f"{chip}: assumed the 40-core GPU ({spec.bandwidth_gbs:g} GB/s); "
                 "pass --ram-bandwidth if yours is the smaller chip."
             )
     else:
-        d.gpus = [Gpu(chip or "Apple silicon", 0, None, "apple", "detected (sysctl)")]
+        d.gpus = [Gpu(chip or "Apple silicon", 0, None, "apple", "detected (sysctl)", unified=True)]
         d.notes.append(f"'{chip}' is not in the GPU table: pass --ram-bandwidth GB/s for speed estimates.")
 
 
@@ -141,12 +193,19 @@ def _nvidia(d: Detected) -> None:
     d.sources["gpus"] = "detected (nvml)"
     for name, total in cards:
         spec = find_gpu(name)
+        if spec is not None and spec.unified:  # a GB10 (DGX Spark) or Thor: the GPU of a unified-memory machine
+            _unified_machine(d, spec, "detected (nvml)")
+            return
         bw = spec.bandwidth_gbs if spec else None
         if spec is None:
             d.notes.append(
                 f"'{name}' is not in the GPU table: its bandwidth is unknown (no speed estimate); "
                 "pass --gpu NAME for a listed card."
             )
-        d.gpus.append(Gpu(spec.name if spec else name, total, bw, "nvidia", "detected (nvml)"))
+        size = total if total is not None else (spec.vram_bytes if spec else None)
+        if size is None:
+            d.notes.append(f"NVML did not report the memory of '{name}'; pass --gpu NAME or --vram GIB.")
+            continue
+        d.gpus.append(Gpu(spec.name if spec else name, size, bw, "nvidia", "detected (nvml)"))
     if not cards:
         d.notes.append("NVML found no NVIDIA GPU.")

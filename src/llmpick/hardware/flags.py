@@ -17,6 +17,7 @@ from ..units import (
     BANDWIDTH,
     CARD_MEMORY,
     CARDS,
+    GIB,
     MEMORY,
     MEMORY_OR_ZERO,
     NODES,
@@ -27,7 +28,7 @@ from ..units import (
     parse_quantity,
     shown,
 )
-from .gpus import find_gpu, lookup_gpu
+from .gpus import GpuSpec, find_exact, find_gpu, lookup_gpu
 from .machine import Gpu
 
 # The flags that describe the whole machine: given any of them, neither the profile nor detection is used.
@@ -152,11 +153,16 @@ def parse_vram(text: str, gpus: int | None, flag: str = "--vram") -> list[int]:
 
 
 _COUNT = re.compile(r"^\s*(?:([0-9]{1,3})\s*[x×*]\s+(\S.*?)|(.+?)\s+[x×*]\s*([0-9]{1,3}))\s*$", re.IGNORECASE)
-_APPLE_MEM = re.compile(r"^(.*?)[\s(]*([0-9]+)\s*(gb|gib|g)\)?\s*$", re.IGNORECASE)
+_MACHINE_MEM = re.compile(r"^(.*?)[\s(]*([0-9]+)\s*(gb|gib|g)\)?\s*$", re.IGNORECASE)
+# Cards are separated by ',' or '+'; the '+' of 'Ryzen AI Max+ 395' (a '+' right after 'Max', before the model
+# number) is part of the name.
+_SEPARATOR = re.compile(r"\s*(?:,|(?<![Mm][Aa][Xx])\+|\+(?!\s*(?:[Pp][Rr][Oo]\s+)?[0-9]{3}\b))\s*")
 
 
 def parse_gpu(text: str) -> tuple[list[Gpu], int | None]:
-    """'RTX 4090', '2x RTX 3090', 'RTX 3090 x2', '4090 + 3090', 'M2 Max 64GB' -> cards (and Apple memory)."""
+    """'RTX 4090', '2x RTX 3090', 'RTX 3090 x2', '4090 + 3090', 'M2 Max 64GB', 'DGX Spark' -> cards, and the
+    memory of a unified-memory machine when the name or the table gives it ('M2 Max 64GB': 64 GiB; 'DGX Spark':
+    128 GiB; 'Ryzen AI Max+ 395': None, the memory comes from --ram)."""
     text = str(text)
     if not text.strip():
         raise UsageError("--gpu: the value is empty; give a card's name.", "For example: --gpu 'RTX 4090'.")
@@ -165,8 +171,8 @@ def parse_gpu(text: str) -> tuple[list[Gpu], int | None]:
             f"--gpu: {shown(text)} is too long for card names.", "For example: --gpu '2x RTX 3090 + RTX 4090'."
         )
     cards: list[Gpu] = []
-    apple_ram: int | None = None
-    for chunk in re.split(r"\s*[+,]\s*", text.strip()):
+    machine_ram: int | None = None
+    for chunk in _SEPARATOR.split(text.strip()):
         if not chunk:
             raise UsageError(f"--gpu: {shown(text)} has an empty entry.", "e.g. --gpu '2x RTX 3090'.")
         count, name = 1, chunk
@@ -183,36 +189,61 @@ def parse_gpu(text: str) -> tuple[list[Gpu], int | None]:
                 f"--gpu: {shown(text)} describes more than {int(CARDS.high)} cards, more than one machine holds.",
                 "For several machines use --nodes N.",
             )
-        spec, mem = None, None
-        am = _APPLE_MEM.match(name)
-        if am:
-            cand = find_gpu(am.group(1))
-            if cand is not None and cand.is_apple:
-                spec, mem = cand, _apple_memory(am.group(2), chunk)
+        spec, mem = _find_machine(name, chunk)
         if spec is None:
-            spec = find_gpu(name)
-        if spec is None:
-            spec = lookup_gpu(name)  # raises with suggestions
-        if spec.is_apple:
+            spec = find_gpu(name) or lookup_gpu(name)  # lookup_gpu raises with suggestions
+        if spec.unified:
             if count != 1 or len(cards) > 0:
-                raise UsageError("--gpu: an Apple chip is the whole machine; give one, e.g. --gpu 'M2 Max 64GB'.")
-            apple_ram = mem
-            cards.append(Gpu(spec.name, 0, spec.bandwidth_gbs, "apple", f"table:{spec.key}"))
+                raise UsageError(
+                    f"--gpu: the {spec.name} is a whole machine with unified memory; give it alone, once.",
+                    f"For example: --gpu '{_example(spec)}'.",
+                )
+            machine_ram = mem if mem is not None else spec.vram_bytes
+            cards.append(Gpu(spec.name, 0, spec.bandwidth_gbs, spec.vendor, f"table:{spec.key}", unified=True))
             continue
-        if any(c.vendor == "apple" for c in cards):
-            raise UsageError("--gpu: an Apple chip cannot be combined with other cards.")
-        if spec.vram_bytes is None:  # only Apple rows lack a size; a table without one is a data bug
+        if any(c.unified for c in cards):
+            raise UsageError(f"--gpu: the {cards[0].name} is a whole machine; it cannot be combined with other cards.")
+        if spec.vram_bytes is None:  # only unified rows may lack a size; a card without one is a data bug
             raise ValueError(f"GPU table row {spec.key!r} has no vram_gib")
         cards += [Gpu(spec.name, spec.vram_bytes, spec.bandwidth_gbs, spec.vendor, f"table:{spec.key}")] * count
-    return cards, apple_ram
+    return cards, machine_ram
 
 
-def _apple_memory(digits: str, chunk: str) -> int:
+def _find_machine(name: str, chunk: str) -> tuple[GpuSpec | None, int | None]:
+    """A row named exactly ('Jetson AGX Orin 32GB', 'RTX 3060 12GB'), else a unified machine with its memory after
+    the name ('M2 Max 64GB', 'Ryzen AI Max+ 395 128GB'), with that memory; (None, None) for anything else."""
+    exact = find_exact(name)
+    if exact is not None:
+        return exact, None
+    am = _MACHINE_MEM.match(name)
+    if not am:
+        return None, None
+    cand = find_gpu(am.group(1))
+    if cand is None or not cand.unified:
+        return None, None
+    mem = _machine_memory(am.group(2), chunk, cand)
+    if cand.vram_bytes is not None and mem != cand.vram_bytes:
+        raise UsageError(
+            f"--gpu: {shown(chunk)}: the {cand.name} has {cand.vram_bytes // GIB} GB of memory.",
+            f"Write --gpu '{cand.name}', or check the name of your machine in `llmpick hardware --list-gpus`.",
+        )
+    return cand, mem
+
+
+def _example(spec: GpuSpec) -> str:
+    """How to name this unified machine with its memory, for hints: 'M2 Max 64GB', 'Ryzen AI Max+ 395 128GB'."""
+    if spec.vram_bytes is not None:
+        return spec.name
+    return f"{spec.name.removeprefix('Apple ')} {'64' if spec.is_apple else '128'}GB"
+
+
+def _machine_memory(digits: str, chunk: str, spec: GpuSpec) -> int:
     """The memory in 'M2 Max 64GB' (GiB, as Apple's "64 GB" is 64 GiB), in the range of a machine's memory."""
     try:
         return parse_gib_bytes(digits, MEMORY, "--gpu")
     except UsageError:
+        whose = "a Mac's memory" if spec.is_apple else "the machine's memory"
         raise UsageError(
-            f"--gpu: {shown(chunk)}: a Mac's memory must be {MEMORY.bounds()}.",
-            "For example: --gpu 'M2 Max 64GB'.",
+            f"--gpu: {shown(chunk)}: {whose} must be {MEMORY.bounds()}.",
+            f"For example: --gpu '{_example(spec)}'.",
         ) from None

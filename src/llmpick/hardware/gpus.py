@@ -2,6 +2,10 @@
 
 Memory in the table is GiB per card (a "24 GB" RTX 4090 carries 24 GiB); here it becomes bytes.  Bandwidths
 stay GB/s (10^9 bytes/s), as vendors publish them.  Every row names its source.
+
+A row of kind ``apple`` or ``unified`` is a whole machine whose CPU and GPU share one memory (an Apple chip, a
+Ryzen AI Max, a DGX Spark, a Jetson): its memory is the machine's RAM, given in the table only when the machine is
+sold in one size.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ class GpuSpec:
     name: str
     vendor: str
     kind: str
-    vram_bytes: int | None  # None for Apple chips: their memory is the machine's RAM
+    # Memory per card; for a unified machine its memory when sold in one size (DGX Spark: 128 GiB), else None
+    # (Apple chips, Ryzen AI Max: the machine's RAM, given as --ram or 'M2 Max 64GB').
+    vram_bytes: int | None
     bandwidth_gbs: float | None
     aliases: tuple[str, ...]
     source: str
@@ -31,6 +37,14 @@ class GpuSpec:
     @property
     def is_apple(self) -> bool:
         return self.vendor == "apple"
+
+    @property
+    def unified(self) -> bool:
+        """A whole machine with unified memory (an Apple chip or a ``unified`` row), not a card with its own VRAM."""
+        return self.kind in UNIFIED_KINDS
+
+
+UNIFIED_KINDS = frozenset({"apple", "unified"})
 
 
 _NOISE = ("nvidia", "geforce", "amd", "radeon", "intel", "apple", "graphics", "tesla", "instinct")
@@ -76,6 +90,11 @@ def _index() -> dict[str, GpuSpec]:
     return idx
 
 
+def find_exact(name: str) -> GpuSpec | None:
+    """A card by its key, name or alias, memory size included ('Jetson AGX Orin 32GB' is its own row)."""
+    return _index().get(normalize(name))
+
+
 def find_gpu(name: str) -> GpuSpec | None:
     """Look a card up by name or alias; a trailing memory size ('RTX 3060 12GB') is tolerated."""
     idx = _index()
@@ -86,6 +105,28 @@ def find_gpu(name: str) -> GpuSpec | None:
     if stripped and stripped in idx:
         return idx[stripped]
     return None
+
+
+def find_unified_machine(text: str, ram_bytes: int | None = None) -> GpuSpec | None:
+    """The unified-memory machine (not Apple) that a system string names, e.g. a CPU's model name 'AMD RYZEN AI
+    MAX+ 395 w/ Radeon 8060S' or a device-tree model 'NVIDIA Jetson AGX Orin Developer Kit': the row with the longest
+    of its names inside the text; among rows that differ only by memory, the one closest to ``ram_bytes``."""
+    norm = normalize(text)
+    hits: list[tuple[int, GpuSpec]] = []
+    for spec in gpu_table():
+        if spec.kind != "unified":
+            continue
+        labels = {normalize(_MEM_SUFFIX.sub("", n)) for n in (spec.name, *spec.aliases)}
+        longest = max((len(label) for label in labels if len(label) >= 4 and label in norm), default=0)
+        if longest:
+            hits.append((longest, spec))
+    if not hits:
+        return None
+    top = max(n for n, _ in hits)
+    best = [s for n, s in hits if n == top]
+    if ram_bytes:
+        best.sort(key=lambda s: abs((s.vram_bytes or ram_bytes) - ram_bytes))
+    return best[0]
 
 
 def lookup_gpu(name: str) -> GpuSpec:

@@ -29,6 +29,55 @@ def apple_gpu_share(ram_bytes: int) -> float:
     return 0.67 if ram_bytes <= 36 * GIB else 0.75
 
 
+# AMD Ryzen AI Max ("Strix Halo"): the GPU uses what the firmware reserves for it (the "UMA frame buffer") plus what
+# the kernel lets it map (GTT).  AMD's Variable Graphics Memory gives it up to 96 GB of a 128 GB machine on Windows
+# (www.amd.com/en/blogs/2025/faqs-amd-variable-graphics-memory-vram-ai-model-sizes-quantization-mcp-more.html: "the
+# AMD Ryzen AI Max+ 395 (128GB) processor with 96GB of Variable Graphics Memory"), that is 75 %.  On Linux the GTT
+# limit defaults to about half of RAM and `amd-ttm --set N` raises it (ROCm docs, "AMD RDNA3.5 system
+# optimization").  People who buy these machines for models raise it, so llmpick plans for the 75 % AMD documents;
+# --unified-share 0.5 describes an untouched Linux kernel, 0.9 a TTM limit raised further.
+AMD_UNIFIED_SHARE = 0.75
+
+
+def nvidia_unified_share(ram_bytes: int) -> float:
+    """DGX Spark (GB10) and Jetson: CUDA allocates from the memory the OS uses, with no fixed carve-out.
+
+    llama.cpp's CUDA backend takes the GPU's free memory from /proc/meminfo's MemAvailable on these machines
+    (ggml-org/llama.cpp PR #17368, "DGX Spark: UMA support"), so the GPU may use what the OS does not: all but the
+    headroom llmpick leaves the OS on any machine (max(2 GiB, 10 %)).  On a 128 GiB DGX Spark that is 115 GiB, a little
+    under the ~117 GiB MemAvailable a Spark shows with its page cache dropped (a user's report:
+    huggingface.co/nvidia/GLM-5.3-Flash-FP4-Local/discussions/7).
+    """
+    if ram_bytes <= 0:
+        return 1 - RAM_OS_SHARE
+    return round(max(0.0, 1 - ram_os_headroom(ram_bytes) / ram_bytes), 4)
+
+
+def unified_gpu_share(vendor: str | None, ram_bytes: int) -> float:
+    """The default share of unified memory the GPU may use, by the maker of the machine's chip.
+
+    Apple and an unnamed unified machine (--unified alone): macOS's rule (:func:`apple_gpu_share`); AMD (Ryzen AI
+    Max): :data:`AMD_UNIFIED_SHARE`; NVIDIA (DGX Spark, Jetson): :func:`nvidia_unified_share`.
+    """
+    if vendor == "amd":
+        return AMD_UNIFIED_SHARE
+    if vendor == "nvidia":
+        return nvidia_unified_share(ram_bytes)
+    return apple_gpu_share(ram_bytes)
+
+
+def unified_share_basis(vendor: str | None) -> str | None:
+    """Why the GPU gets its default share and how to change it, for a note (None for Apple, whose rule is known)."""
+    if vendor == "amd":
+        return (
+            "the most AMD's Variable Graphics Memory gives it (96 of 128 GB). An untouched Linux kernel lets the GPU "
+            "map only about half of RAM: then pass --unified-share 0.5, or raise the limit with amd-ttm."
+        )
+    if vendor == "nvidia":
+        return "all but the OS headroom, as CUDA allocates from the memory the OS uses; --unified-share overrides it."
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Gpu:
     name: str
@@ -36,6 +85,7 @@ class Gpu:
     bandwidth_gbs: float | None
     vendor: str | None = None
     source: str = "flag"  # "flag", "table:<key>", "detected (nvml)", "config"
+    unified: bool = False  # the chip of a unified-memory machine (its memory is the machine's RAM), not a card
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,17 +118,20 @@ class Hardware:
     _equal_cards: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        share = self.unified_share if self.unified_share is not None else apple_gpu_share(self.ram_bytes or 0)
+        share = self.unified_share
+        if share is None:
+            share = unified_gpu_share(self.gpus[0].vendor if self.gpus else None, self.ram_bytes or 0)
         caps = _card_capacities(self, share)
         put = object.__setattr__  # frozen: the derived fields are set once, here
         put(self, "_gpu_share", share)
         put(self, "usable_card_bytes", caps)
-        put(self, "usable_ram_bytes", _ram_capacity(self, caps))
+        put(self, "usable_ram_bytes", _ram_capacity(self, caps, share))
         put(self, "_gpu_bandwidth", _gpu_bandwidth(self))
         put(self, "_equal_cards", len({(g.name, g.vram_bytes) for g in self.gpus}) <= 1)
 
     def gpu_share(self) -> float:
-        """Share of unified memory the GPU may use: --unified-share, else what macOS allows by default."""
+        """Share of unified memory the GPU may use: --unified-share, else the platform's default
+        (:func:`unified_gpu_share`)."""
         return self._gpu_share
 
     def card_capacities(self) -> list[int]:
@@ -142,12 +195,13 @@ def _card_capacities(hw: Hardware, share: float) -> tuple[int, ...]:
     return tuple(caps)
 
 
-def _ram_capacity(hw: Hardware, caps: tuple[int, ...]) -> int | None:
+def _ram_capacity(hw: Hardware, caps: tuple[int, ...], share: float) -> int | None:
     if hw.ram_bytes is None:
         return None
     free = hw.ram_bytes - ram_os_headroom(hw.ram_bytes)
     if hw.unified:
-        free -= caps[0] if caps else 0
+        # The GPU's whole share, reserve included: a reserve on unified memory is kept free, not handed to the CPU.
+        free -= int(hw.ram_bytes * share) if caps else 0
     elif not hw.gpus:
         free -= hw.reserve_bytes
     return max(0, free)

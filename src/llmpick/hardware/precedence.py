@@ -14,7 +14,7 @@ from ..errors import UsageError
 from ..units import CARDS, GIB, NODES, SHARE, parse_int, parse_quantity
 from . import detection
 from .flags import PROFILE_KEYS, HardwareFlags, parse_bandwidth, parse_bool, parse_gib, parse_gpu, parse_vram
-from .machine import Gpu, Hardware, ram_os_headroom
+from .machine import Gpu, Hardware, ram_os_headroom, unified_gpu_share, unified_share_basis
 from .profile import load_profile
 
 Detector = Callable[[], detection.Detected]
@@ -149,37 +149,42 @@ def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
         gpus = [Gpu(f"{s / GIB:g} GiB GPU", s, None, None, origin) for s in parse_vram(f.vram, f.gpus)]
         sources["gpus"] = origin
     elif f.gpu is not None:
-        gpus, apple_ram = parse_gpu(f.gpu)
+        gpus, machine_ram = parse_gpu(f.gpu)
         sources["gpus"] = f"{origin} (GPU table)"
-        if unified and gpus[0].vendor != "apple":
+        chip = gpus[0] if gpus and gpus[0].unified else None
+        if unified and chip is None:
             raise UsageError(
                 f"--unified describes memory shared by CPU and GPU, but the {gpus[0].name} has its own VRAM.",
-                "Drop --unified for this card; for a Mac give its chip, e.g. --gpu 'M2 Max 64GB'.",
+                "Drop --unified for this card; for a unified-memory machine give its chip, e.g. --gpu 'M2 Max 64GB'"
+                " or --gpu 'DGX Spark'.",
             )
-        if gpus and gpus[0].vendor == "apple":
+        if chip is not None:
             if f.unified is False:
-                raise UsageError("An Apple chip always has unified memory; drop --no-unified.")
+                raise UsageError(f"The {chip.name} always has unified memory; drop --no-unified.")
             unified = True
-            if apple_ram is not None and ram is not None and apple_ram != ram:
+            if machine_ram is not None and ram is not None and machine_ram != ram:
                 raise UsageError(
-                    f"--gpu says {apple_ram // GIB} GB but --ram says {ram / GIB:g} GiB; give one of them."
+                    f"--gpu says {machine_ram // GIB} GB but --ram says {ram / GIB:g} GiB; give one of them."
                 )
-            ram = ram if ram is not None else apple_ram
+            ram = ram if ram is not None else machine_ram
             if ram is None:
+                size = _example_size(chip)
                 raise UsageError(
-                    f"{gpus[0].name}: how much memory does this Mac have?",
-                    f"e.g. --gpu '{gpus[0].name.removeprefix('Apple ')} 64GB' or --ram 64.",
+                    f"{chip.name}: how much memory does this machine have?",
+                    f"e.g. --gpu '{chip.name.removeprefix('Apple ')} {size}GB' or --ram {size}.",
                 )
             sources["ram"] = origin
             if ram_bw is None:
-                ram_bw = gpus[0].bandwidth_gbs
+                ram_bw = chip.bandwidth_gbs
                 sources["ram_bandwidth"] = "GPU table (unified memory)"
     if unified and ram is None:
         raise UsageError("--unified needs --ram GIB (the machine's memory, shared by CPU and GPU).")
     if unified and not gpus:
-        gpus = [Gpu("unified-memory GPU", 0, ram_bw, None, origin)]
+        gpus = [Gpu("unified-memory GPU", 0, ram_bw, None, origin, unified=True)]
     if not unified and f.unified_share is not None:
-        raise UsageError("--unified-share only applies with --unified or an Apple --gpu.")
+        raise UsageError(
+            "--unified-share only applies with --unified or a unified-memory --gpu (a Mac, a DGX Spark, ...)."
+        )
     reserve = parse_gib(f.reserve, "--reserve", allow_zero=True) if f.reserve is not None else 0
     if not gpus and ram is None:
         raise UsageError("No hardware described.", "Give --gpu NAME, --vram GIB or --ram GIB.")
@@ -192,15 +197,27 @@ def _from_flags(f: HardwareFlags, origin: str) -> Hardware:
         reserve_bytes=reserve,
         nodes=f.nodes or 1,
         origin=origin,
-        notes=_flag_notes(gpus, unified, ram, ram_bw),
+        notes=_flag_notes(gpus, unified, ram, ram_bw, f.unified_share),
         sources=sources,
     )
     _check_reserve(hw)
     return hw
 
 
-def _flag_notes(gpus: list[Gpu], unified: bool, ram: int | None, ram_bw: float | None) -> tuple[str, ...]:
+def _example_size(chip: Gpu) -> int:
+    """A memory size to show in hints: 64 GiB for a Mac, 128 for the other unified machines."""
+    return 64 if chip.vendor == "apple" else 128
+
+
+def _flag_notes(
+    gpus: list[Gpu], unified: bool, ram: int | None, ram_bw: float | None, share: float | None = None
+) -> tuple[str, ...]:
     notes = []
+    basis = unified_share_basis(gpus[0].vendor) if unified and gpus and share is None else None
+    if basis is not None and ram:
+        notes.append(
+            f"{gpus[0].name}: the GPU may use {unified_gpu_share(gpus[0].vendor, ram):.0%} of the memory, {basis}"
+        )
     if gpus and any(g.bandwidth_gbs is None for g in gpus) and not unified:
         notes.append("GPU bandwidth unknown with --vram: no speed estimate; --gpu NAME knows it.")
     if ram is None:

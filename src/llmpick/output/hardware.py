@@ -15,6 +15,13 @@ def _bandwidth(gbs: float | None) -> str:
     return f"{gbs:g} GB/s" if gbs else "?"
 
 
+def _spec_memory(spec: GpuSpecOut) -> str:
+    """A card's memory; 'unified' for a unified-memory machine (with its size when it is sold in one)."""
+    if spec.kind in ("apple", "unified"):
+        return f"{gib(spec.vram_bytes)} unified" if spec.vram_bytes else "unified"
+    return gib(spec.vram_bytes) if spec.vram_bytes else "?"
+
+
 def render_hardware(hw: HardwareOut) -> None:
     """The machine: one line, a row per card, RAM and what models may use; notes on stderr."""
     line(f"{hw.description}   ({hw.origin})")
@@ -42,11 +49,14 @@ def render_gpu_table(specs: Sequence[GpuSpecOut]) -> None:
                 s.key,
                 s.name,
                 s.vendor,
-                gib(s.vram_bytes) if s.vram_bytes else "unified",
+                _spec_memory(s),
                 _bandwidth(s.bandwidth_gb_per_s),
                 s.source,
             ]
             for s in specs
         ],
-        caption=f"{len(specs)} cards; memory in GiB (2^30 bytes), bandwidth in GB/s (10^9 bytes/s)",
+        caption=(
+            f"{len(specs)} cards and unified-memory machines; memory in GiB (2^30 bytes), bandwidth in GB/s "
+            "(10^9 bytes/s)"
+        ),
     )

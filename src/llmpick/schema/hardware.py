@@ -34,7 +34,10 @@ class HardwareOut(Lazy):
     usable_ram_bytes: int | None = Field(description="RAM a model may use, after the OS headroom")
     ram_bandwidth_gb_per_s: float | None
     unified: bool
-    unified_gpu_share: float | None = Field(description="share of unified memory the GPU may use; null otherwise")
+    unified_gpu_share: float | None = Field(
+        description="share of unified memory the GPU may use (--unified-share, else the platform's default: macOS's "
+        "limit, 0.75 on a Ryzen AI Max, all but the OS headroom on a DGX Spark or Jetson); null otherwise"
+    )
     reserve_bytes: int
     nodes: int = Field(description="machines like this one (multi-node serving)")
     sources: dict[str, str] = Field(description="fact -> where it came from (gpus, ram, ram_bandwidth)")
@@ -47,8 +50,14 @@ class GpuSpecOut(Lazy):
     key: str
     name: str
     vendor: str
-    kind: str = Field(description="consumer, workstation, datacenter or apple")
-    vram_bytes: int | None = Field(description="memory per card; null for Apple chips (their memory is the RAM)")
+    kind: str = Field(
+        description="consumer, workstation or datacenter (a card); apple or unified (a whole machine whose CPU and "
+        "GPU share one memory: an Apple chip, a Ryzen AI Max, a DGX Spark, a Jetson)"
+    )
+    vram_bytes: int | None = Field(
+        description="memory per card; for a unified-memory machine its memory when sold in one size (DGX Spark), "
+        "else null (Apple chips, Ryzen AI Max: the memory is the machine's RAM)"
+    )
     bandwidth_gb_per_s: float | None
     aliases: list[str]
     source: str
