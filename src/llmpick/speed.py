@@ -53,8 +53,13 @@ CPU = SpeedProfile("cpu", 0.60, 0.60, 20e-6, 0.0, (0.5, 1.3), False)
 
 
 def profile_for(vendor: str | None, unified: bool) -> SpeedProfile:
-    if unified or vendor == "apple":
+    """The calibrated profile of the vendor's engine; unified memory of another maker (Strix Halo, DGX Spark,
+    Jetson) is not what either calibration measured (discrete cards' GDDR/HBM, Apple's Metal), so it gets the
+    uncalibrated profile and its wider band.  `--unified` without a named chip is taken as a Mac."""
+    if vendor == "apple" or (unified and vendor is None):
         return METAL
+    if unified:
+        return OTHER_GPU
     if vendor == "nvidia":
         return CUDA
     return OTHER_GPU

@@ -94,3 +94,12 @@ def test_more_context_never_raises_speed(c1, c2, share):
 def test_cpu_profile_is_uncalibrated():
     s = tps(None, 0, Q4, 512, share=0.0, ram_bw=51.2)
     assert s.basis["calibrated"] is False and s.basis["efficiency"] == {"cpu": CPU.e_weights}
+
+
+def test_unified_machines_of_other_makers_are_not_given_apples_calibration():
+    from llmpick.speed import CUDA, METAL, OTHER_GPU, profile_for
+
+    assert profile_for("apple", True) is METAL and profile_for(None, True) is METAL
+    assert profile_for("nvidia", True) is OTHER_GPU and profile_for("amd", True) is OTHER_GPU  # DGX Spark, Strix Halo
+    assert profile_for("nvidia", False) is CUDA and profile_for("amd", False) is OTHER_GPU
+    assert not OTHER_GPU.calibrated
