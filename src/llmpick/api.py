@@ -86,7 +86,8 @@ def recommend_models(
     warnings: Sequence[str] = (),
 ) -> RecommendAnswer:
     """The best models for ``hardware``, ranked (`llmpick recommend`).  Real file sizes from the Hub cache of
-    `llmpick refresh` are used where present."""
+    `llmpick refresh` are used where present.  Without ``quant``, only published weights; with it, also the
+    quantization made from the original weights (``artifact.published`` False)."""
     from .hubcache import file_size_source
     from .recommend import Constraints, recommend
     from .recommend.report import recommend_answer
@@ -122,7 +123,9 @@ def check_fit(
     warnings: Sequence[str] = (),
 ) -> CheckAnswer:
     """Does ``model`` (a catalog id, an unambiguous part of one, or a Model) fit on the GPUs (`llmpick check`)?
-    ``.fits`` is the verdict; ``items[0]`` the best option, or the closest one with what it would take."""
+    ``.fits`` is the verdict; ``items[0]`` the best option, or the closest one with what it would take.  ``quant``
+    is any format llmpick knows, published or not: one nobody published has ``artifact.published`` False and
+    ``run.notes`` that say how to make it."""
     from .hubcache import file_size_source
     from .recommend import Constraints, check
     from .recommend.report import check_answer

@@ -143,3 +143,80 @@ def test_check_json_does_not_fit_exit_1_with_the_verdict(cli):
     assert r.exit_code == 1
     assert r.json["fits"] is False and r.json["items"][0]["fit"] != "gpu"
     assert "does not fit" in r.json["reason"] or "RAM" in r.json["reason"]
+
+
+# --- issue #12 item 4: any quantization of any model ---------------------------------------------------------
+
+
+def test_check_a_quantization_nobody_published(cli):
+    from llmpick.schema import CheckAnswer
+
+    r = cli("check", "Tiny-7B-Chat", "--vram", "24", "--quant", "F16", "--json", "--catalog", CAT)
+    assert r.exit_code == 0, r.stderr
+    it = r.json["items"][0]
+    assert it["artifact"] == {
+        "format": "gguf",
+        "repo": "testorg/Tiny-7B-Chat",
+        "published": False,
+        "made_with": "convert_hf_to_gguf.py",
+    }
+    assert "not published" in r.json["reason"]
+    assert it["run"]["llama_cpp"].startswith("llama-server -m Tiny-7B-Chat-F16.gguf ")
+    assert any("convert_hf_to_gguf.py Tiny-7B-Chat --outtype f16" in n for n in it["run"]["notes"])
+    assert CheckAnswer.model_validate(r.json).model_dump(mode="json") == r.json
+    table = cli("check", "Tiny-7B-Chat", "--vram", "24", "--quant", "F16", "--catalog", CAT)
+    assert table.exit_code == 0 and "not published" in table.stdout and "hf download" in table.stdout
+
+
+def test_published_artifacts_say_so(cli):
+    r = cli("check", "Tiny-7B-Chat", "--vram", "24", "--quant", "Q4_K_M", "--json", "--catalog", CAT)
+    assert r.json["items"][0]["artifact"]["published"] is True and r.json["items"][0]["artifact"]["made_with"] is None
+
+
+@pytest.mark.parametrize(
+    "quant, code, needle",
+    [
+        ("Q9_Z", 2, "Unknown quantization"),  # a format that does not exist
+        ("QMoE", 2, "Switch Transformers"),  # exists, but only for Switch models
+        ("MLX-4bit", 1, "Apple silicon"),  # exists and can be made, but not run on this machine: a "no"
+        ("GPTQ-4bit", 0, "GPTQModel"),
+    ],
+)
+def test_check_quant_exit_codes(cli, quant, code, needle):
+    r = cli("check", "Tiny-7B-Chat", "--vram", "24", "--quant", quant, "--catalog", CAT)
+    assert r.exit_code == code, r.stderr
+    assert needle in r.stdout + r.stderr
+
+
+def test_recommend_with_an_unpublished_quant_marks_it(cli):
+    r = cli("recommend", "--vram", "48", "--quant", "BF16", "--top", "500", "--json", "--catalog", CAT)
+    assert r.exit_code == 0, r.stderr
+    arts = {i["model"]["id"]: i["artifact"] for i in r.json["items"]}
+    assert arts["testorg/Tiny-7B-Chat"]["published"] is True  # the original weights are bf16: vLLM serves them
+    gpt_oss = arts["openai/gpt-oss-20b"]  # released in MXFP4: its BF16 is llama.cpp's conversion
+    assert gpt_oss["published"] is False and gpt_oss["made_with"] == "convert_hf_to_gguf.py"
+    plain = cli("recommend", "--vram", "48", "--json", "--catalog", CAT)
+    assert all(i["artifact"]["published"] for i in plain.json["items"])
+    table = cli("recommend", "--vram", "24", "--quant", "F16", "--catalog", CAT)
+    assert table.exit_code == 0 and "not published" in table.stdout
+
+
+@pytest.mark.slow
+def test_check_f16_and_bf16_never_exit_2_for_a_catalog_model(cli):
+    """The acceptance test of item 4, through the CLI, over the built-in catalog."""
+    from llmpick.catalog import load_catalog
+
+    for m in load_catalog(use_cache=False):
+        for quant in ("F16", "BF16"):
+            r = cli("check", m.id, "--vram", "24", "--ram", "64", "--quant", quant, "--json")
+            assert r.exit_code in (0, 1), (m.id, quant, r.stderr)
+            assert r.json["items"][0]["quant"] == quant
+
+
+def test_estimate_says_when_no_file_is_published(cli):
+    r = cli("estimate", "Tiny-7B-Chat", "--quant", "F16", "--quant", "Q4_K_M", "--json", "--catalog", CAT)
+    assert r.exit_code == 0, r.stderr
+    assert [i["quant"] for i in r.json["items"]] == ["F16", "Q4_K_M"]
+    notes = [w for w in r.json["warnings"] if "lists no" in w]
+    assert len(notes) == 1 and "no F16 file" in notes[0] and "llmpick check" in notes[0]
+    assert "no F16 file" in r.stderr

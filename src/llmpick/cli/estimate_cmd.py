@@ -11,7 +11,8 @@ from .hub_cmds import EndpointOpt, OfflineOpt, TimeoutOpt
 from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
 
 if TYPE_CHECKING:
-    pass
+    from ..quant import QuantFormat
+    from ..schema import Model
 
 
 @command("estimate")
@@ -94,7 +95,7 @@ def estimate_cmd(
         if fit_gib is not None:
             fit = max_context_that_fits(m, f, int(fit_gib * GIB), parallel=n_parallel, kv_cache=kv_cache, engine=engine)
         rows.append((est, fit))
-    notes = []
+    notes = _not_published(m, formats) if quant and not model.lower().startswith("hf:") else []
     for est, _ in rows:
         for n in [a for a in est.assumptions if a.startswith("context ")] + est.missing:
             if n not in notes:
@@ -115,6 +116,18 @@ def estimate_cmd(
         from ..output.estimate import render_estimates
 
         render_estimates(m.id, rows, fit_gib)
+
+
+def _not_published(m: "Model", formats: "list[QuantFormat]") -> list[str]:
+    """A note per asked quantization the catalog lists no file of: the estimate stands, the file must be made."""
+    from ..recommend.artifacts import published
+
+    return [
+        f"{m.id}: the catalog lists no {f.name} file; `llmpick check {m.id} --quant {f.name} --explain` says how "
+        "to make one"
+        for f in formats
+        if not published(m, f)
+    ]
 
 
 @command("quants")

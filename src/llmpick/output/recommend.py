@@ -81,6 +81,8 @@ def _one_line(o: RecommendationOut) -> str:
         where = "RAM only, llama.cpp"
     sp = o.score_parts
     parts = [where, f"{o.quant} keeps ~{sp.quant_kept * 100:.0f}%"]
+    if not o.artifact.published:
+        parts.append(f"not published: {o.artifact.made_with}")
     if sp.use_bonus:
         parts.append("a main use")
     if sp.speed_penalty:
@@ -101,7 +103,10 @@ def _run_lines(o: RecommendationOut) -> None:
 
 def explain_option(o: RecommendationOut) -> None:
     line()
-    line(f"{o.model.id} at {o.quant} ({o.artifact.format}: {o.artifact.repo}), engine {o.engine}, score {o.score:.1f}")
+    source = f"{o.artifact.format}: {o.artifact.repo}"
+    if not o.artifact.published:
+        source += f", not published: made with {o.artifact.made_with}"
+    line(f"{o.model.id} at {o.quant} ({source}), engine {o.engine}, score {o.score:.1f}")
     for r in o.reasons:
         line(f"  - {r}")
     mem = o.memory

@@ -2,7 +2,9 @@
 
 The rooms, in the order a recommendation passes through them:
 
-* ``candidates``: the quantizations a model can run at (its artifacts and its original weights);
+* ``candidates``: the quantizations a model can run at: what is published (``artifacts``: its catalog artifacts and
+  its original weights) and, for a quantization asked with ``--quant`` that nobody published, the routes that make
+  it (``made``: marked ``published=False``, with the tool);
 * ``evaluate``: one candidate on the machine: the estimate (``llmpick.estimate``), ``placement`` (llama.cpp layer
   split over the cards, partial offload to RAM, CPU, or vLLM tensor/pipeline parallelism) and speed
   (``llmpick.speed``), then its score;

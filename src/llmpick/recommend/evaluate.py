@@ -13,6 +13,7 @@ from ..schema.recommend import ScorePartsOut
 from ..speed import CUDA, Speed, estimate_speed, profile_for
 from ..units import gib
 from . import ranking as R
+from .artifacts import apple
 from .candidates import Candidate
 from .model import Constraints, Option, Placement
 from .placement import cards_needed_layers, place_layers, place_vllm
@@ -50,7 +51,22 @@ def evaluate(
             f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s (dual-channel DDR4-3200); pass --ram-bandwidth"
         )
         parts = parts.model_copy(update={"speed_penalty_basis": basis})
-    return Option(m, cand.quant, cand.family, cand.artifact_format, cand.repo, context, est, pl, speed, score, parts)
+    return Option(
+        m,
+        cand.quant,
+        cand.family,
+        cand.artifact_format,
+        cand.repo,
+        context,
+        est,
+        pl,
+        speed,
+        score,
+        parts,
+        published=cand.published,
+        made_with=cand.made_with,
+        preference=cand.preference,
+    )
 
 
 def _place(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_split: bool) -> Placement:
@@ -58,6 +74,10 @@ def _place(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_s
         # Unknown weights never fit: a model is placed only on a known size (issue #10, D1).
         n = len(hw.usable_card_bytes)
         return Placement("none", cand.engine, est.layers, 0, [0] * n, [0] * n, 0)
+    why = cannot_run(cand.engine, cand.artifact_format, hw)
+    if why is not None:
+        n = len(hw.usable_card_bytes)
+        return Placement("none", cand.engine, est.layers, 0, [0] * n, [0] * n, 0, unsupported=why)
     if cand.engine == "vllm":
         return place_vllm(est, m, hw)
     caps = hw.usable_card_bytes
@@ -70,6 +90,20 @@ def _place(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_s
             pl.cards_needed = k
             pl.needs = f"{k} cards like the largest one here ({gib(max(caps), 0)} usable) with a layer split"
     return pl
+
+
+def cannot_run(engine: str, kind: str, hw: Hardware) -> str | None:
+    """Why this machine cannot run an engine (for an artifact kind) at all, or None: placed "none" whatever the
+    memory, and said so (``Placement.unsupported``)."""
+    if engine == "mlx" and not apple(hw):
+        return "MLX runs only on Apple silicon"
+    if engine == "exllamav2" and (not hw.gpus or hw.unified):
+        return "ExLlamaV2 runs only on CUDA or ROCm GPUs"
+    if kind == "bnb" and (not hw.gpus or apple(hw)):
+        return "bitsandbytes runs on CUDA GPUs (and some others), not on Apple silicon or without a GPU"
+    if engine == "vllm" and (not hw.gpus or hw.unified):
+        return "vLLM needs CUDA or ROCm GPUs"
+    return None
 
 
 def _speed(

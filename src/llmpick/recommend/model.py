@@ -63,6 +63,7 @@ class Placement:
     cards_needed: int | None = None
     nodes_needed: int | None = None
     notes: list[str] = field(default_factory=list)
+    unsupported: str | None = None  # why the engine cannot run on this machine at all (fit "none")
 
     @property
     def cards_used(self) -> int:
@@ -84,6 +85,9 @@ class Option:
     speed: Speed
     score: float
     score_parts: ScorePartsOut
+    published: bool = True  # False: nobody published it; made_with names the tool, the run notes say how
+    made_with: str | None = None
+    preference: int = 0  # among options equal in score, fit and quantization, the lower first (recommend/made.py)
     # Filled in by reasons.finish, only for the options shown:
     memory: MemoryUseOut | None = None
     reasons: list[str] = field(default_factory=list)

@@ -149,7 +149,7 @@ def place_vllm(est: MemoryEstimate, m: Model, hw: Hardware) -> Placement:
         return Placement("none", "vllm", L, 0, [0] * n, [0] * n, 0, notes=["weights unknown: cannot be placed"])
     need = est.weights_bytes + (est.kv_cache_bytes or 0) + (est.vision_bytes or 0)
     if not caps or hw.unified:
-        return Placement("none", "vllm", L, 0, [0] * n, [0] * n, 0, notes=["vLLM needs CUDA/ROCm GPUs"])
+        return Placement("none", "vllm", L, 0, [0] * n, [0] * n, 0, unsupported="vLLM needs CUDA or ROCm GPUs")
     if not hw.equal_cards():
         notes.append("cards differ: vLLM tensor parallelism plans with the smallest card")
     per_card = min(int(min(g.vram_bytes for g in hw.gpus) * VLLM_GPU_UTILIZATION), min(caps))

@@ -42,6 +42,20 @@ def memory_use(o: Option, hw: Hardware) -> MemoryUseOut:
     )
 
 
+def unpublished_reason(o: Option) -> str:
+    """One line for an option nobody published: what makes it (the run notes have the commands)."""
+    tool = o.made_with or "a quantizer"
+    if tool.startswith(("vllm --", "transformers --")):
+        engine, flag = tool.split(" ", 1)
+        how = f"{engine} makes it from the released weights at load ({flag})"
+    elif tool == "bitsandbytes":
+        how = "bitsandbytes makes it from the released weights at load"
+    else:
+        how = f"make it from {o.repo} with {tool}"
+    kind = {"original": "weights", "gguf": "GGUF"}.get(o.artifact_format, "checkpoint")
+    return f"not published: the catalog lists no {o.quant} {kind} of this model; {how} (run notes)"
+
+
 def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
     """Fill in memory use, reasons and run lines (only for the options shown)."""
     pl, est = o.placement, o.estimate
@@ -74,6 +88,8 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
             f"runs from RAM: {_gib(pl.ram_bytes)} of {_gib(hw.usable_ram_bytes)} usable"
             + ("" if not hw.has_gpu else " (too large for the GPUs)")
         )
+    elif pl.unsupported:
+        r.append(f"does not run on this machine: {pl.unsupported}")
     elif est.total_bytes is None:
         why = next((m for m in est.missing if m.startswith("weights unknown")), "its weights are unknown")
         r.append(f"cannot tell whether it fits: {why}")
@@ -88,6 +104,8 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
                 f"pipeline {pl.nodes_needed} over Ray (--nodes {pl.nodes_needed})"
             )
         r.append(line)
+    if not o.published:
+        r.append(unpublished_reason(o))
     r.append(
         f"{o.quant}: keeps ~{quant_kept(o.quant) * 100:.0f}% of full-precision quality "
         f"({o.score_parts.quant_kept_basis})"

@@ -44,7 +44,7 @@ def recommendation_out(o: Option) -> RecommendationOut:
         model=ModelSummaryOut.of(o.model),
         quant=o.quant,
         quant_family=o.quant_family,
-        artifact=ArtifactOut(format=o.artifact_format, repo=o.repo),
+        artifact=ArtifactOut(format=o.artifact_format, repo=o.repo, published=o.published, made_with=o.made_with),
         fit=pl.fit,
         engine=pl.engine,
         memory=o.memory,

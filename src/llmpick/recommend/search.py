@@ -14,27 +14,28 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..errors import UsageError
 from ..estimate import weights_lower_bound
 from ..hardware import Hardware
 from ..quality_data import quant_kept
 from ..query import ModelFilter
 from ..schema import Model
 from . import ranking as R
-from .candidates import Candidate, candidates
-from .evaluate import FileSize, evaluate
+from .artifacts import ENGINE_OF, resolved
+from .candidates import Candidate, candidates, no_candidate
+from .evaluate import FileSize, cannot_run, evaluate
 from .model import Constraints, Option, Result
 from .quality import QualityModel
-from .reasons import finish
+from .reasons import finish, unpublished_reason
 
 # Scores are rounded to 2 places; a bound compared with a rounded score gets this much room, so rounding never
 # prunes an option that would tie.
 _ROUNDING = 0.01
 
 
-def option_key(o: Option) -> tuple[float, int, float, str]:
-    """Order of one model's options, best first: score, fit class, quality kept, name (a total order)."""
-    return (-o.score, R.FIT_ORDER[o.fit], -o.score_parts.quant_kept, o.quant)
+def option_key(o: Option) -> tuple[float, int, float, str, int, str]:
+    """Order of one model's options, best first: score, fit class, quality kept, name, then what is published
+    before what must be made (recommend/made.py) and the artifact kind (a total order)."""
+    return (-o.score, R.FIT_ORDER[o.fit], -o.score_parts.quant_kept, o.quant, o.preference, o.artifact_format)
 
 
 def result_key(o: Option) -> tuple[float, int, str]:
@@ -237,6 +238,12 @@ def recommend(
 def _empty_hint(hw: Hardware, cons: Constraints, considered: int, speed_unknown: Sequence[str] = ()) -> str:
     if considered == 0:
         return "No catalog model matches these filters; loosen --use/--license-class/--origin/--max-params."
+    if cons.quant:
+        fmt = resolved(cons.quant)
+        if fmt is not None and fmt.family in ("mlx", "exl2", "bnb", "gptq", "awq", "fp8", "mxfp4"):
+            why = cannot_run(ENGINE_OF[fmt.family], fmt.family, hw)
+            if why:
+                return f"Nothing runs at {fmt.name} here: {why}. Try another --quant, or leave it out."
     if speed_unknown:
         # Models fit, but none can be shown to reach --min-speed: the speed needs a bandwidth this machine lacks.
         lacking = "; ".join(m.replace(" (", ": ").rstrip(")") for m in speed_unknown)
@@ -272,12 +279,7 @@ def check(
     cons = s.cons
     cands = candidates(model, cons.quant, hw)
     if not cands:
-        if cons.quant:
-            raise UsageError(
-                f"{model.id} has no {cons.quant} artifact in the catalog.",
-                "Run `llmpick show " + model.id + "` for its artifacts, or leave out --quant.",
-            )
-        raise UsageError(f"{model.id} has no artifact llmpick knows how to run.")
+        raise no_candidate(model, cons.quant)
     opts = [s.evaluate(model, c) for c in cands]
     gpu_ok = [o for o in opts if o.fit == "gpu"]
     off_ok = [o for o in opts if o.fit in ("split", "cpu")]
@@ -290,7 +292,7 @@ def check(
         reason = pick.reasons[0]
         if pick.fit != "gpu":
             reason += " (accepted with --allow-offload)"
-        return True, pick, reason
+        return True, pick, _with_source(pick, reason)
     # Not on the GPUs: the closest option, and what it would take.
     fallback = _best(off_ok) or min(opts, key=lambda o: (o.placement.cards_needed is None, option_key(o)))
     finish(fallback, hw, cons)
@@ -311,4 +313,9 @@ def check(
             f"(tensor parallel {pl.tensor_parallel} x pipeline {pl.nodes_needed} over Ray; --nodes {pl.nodes_needed})"
         )
         fallback.reasons[0] = reason
-    return False, fallback, reason
+    return False, fallback, _with_source(fallback, reason)
+
+
+def _with_source(o: Option, reason: str) -> str:
+    """The verdict's reason, plus where the weights come from when nobody published them."""
+    return reason if o.published else f"{reason}; {unpublished_reason(o)}"

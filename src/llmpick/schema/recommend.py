@@ -14,8 +14,21 @@ Fit = Literal["gpu", "split", "cpu", "none"]
 
 
 class ArtifactOut(Lazy):
-    format: str = Field(description="gguf, awq, gptq, fp8, mlx, qmoe, or original (the released weights)")
-    repo: str | None = Field(description="the Hub repo the weights come from")
+    format: str = Field(
+        description="gguf, awq, gptq, fp8, mxfp4, mlx, exl2, bnb, qmoe, or original (the released weights)"
+    )
+    repo: str | None = Field(description="the Hub repo the weights come from (the original repo when not published)")
+    published: bool = Field(
+        True,
+        description="false: the catalog lists no file at this quantization (asked with --quant); run.notes say "
+        "how to make it from the original repo",
+    )
+    made_with: str | None = Field(
+        None,
+        description="when not published: the tool that makes it (llama-quantize, convert_hf_to_gguf.py, GPTQModel, "
+        "AutoAWQ, llm-compressor, mlx_lm.convert, exllamav2 convert.py), or the engine that does at load "
+        "(vllm --dtype float16, vllm --quantization fp8, bitsandbytes); null when published",
+    )
 
 
 class MemoryUseOut(Lazy):
