@@ -288,7 +288,9 @@ def test_d8_thirty_thousand_unknown_keys(run, tmp_path):
     assert [(i["field"], i["line"]) for i in items[:2]] == [("k0", first), ("k1", first + 1)]
     assert (items[-1]["field"], items[-1]["line"]) == (f"k{29_999:x}", first + 29_999)
     r = run("list", "--catalog", str(overlay), "--json").no_traceback()
-    assert r.code == 0 and len(r.json["warnings"]) == 30_000
+    # Other commands name the file, its first problems and how many more (catalog validate lists them all).
+    assert r.code == 0 and len(r.json["warnings"]) == 4
+    assert r.json["warnings"][-1] == f"{path}: ... and 29,997 more problem(s)"
 
 
 # --- The catalog index (D11, D18) ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -41,7 +41,21 @@ def is_json(fmt: Format, json_flag: bool) -> bool:
     return json_flag or fmt is Format.json
 
 
-MAX_WARNINGS = 20
+# A broken overlay file can hold thousands of problems (one per unknown key): commands other than `catalog
+# validate` name every bad file, with its first few problems and how many more there are.
+PROBLEMS_PER_FILE = 3
+
+
+def _shown_problems(problems: list[Any]) -> list[str]:
+    by_file: dict[str, list[Any]] = {}
+    for p in problems:
+        by_file.setdefault(p.path, []).append(p)
+    shown = []
+    for path, found in by_file.items():
+        shown += [str(p) for p in found[:PROBLEMS_PER_FILE]]
+        if len(found) > PROBLEMS_PER_FILE:
+            shown.append(f"{path}: ... and {len(found) - PROBLEMS_PER_FILE:,} more problem(s)")
+    return shown
 
 
 def load(catalog_dirs: list[Path] | None, *, models: bool = True) -> "tuple[Catalog, list[str]]":
@@ -64,12 +78,7 @@ def load(catalog_dirs: list[Path] | None, *, models: bool = True) -> "tuple[Cata
         gc.freeze()
     finally:
         gc.enable()
-    problems = [str(p) for p in catalog.problems]
-    # A broken overlay can hold thousands of problems (one per unknown key): commands other than `catalog
-    # validate` name the first few, and how many more there are.
-    warnings = problems[:MAX_WARNINGS]
-    if len(problems) > MAX_WARNINGS:
-        warnings.append(f"... and {len(problems) - MAX_WARNINGS:,} more catalog problem(s)")
+    warnings = _shown_problems(catalog.problems)
     for w in warnings:
         output.warn(w)
     if warnings:
