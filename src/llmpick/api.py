@@ -135,7 +135,7 @@ def check_fit(
     cons = Constraints(quant=check_quant(quant), context=tokens, context_explicit=explicit).resolved()
     m = _model(model, cat)
     ok, option, reason = check(
-        m, hardware, cons, allow_offload=allow_offload, catalog=list(cat), file_size=file_size_source()
+        m, hardware, cons, allow_offload=allow_offload, catalog=cat.facts(), file_size=file_size_source()
     )
     return check_answer(ok, option, reason, hardware, cons, warnings)
 

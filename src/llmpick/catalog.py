@@ -71,6 +71,10 @@ class ModelFacts:
     base_model: str | None
     parents: tuple[str, ...]
     score: float | None  # the first score listed: the model's headline score
+    # What the recommender's quality model reads (recommend/quality.py), so a search need not build every model:
+    active: int | None = None
+    superseded_by: str | None = None
+    scores: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def of(cls, m: Model) -> ModelFacts:
@@ -93,6 +97,9 @@ class ModelFacts:
             e.base_model,
             tuple(e.parents),
             e.scores[0].value if e.scores else None,
+            e.params.active,
+            e.superseded_by,
+            tuple((x.name, x.value) for x in e.scores),
         )
 
     @classmethod
@@ -120,6 +127,9 @@ class ModelFacts:
             base,
             tuple(parents),
             scores[0]["value"] if scores else None,
+            e["params"]["active"],
+            e["superseded_by"],
+            tuple((x["name"], x["value"]) for x in scores),
         )
 
 

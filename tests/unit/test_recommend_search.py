@@ -160,3 +160,27 @@ def test_check_cannot_tell_when_the_weights_are_unknown(real):
     ok, o, why = check(m, hw(vram="80"), Constraints(), catalog=real)
     assert not ok and o.fit == "none" and why.startswith("cannot tell whether it fits")
     assert o.memory.total_bytes is None and o.memory.weights_bytes is None
+
+
+@pytest.mark.parametrize("flags", [{"vram": "24"}, {"gpu": "RTX 4090", "ram": "64"}, {"ram": "32"}])
+def test_a_catalog_searched_from_its_facts_ranks_like_its_models(flags):
+    """From a loaded catalog the search reads the index's facts and builds only the models it expands; the
+    ranking is the one a list of built models gets."""
+    cat = load_catalog()
+    machine = hw(**flags)
+    cons = Constraints(top=15, include_offload=True)
+    lazy = recommend(cat, machine, cons)
+    built = recommend(list(load_catalog(use_cache=False)), machine, cons)
+    assert [(o.model.id, o.quant, o.score) for o in lazy.items] == [(o.model.id, o.quant, o.score) for o in built.items]
+    assert lazy.considered == built.considered
+    assert [(o.model.id, o.quant) for o in rank_exhaustively(cat, machine, cons)] == [
+        (o.model.id, o.quant) for o in lazy.items
+    ]
+
+
+def test_a_search_from_the_index_builds_only_the_models_it_expands():
+    load_catalog()  # writes the index
+    cat = load_catalog()
+    recommend(cat, hw(vram="24"), Constraints(top=3))
+    built = sum(1 for slot in cat._slots.values() if slot.model is not None)
+    assert 0 < built < len(cat) // 2, built

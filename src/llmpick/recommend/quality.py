@@ -6,19 +6,26 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ..catalog import ModelFacts
 from ..quality_data import use_benchmarks
 from ..schema import Model
 from . import ranking as R
 
+Rated = Model | ModelFacts  # the quality model reads only facts, so a search need not build every model
 
-def size_prior(m: Model) -> float:
+
+def facts(m: Rated) -> ModelFacts:
+    return m if isinstance(m, ModelFacts) else ModelFacts.of(m)
+
+
+def size_prior(m: Rated) -> float:
     """A model's quality before any benchmark: from its size and age (constants and reasons in ranking.py)."""
-    e = m.entry
-    total = e.params.total
+    e = facts(m)
+    total = e.params
     if not total:
         base = R.UNKNOWN_SIZE_PRIOR
     else:
-        eff = _geometric_mean(total, e.params.active) if e.params.active else total
+        eff = _geometric_mean(total, e.active) if e.active else total
         base = R.SIZE_PRIOR_BASE + R.SIZE_PRIOR_SLOPE * _log10_per_1e8(max(eff, R.SIZE_PRIOR_FLOOR_PARAMS))
     if e.released:
         year = int(e.released[:4]) + (int(e.released[5:7]) - 1) / 12
@@ -36,13 +43,14 @@ def size_prior(m: Model) -> float:
 class QualityModel:
     """Benchmark scores put on the prior's scale, per benchmark, over a whole catalog (computed once)."""
 
-    def __init__(self, models: Sequence[Model]):
-        self.prior: dict[str, float] = {m.id: size_prior(m) for m in models}
+    def __init__(self, models: Sequence[Rated]):
+        rated = [facts(m) for m in models]
+        self.prior: dict[str, float] = {f.id: size_prior(f) for f in rated}
         by_bench: dict[str, list[tuple[str, float]]] = {}
-        for m in models:
-            for s in m.entry.scores:
-                if math.isfinite(s.value) and abs(s.value) <= R.MAX_SCORE_MAGNITUDE:
-                    by_bench.setdefault(s.name, []).append((m.id, s.value))
+        for f in rated:
+            for name, value in f.scores:
+                if math.isfinite(value) and abs(value) <= R.MAX_SCORE_MAGNITUDE:
+                    by_bench.setdefault(name, []).append((f.id, value))
         priors = list(self.prior.values()) or [0.5]
         p_std = _std(priors) or R.DEFAULT_PRIOR_STD
         self.mapped: dict[str, dict[str, float]] = {}  # model id -> bench -> value on the prior scale
@@ -58,7 +66,7 @@ class QualityModel:
             for mid, v in vals:
                 self.mapped.setdefault(mid, {})[bench] = min(1.0, max(0.0, pm + (v - mu) / sd * p_std))
 
-    def quality(self, m: Model, uses: Sequence[str] = ()) -> tuple[float, str]:
+    def quality(self, m: Rated, uses: Sequence[str] = ()) -> tuple[float, str]:
         prior = self.prior.get(m.id)
         if prior is None:
             prior = size_prior(m)

@@ -14,6 +14,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from ..catalog import Catalog, ModelFacts
 from ..estimate import weights_lower_bound
 from ..hardware import Hardware
 from ..quality_data import quant_kept
@@ -72,8 +73,38 @@ class _Search:
         return evaluate(m, c, self.hw, self.cons, self.qm, context_for(m, self.cons), self.allow_split, self.file_size)
 
 
+class _Pool:
+    """The models searched: the facts of every one (what the filters, the quality model and the first bounds
+    read), and a model built only when the search expands it.  From a loaded catalog the facts come from its
+    index, so most of a large catalog is never built."""
+
+    def __init__(self, models: Iterable[Model] | Catalog) -> None:
+        if isinstance(models, Catalog):
+            catalog = models
+            self.facts = catalog.facts()
+            self._models: list[Model | None] = [None] * len(self.facts)
+            self._catalog: Catalog | None = catalog
+        else:
+            built = list(models)
+            self.facts = [ModelFacts.of(m) for m in built]
+            self._models = list(built)
+            self._catalog = None
+
+    def model(self, i: int) -> Model:
+        m = self._models[i]
+        if m is None:
+            assert self._catalog is not None
+            m = self._models[i] = self._catalog.get(self.facts[i].id)
+            assert m is not None
+        return m
+
+
 def _setup(
-    models: list[Model], hw: Hardware, cons: Constraints, quality: QualityModel | None, file_size: FileSize | None
+    rated: Sequence[Model | ModelFacts],
+    hw: Hardware,
+    cons: Constraints,
+    quality: QualityModel | None,
+    file_size: FileSize | None,
 ) -> tuple[_Search, ModelFilter]:
     cons = cons.resolved()  # a checked copy: the caller's stays as given
     flt = ModelFilter(
@@ -87,7 +118,7 @@ def _setup(
     allowed = {"gpu"} | ({"split", "cpu"} if cons.include_offload else set())
     if not hw.has_gpu:
         allowed = {"cpu"}  # a machine without a GPU: RAM is what there is
-    return _Search(hw, cons, quality or QualityModel(models), frozenset(allowed), _memo(file_size)), flt
+    return _Search(hw, cons, quality or QualityModel(rated), frozenset(allowed), _memo(file_size)), flt
 
 
 def _memo(file_size: FileSize | None) -> FileSize | None:
@@ -105,10 +136,10 @@ def _memo(file_size: FileSize | None) -> FileSize | None:
     return cached
 
 
-def _eligible(s: _Search, flt: ModelFilter, m: Model) -> bool:
-    if not flt.matches(m):
+def _eligible(s: _Search, flt: ModelFilter, f: ModelFacts) -> bool:
+    if not flt.matches(f):
         return False
-    mx = m.entry.arch.max_context
+    mx = f.context
     return not (s.cons.context_explicit and mx and mx < s.cons.context)
 
 
@@ -160,7 +191,7 @@ def _best(options: Iterable[Option]) -> Option | None:
 
 
 def rank_exhaustively(
-    models: Iterable[Model],
+    models: Iterable[Model] | Catalog,
     hw: Hardware,
     cons: Constraints,
     *,
@@ -169,11 +200,12 @@ def rank_exhaustively(
 ) -> list[Option]:
     """The ranking by definition: every model at every quantization, each model's best option, sorted; top only.
     Slow on a large catalog; :func:`recommend` returns the same list.  Reasons are not filled in."""
-    all_models = list(models)
-    s, flt = _setup(all_models, hw, cons, quality, file_size)
+    pool = _Pool(models)
+    s, flt = _setup(pool.facts, hw, cons, quality, file_size)
     best = []
-    for m in all_models:
-        if _eligible(s, flt, m):
+    for i, f in enumerate(pool.facts):
+        if _eligible(s, flt, f):
+            m = pool.model(i)
             pick = _best(o for o in (s.evaluate(m, c) for c in candidates(m, s.cons.quant, hw)) if s.accepts(o))
             if pick is not None:
                 best.append(pick)
@@ -181,7 +213,7 @@ def rank_exhaustively(
 
 
 def recommend(
-    models: Iterable[Model],
+    models: Iterable[Model] | Catalog,
     hw: Hardware,
     cons: Constraints,
     *,
@@ -189,18 +221,18 @@ def recommend(
     file_size: FileSize | None = None,
 ) -> Result:
     """Rank the models that run on ``hw`` under ``cons`` (best first), as :func:`rank_exhaustively` would."""
-    all_models = list(models)
-    s, flt = _setup(all_models, hw, cons, quality, file_size)
+    pool = _Pool(models)
+    s, flt = _setup(pool.facts, hw, cons, quality, file_size)
     top = s.cons.top
     # Best-first search.  A model's optimistic score is 100 x quality + bonus (quant kept <= 1, fit factor <= 1,
     # no penalty); its candidates' bounds are tighter, and exact evaluation is tightest.  Entries are expanded
     # in that order, so most of a large catalog never has its candidates listed, let alone estimated.
     heap: list[tuple[float, int, int, list[tuple[float, Candidate]]]] = []
     considered = 0
-    for idx, m in enumerate(all_models):
-        if _eligible(s, flt, m):
+    for idx, f in enumerate(pool.facts):
+        if _eligible(s, flt, f):
             considered += 1
-            optimistic = 100 * s.qm.quality(m, s.cons.uses)[0] + R.use_bonus(m.entry.uses, s.cons.uses)
+            optimistic = 100 * s.qm.quality(f, s.cons.uses)[0] + R.use_bonus(f.uses, s.cons.uses)
             heap.append((-optimistic, 0, idx, []))
     heapq.heapify(heap)
     results: list[Option] = []
@@ -209,7 +241,7 @@ def recommend(
         neg, stage, idx, cands = heapq.heappop(heap)
         if len(results) >= top and -neg + _ROUNDING < results[top - 1].score:
             break
-        m = all_models[idx]
+        m = pool.model(idx)
         if stage == 0:  # expand: the model's candidates with their bounds, best first
             bounded = [(b, c) for c in candidates(m, s.cons.quant, hw) if (b := score_bound(s, m, c)) is not None]
             if bounded:
@@ -270,7 +302,7 @@ def check(
     *,
     allow_offload: bool = False,
     quality: QualityModel | None = None,
-    catalog: Sequence[Model] | None = None,
+    catalog: Sequence[Model | ModelFacts] | None = None,
     file_size: FileSize | None = None,
 ) -> tuple[bool, Option, str]:
     """Does ``model`` fit on the GPUs?  (ok, best option, one-line reason).  ``allow_offload`` accepts split/cpu;
