@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .catalog_checks import lineage_problems
+from .catalog_facts import ModelFacts
 from .catalog_files import MAX_FILE_BYTES, Problem, load_file, parse_yaml, validate_entry
 from .catalog_index import SUMMARIES, Index, Stamp, stamp_of
 from .catalog_shape_checks import entry_ok, list_envelope_ok, summary_ok
@@ -44,93 +45,6 @@ __all__ = [
     "validate_files",
     "validate_paths",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ModelFacts:
-    """What lookups, lineage, filters and sort keys read about a model, without building it.
-
-    Taken from a model (:meth:`of`) or from its entry's JSON form in the index (:meth:`of_json`): a warm `list`
-    filters and sorts on these alone.
-    """
-
-    id: str
-    path: str
-    name: str
-    family: str
-    organization: str
-    summary: str
-    origin: str | None
-    released: str | None
-    method: str
-    params: int | None
-    context: int | None
-    license_class: str
-    uses: tuple[str, ...]
-    flags: tuple[str, ...]
-    base_model: str | None
-    parents: tuple[str, ...]
-    score: float | None  # the first score listed: the model's headline score
-    # What the recommender's quality model reads (recommend/quality.py), so a search need not build every model:
-    active: int | None = None
-    superseded_by: str | None = None
-    scores: tuple[tuple[str, float], ...] = ()
-
-    @classmethod
-    def of(cls, m: Model) -> ModelFacts:
-        e = m.entry
-        return cls(
-            m.id,
-            m.path,
-            e.name,
-            e.family,
-            e.organization,
-            e.summary,
-            e.origin,
-            e.released,
-            e.method,
-            e.params.total,
-            e.arch.max_context,
-            e.license_class,
-            tuple(e.uses),
-            tuple(e.flags),
-            e.base_model,
-            tuple(e.parents),
-            e.scores[0].value if e.scores else None,
-            e.params.active,
-            e.superseded_by,
-            tuple((x.name, x.value) for x in e.scores),
-        )
-
-    @classmethod
-    def of_json(cls, model_id: str, path: str, e: dict[str, Any]) -> ModelFacts:
-        """From ``CatalogEntry.model_dump(mode="json")`` (``CatalogEntry.parents`` spelled out the same way)."""
-        base = e["base_model"]
-        parents = [base] if base else []
-        parents += [p for p in e["merge_parents"] if p not in parents]
-        scores = e["scores"]
-        return cls(
-            model_id,
-            path,
-            e["name"],
-            e["family"],
-            e["organization"],
-            e["summary"],
-            e["origin"],
-            e["released"],
-            e["method"],
-            e["params"]["total"],
-            e["arch"]["max_context"],
-            e["license_class"],
-            tuple(e["uses"]),
-            tuple(e["flags"]),
-            base,
-            tuple(parents),
-            scores[0]["value"] if scores else None,
-            e["params"]["active"],
-            e["superseded_by"],
-            tuple((x["name"], x["value"]) for x in scores),
-        )
 
 
 @dataclass(slots=True)
