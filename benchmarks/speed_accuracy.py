@@ -54,7 +54,7 @@ def estimate_row(row: dict[str, str], catalog) -> tuple[dict | None, str | None]
             engine="llama.cpp",
             catalog=catalog,
         )
-    except Exception as exc:  # noqa: BLE001 - a benchmark: report and go on
+    except Exception as exc:
         return None, f"no catalog estimate ({type(exc).__name__})"
     if not est.active_weights_bytes or not est.layers:
         return None, "catalog estimate lacks active weights or layers"
@@ -116,8 +116,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"meas {meas:7.1f}  est {res['est']:7.1f}  [{res['low']}-{res['high']}]  "
                 f"meas/est {meas / res['est']:.2f}"
             )
-    print(f"split: {args.split}; rows: {len(rows)}; estimated: {sum(map(len, groups.values()))}; "
-          f"skipped: {sum(skipped.values())}")
+    print(
+        f"split: {args.split}; rows: {len(rows)}; estimated: {sum(map(len, groups.values()))}; "
+        f"skipped: {sum(skipped.values())}"
+    )
     for why, n in skipped.most_common():
         print(f"  skipped {n}: {why}")
     print(f"{'group':12} {'n':>3} {'median |err|':>13} {'p90 |err|':>10} {'median meas/est':>16} {'in band':>8}")
