@@ -41,10 +41,20 @@ def same_ranking(models, machine, cons, file_size=None):
         ({"vram": "96"}, {}),
         ({"gpu": "H100 80GB"}, {}),
         ({"gpu": "H100 80GB", "ram": "256"}, {"include_offload": True, "uses": ["reasoning"]}),
+        # Issue #12: MoE experts in RAM (moe-offload) next to layer splits
+        ({"gpu": "RTX 4090", "ram": "64", "ram_bandwidth": "89.6"}, {"include_offload": True}),
+        ({"gpu": "RTX 3060", "ram": "32"}, {"include_offload": True, "uses": ["coding"]}),
+        ({"gpu": "2x RTX 3090", "ram": "128", "ram_bandwidth": "60"}, {"include_offload": True}),
     ],
 )
 def test_search_ranks_like_evaluating_everything(real, flags, cons):
     same_ranking(real, hw(**flags), Constraints(top=10, **cons))
+
+
+def test_moe_offload_ranks_like_evaluating_everything(real):
+    """A 24 GiB card with 64 GiB RAM: MoE models placed with their experts in RAM, in the same order both ways."""
+    got = same_ranking(real, hw(gpu="RTX 4090", ram="64"), Constraints(top=len(real), include_offload=True))
+    assert "moe-offload" in {o.fit for o in got.items}
 
 
 @pytest.mark.parametrize("vram", ["80", "96"])

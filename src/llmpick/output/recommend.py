@@ -9,7 +9,7 @@ from ..schema.hardware import HardwareOut
 from ..schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut
 from . import gib, info, line, table
 
-FIT_LABEL = {"gpu": "GPU", "split": "GPU+RAM", "cpu": "CPU", "none": "no fit"}
+FIT_LABEL = {"gpu": "GPU", "moe-offload": "GPU+experts in RAM", "split": "GPU+RAM", "cpu": "CPU", "none": "no fit"}
 _ENGINES = ("llama_cpp", "ollama", "vllm", "mlx")
 
 
@@ -75,6 +75,8 @@ def _one_line(o: RecommendationOut) -> str:
             where = f"{pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}, llama.cpp"
         else:
             where = f"{pl.cards_used} GPU(s), {o.engine}"
+    elif o.fit == "moe-offload":
+        where = f"all layers on GPU, experts of {pl.cpu_moe_layers} in RAM (--n-cpu-moe)"
     elif o.fit == "split":
         where = f"{pl.gpu_layers}/{pl.layers} layers on GPU, rest in RAM"
     else:

@@ -115,7 +115,7 @@ def _setup(
         max_params=cons.max_params,
     )
     flt.check()
-    allowed = {"gpu"} | ({"split", "cpu"} if cons.include_offload else set())
+    allowed = {"gpu"} | ({"moe-offload", "split", "cpu"} if cons.include_offload else set())
     if not hw.has_gpu:
         allowed = {"cpu"}  # a machine without a GPU: RAM is what there is
     return _Search(hw, cons, quality or QualityModel(rated), frozenset(allowed), _memo(file_size)), flt
@@ -169,6 +169,8 @@ def score_bound(s: _Search, m: Model, c: Candidate) -> float | None:
         fit = "gpu"
     elif s.allow_split and c.engine == "llama.cpp" and weights <= gpu_total + (hw.usable_ram_bytes or 0):
         fit = "split" if hw.has_gpu else "cpu"
+        if hw.has_gpu and not hw.unified and m.entry.arch.experts:
+            fit = "moe-offload"  # experts in RAM (recommend/moe.py): its fit factor is above a split's
     else:
         fit = None
     if fit is None:
@@ -314,7 +316,7 @@ def check(
         raise no_candidate(model, cons.quant)
     opts = [s.evaluate(model, c) for c in cands]
     gpu_ok = [o for o in opts if o.fit == "gpu"]
-    off_ok = [o for o in opts if o.fit in ("split", "cpu")]
+    off_ok = [o for o in opts if o.fit in ("moe-offload", "split", "cpu")]
     # A fit is a fit on the GPUs; layers in RAM, or a CPU-only run (all a machine without GPUs has), count only
     # with --allow-offload.
     pool = gpu_ok or (off_ok if allow_offload else [])
@@ -329,7 +331,7 @@ def check(
     fallback = _best(off_ok) or min(opts, key=lambda o: (o.placement.cards_needed is None, option_key(o)))
     finish(fallback, hw, cons)
     reason = fallback.reasons[0]
-    if fallback.fit in ("split", "cpu"):
+    if fallback.fit in ("moe-offload", "split", "cpu"):
         reason += (
             "; not a fit on GPUs: this machine has no GPU (--allow-offload counts a run from RAM as a fit)"
             if not hw.has_gpu
