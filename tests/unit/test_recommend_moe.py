@@ -142,7 +142,20 @@ def test_moe_offload_is_chosen_over_a_layer_split_by_score(real):
         if c.engine != "llama.cpp":
             continue
         split = _place(o.estimate, m, c, machine, True)
-        _, split_score, _ = _judge(o.estimate, split, m, c, machine, cons, qm, 8192)
+        split_score = _judge(o.estimate, split, m, c, machine, cons, qm, 8192)[1]
         assert o.score >= split_score
         seen.add(o.fit)
     assert "moe-offload" in seen
+
+
+@pytest.mark.parametrize("ram_bandwidth, shown", [(None, True), ("89.6", True), ("3", False)])
+def test_moe_offload_is_first_class_at_an_interactive_speed(real, ram_bandwidth, shown):
+    """Issue #12, item 6: without --include-offload, experts in RAM are an answer when they run at >= 10 tok/s
+    (judged at dual-channel DDR4's 51.2 GB/s when the RAM bandwidth is unknown), and not when they crawl."""
+    from llmpick.recommend import recommend
+
+    flags = {"gpu": "RTX 3090", "ram": "64"} | ({"ram_bandwidth": ram_bandwidth} if ram_bandwidth else {})
+    got = recommend(list(real.values()), hw(**flags), Constraints(top=len(real)))
+    fits = {o.model.id: o.fit for o in got.items}
+    assert (fits.get("openai/gpt-oss-120b") == "moe-offload") is shown
+    assert set(fits.values()) <= {"gpu", "moe-offload"}

@@ -67,12 +67,14 @@ def test_gpt_oss_120b_gets_its_best_quantization(real, vram):
     assert ok and by_id[m.id].quant == best.quant and by_id[m.id].score == best.score
 
 
-def test_the_bound_is_above_every_exact_score(real):
-    """score_bound >= the exact score of every candidate it lets through, on a machine that takes offload."""
+@pytest.mark.parametrize("offload", [True, False])
+def test_the_bound_is_above_every_exact_score(real, offload):
+    """score_bound >= the exact score of every candidate it lets through, on a machine that takes offload (without
+    --include-offload: experts in RAM at an interactive speed)."""
     from llmpick.recommend import candidates
 
     machine = hw(gpu="RTX 4090", ram="64", ram_bandwidth="60")
-    s, _ = _setup(real, machine, Constraints(include_offload=True), None, None)
+    s, _ = _setup(real, machine, Constraints(include_offload=offload), None, None)
     checked = 0
     for m in real:
         for c in candidates(m, None, machine):

@@ -136,6 +136,8 @@ def explain_option(o: RecommendationOut) -> None:
             f"per token; GPU {sb.gpu_bandwidth_gb_per_s} GB/s, RAM {sb.ram_bandwidth_gb_per_s} GB/s; "
             f"efficiency {eff}; profile {sb.profile}"
         )
+        if sb.moe_offload:
+            line(f"  speed: {sb.moe_offload}")
     sp = o.score_parts
     line(
         f"  score: 100 x quality {sp.quality:.3f} x kept {sp.quant_kept:.3f} x fit {sp.fit_factor:.2f} "

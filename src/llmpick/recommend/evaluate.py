@@ -37,7 +37,11 @@ def evaluate(
     context: int,
     allow_split: bool,
     file_size: FileSize | None = None,
+    *,
+    allow_moe: bool | None = None,
 ) -> Option:
+    """``allow_split``: layers in RAM (split) and CPU runs may be placed; ``allow_moe`` (default: as
+    ``allow_split``): experts in RAM (moe-offload) may be placed."""
     size = cand.size_bytes
     if size is None and file_size is not None:
         size = file_size(m, cand.quant)  # a real file size (e.g. from `llmpick refresh`) beats the formula
@@ -45,15 +49,15 @@ def evaluate(
         m, cand.quant, context, kv_cache=cons.kv_cache, engine=memory_engine(cand.engine), file_size_bytes=size
     )
     pl = _place(est, m, cand, hw, allow_split)
-    speed, score, parts = _judge(est, pl, m, cand, hw, cons, qm, context)
+    speed, score, parts, ranked = _judge(est, pl, m, cand, hw, cons, qm, context)
     if pl.fit != "gpu":
         # Experts in RAM (llama.cpp --n-cpu-moe) against the layer split / CPU run: the better score wins, not a
         # fixed order of fit classes (a layer split can be faster for a small MoE on a mid-sized card).
-        moe = _place_moe(est, m, cand, hw, allow_split)
+        moe = _place_moe(est, m, cand, hw, allow_split if allow_moe is None else allow_moe)
         if moe is not None:
-            m_speed, m_score, m_parts = _judge(est, moe, m, cand, hw, cons, qm, context)
+            m_speed, m_score, m_parts, m_ranked = _judge(est, moe, m, cand, hw, cons, qm, context)
             if (m_score, -R.FIT_ORDER[moe.fit]) > (score, -R.FIT_ORDER[pl.fit]):
-                pl, speed, score, parts = moe, m_speed, m_score, m_parts
+                pl, speed, score, parts, ranked = moe, m_speed, m_score, m_parts, m_ranked
     return Option(
         m,
         cand.quant,
@@ -69,6 +73,7 @@ def evaluate(
         published=cand.published,
         made_with=cand.made_with,
         preference=cand.preference,
+        ranked_tps=ranked,
     )
 
 
@@ -81,8 +86,8 @@ def _judge(
     cons: Constraints,
     qm: QualityModel,
     context: int,
-) -> tuple[Speed, float, ScorePartsOut]:
-    """The speed and score of one placement."""
+) -> tuple[Speed, float, ScorePartsOut, float | None]:
+    """The speed and score of one placement, and the speed it was ranked by."""
     speed, rank_tps, assumed_ram = _speed(est, pl, cand, hw, context)
     score, parts = score_option(m, cand.quant, cand.bits, pl.fit, rank_tps, cons, qm)
     if assumed_ram is not None:
@@ -90,12 +95,12 @@ def _judge(
             f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s (dual-channel DDR4-3200); pass --ram-bandwidth"
         )
         parts = parts.model_copy(update={"speed_penalty_basis": basis})
-    return speed, score, parts
+    return speed, score, parts, rank_tps
 
 
-def _place_moe(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_split: bool) -> Placement | None:
-    """llama.cpp with the routed experts of some layers in RAM, where offload is allowed (recommend/moe.py)."""
-    if not allow_split or cand.engine != "llama.cpp" or hw.unified or est.total_bytes is None:
+def _place_moe(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow: bool) -> Placement | None:
+    """llama.cpp with the routed experts of some layers in RAM, where that is allowed (recommend/moe.py)."""
+    if not allow or cand.engine != "llama.cpp" or hw.unified or est.total_bytes is None:
         return None
     if cannot_run(cand.engine, cand.artifact_format, hw) is not None:
         return None

@@ -90,6 +90,7 @@ class Option:
     published: bool = True  # False: nobody published it; made_with names the tool, the run notes say how
     made_with: str | None = None
     preference: int = 0  # among options equal in score, fit and quantization, the lower first (recommend/made.py)
+    ranked_tps: float | None = None  # the speed the score was ranked by (RAM bandwidth assumed when unknown)
     # Filled in by reasons.finish, only for the options shown:
     memory: MemoryUseOut | None = None
     reasons: list[str] = field(default_factory=list)

@@ -48,6 +48,10 @@ USE_BENCHMARK_WEIGHT = 2.0
 # non-fiction), so below 5 tok/s a chat answer arrives slower than it is read: 10 points, two doublings of size.
 # Below 10 tok/s it is noticeably slow for code and long answers: 4 points.
 SPEED_PENALTY: tuple[tuple[float, float], ...] = ((5.0, 10.0), (10.0, 4.0))  # (below tok/s, points), tightest first
+# A moe-offload placement at this speed or faster is a first-class answer without --include-offload (issue #12,
+# item 6): the speed at which the penalty above stops.  With --ram-bandwidth unknown it is judged at the assumed
+# bandwidth below, a common desktop's, so one that passes runs interactively on nearly any desktop.
+INTERACTIVE_TPS = 10.0
 # For ranking only, when --ram-bandwidth is not given: dual-channel DDR4-3200, 2 channels x 8 bytes x 3200 MT/s
 # = 51.2 GB/s (JEDEC DDR4-3200), a common desktop.  The speed shown stays unknown.
 ASSUMED_RAM_BANDWIDTH_GBS = 51.2

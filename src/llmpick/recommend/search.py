@@ -61,8 +61,19 @@ class _Search:
     def allow_split(self) -> bool:
         return "split" in self.allowed or "cpu" in self.allowed
 
+    @property
+    def allow_moe(self) -> bool:
+        return "moe-offload" in self.allowed
+
     def accepts(self, o: Option) -> bool:
         if o.fit not in self.allowed:
+            return False
+        # Experts in RAM are first-class without --include-offload only at an interactive speed.
+        if (
+            o.fit == "moe-offload"
+            and not self.cons.include_offload
+            and (o.ranked_tps is None or o.ranked_tps < R.INTERACTIVE_TPS)
+        ):
             return False
         tps = o.speed.tokens_per_second
         if self.cons.min_speed is not None and tps is None and not self.speed_unknown:
@@ -70,7 +81,17 @@ class _Search:
         return self.cons.min_speed is None or (tps is not None and tps >= self.cons.min_speed)
 
     def evaluate(self, m: Model, c: Candidate) -> Option:
-        return evaluate(m, c, self.hw, self.cons, self.qm, context_for(m, self.cons), self.allow_split, self.file_size)
+        return evaluate(
+            m,
+            c,
+            self.hw,
+            self.cons,
+            self.qm,
+            context_for(m, self.cons),
+            self.allow_split,
+            self.file_size,
+            allow_moe=self.allow_moe,
+        )
 
 
 class _Pool:
@@ -115,7 +136,8 @@ def _setup(
         max_params=cons.max_params,
     )
     flt.check()
-    allowed = {"gpu"} | ({"moe-offload", "split", "cpu"} if cons.include_offload else set())
+    # Experts in RAM are always considered: without --include-offload only at an interactive speed (accepts).
+    allowed = {"gpu", "moe-offload"} | ({"split", "cpu"} if cons.include_offload else set())
     if not hw.has_gpu:
         allowed = {"cpu"}  # a machine without a GPU: RAM is what there is
     return _Search(hw, cons, quality or QualityModel(rated), frozenset(allowed), _memo(file_size)), flt
@@ -167,9 +189,11 @@ def score_bound(s: _Search, m: Model, c: Candidate) -> float | None:
         fit = "gpu" if weights <= gpu_total * hw.nodes else None
     elif weights <= gpu_total:
         fit = "gpu"
-    elif s.allow_split and c.engine == "llama.cpp" and weights <= gpu_total + (hw.usable_ram_bytes or 0):
-        fit = "split" if hw.has_gpu else "cpu"
-        if hw.has_gpu and not hw.unified and m.entry.arch.experts:
+    elif (
+        (s.allow_split or s.allow_moe) and c.engine == "llama.cpp" and weights <= gpu_total + (hw.usable_ram_bytes or 0)
+    ):
+        fit = ("split" if hw.has_gpu else "cpu") if s.allow_split else None
+        if s.allow_moe and hw.has_gpu and not hw.unified and m.entry.arch.experts:
             fit = "moe-offload"  # experts in RAM (recommend/moe.py): its fit factor is above a split's
     else:
         fit = None
