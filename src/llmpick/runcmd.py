@@ -46,6 +46,12 @@ def _server(source: str, ngl: int, ctx: int, tensor_split: list[int] | None) -> 
     return line
 
 
+def _moe_flags(line: str, n_cpu_moe: int) -> str:
+    """A llama-server line with its experts of ``n_cpu_moe`` layers in RAM, and flash attention on."""
+    head, sep, ctx = line.partition(" -c ")
+    return f"{head} --n-cpu-moe {n_cpu_moe} -fa on{sep}{ctx}"
+
+
 def llama_server(repo: str, quant: str, ngl: int, ctx: int, tensor_split: list[int] | None = None) -> str:
     return _server(f"-hf {_q(repo + ':' + quant)}", ngl, ctx, tensor_split)
 
@@ -100,7 +106,9 @@ def run_lines(o: Any, hw: Any) -> RunOut:
     published = getattr(o, "published", True)
     if o.artifact_format == "gguf" and o.repo:
         ngl = ((pl.layers + 1) if pl.layers and pl.layers > 1 else 999) if pl.fit == "gpu" else pl.gpu_layers
-        split = pl.card_layers if pl.fit in ("gpu", "split") and len(pl.card_layers) > 1 else None
+        if pl.fit == "moe-offload":
+            ngl = 999
+        split = pl.card_layers if pl.fit in ("gpu", "split", "moe-offload") and len(pl.card_layers) > 1 else None
         if published:
             out.llama_cpp = llama_server(o.repo, o.quant, ngl, ctx, split)
             out.ollama = ollama(o.repo, o.quant, ctx)
@@ -120,6 +128,14 @@ def run_lines(o: Any, hw: Any) -> RunOut:
             out.ollama = ollama_local(gguf, ctx)
             if hw.gpus and not hw.unified:
                 _vllm_instead(o, out)
+        if pl.fit == "moe-offload" and out.llama_cpp:
+            out.llama_cpp = _moe_flags(out.llama_cpp, pl.cpu_moe_layers or 0)
+            out.notes.append(
+                f"--n-cpu-moe {pl.cpu_moe_layers}: the routed experts of the first {pl.cpu_moe_layers} layers stay "
+                "in RAM and run on the CPU, everything else on the GPUs (llama.cpp since PR #15077; the same as "
+                "-ot with an ffn_.*_exps=CPU pattern); Ollama has no per-expert offload control (it picks its own "
+                "layer split), and vLLM cannot keep experts in RAM"
+            )
         if pl.fit == "split":
             out.notes.append(
                 f"-ngl {pl.gpu_layers}: the other {(pl.layers or 0) - pl.gpu_layers} layers run on "

@@ -122,15 +122,24 @@ def estimate_speed(
     gpu: SpeedProfile = CUDA,
     context: int | None = None,
     engine: str = "llama.cpp",
+    ram_weight_bytes: float | None = None,
 ) -> Speed:
     """Decode tokens/s with its basis and band.
 
     ``weight_bytes``: weights read per token (MoE: the active ones); ``kv_bytes``: the KV cache at the full
-    context; ``gpu_share``: fraction of the layers on the GPUs (1 = all, 0 = CPU only).
+    context; ``gpu_share``: fraction of the layers on the GPUs (1 = all, 0 = CPU only).  ``ram_weight_bytes``
+    (llama.cpp ``--n-cpu-moe``): of ``weight_bytes``, the active experts read from RAM; every layer and the whole
+    KV cache are then on the GPUs (``gpu_share`` is ignored) and the basis says the mode is uncalibrated.
     """
     kv = kv_read_bytes(kv_bytes)
-    gw, gk = weight_bytes * gpu_share, kv * gpu_share
-    cw, ck = weight_bytes - gw, kv - gk
+    moe = ram_weight_bytes is not None
+    if ram_weight_bytes is not None:
+        gpu_share = 1.0
+        cw = min(max(0.0, ram_weight_bytes), weight_bytes)
+        gw, gk, ck = weight_bytes - cw, kv, 0.0
+    else:
+        gw, gk = weight_bytes * gpu_share, kv * gpu_share
+        cw, ck = weight_bytes - gw, kv - gk
     spt = seconds_per_token(
         gpu_weight_bytes=gw,
         gpu_kv_bytes=gk,
@@ -143,7 +152,7 @@ def estimate_speed(
         gpu=gpu,
     )
     on_gpu = gpu_share > 0
-    on_cpu = gpu_share < 1
+    on_cpu = gpu_share < 1 or moe
     basis: dict[str, Any] = {
         "method": "memory bandwidth / bytes read per token, calibrated on llama.cpp llama-bench decode runs",
         "engine": engine,
@@ -167,6 +176,11 @@ def estimate_speed(
         "calibrated": (gpu.calibrated if on_gpu else False) and not on_cpu,
         "single_stream": True,
     }
+    if moe:
+        basis["moe_offload"] = (
+            f"experts of some layers in RAM (llama.cpp --n-cpu-moe): {int(cw)} bytes of active experts read from "
+            "RAM per token, the rest and the KV cache from VRAM; uncalibrated for this mode"
+        )
     if spt is None:
         missing = []
         if on_gpu and not gpu_bandwidth_gbs:

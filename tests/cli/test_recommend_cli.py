@@ -220,3 +220,17 @@ def test_estimate_says_when_no_file_is_published(cli):
     notes = [w for w in r.json["warnings"] if "lists no" in w]
     assert len(notes) == 1 and "no F16 file" in notes[0] and "llmpick check" in notes[0]
     assert "no F16 file" in r.stderr
+
+
+def test_check_gpt_oss_120b_keeps_its_experts_in_ram(cli):
+    """Issue #12: one RTX 4090 + 64 GiB RAM runs gpt-oss-120b with llama.cpp's --n-cpu-moe (a fit with
+    --allow-offload)."""
+    r = cli("check", "openai/gpt-oss-120b", "--gpu", "RTX 4090", "--ram", "64", "--allow-offload", "--json")
+    assert r.exit_code == 0, r.stderr
+    item = r.json["items"][0]
+    n = item["placement"]["cpu_moe_layers"]
+    assert item["fit"] == "moe-offload" and n >= 1
+    assert f"-ngl 999 --n-cpu-moe {n} -fa on" in item["run"]["llama_cpp"]
+    assert item["memory"]["ram_bytes"] > 0 and len(item["memory"]["gpu_bytes_per_card"]) == 1
+    table = cli("check", "openai/gpt-oss-120b", "--gpu", "RTX 4090", "--ram", "64", "--allow-offload")
+    assert "--n-cpu-moe" in table.stdout

@@ -41,10 +41,20 @@ def same_ranking(models, machine, cons, file_size=None):
         ({"vram": "96"}, {}),
         ({"gpu": "H100 80GB"}, {}),
         ({"gpu": "H100 80GB", "ram": "256"}, {"include_offload": True, "uses": ["reasoning"]}),
+        # Issue #12: MoE experts in RAM (moe-offload) next to layer splits
+        ({"gpu": "RTX 4090", "ram": "64", "ram_bandwidth": "89.6"}, {"include_offload": True}),
+        ({"gpu": "RTX 3060", "ram": "32"}, {"include_offload": True, "uses": ["coding"]}),
+        ({"gpu": "2x RTX 3090", "ram": "128", "ram_bandwidth": "60"}, {"include_offload": True}),
     ],
 )
 def test_search_ranks_like_evaluating_everything(real, flags, cons):
     same_ranking(real, hw(**flags), Constraints(top=10, **cons))
+
+
+def test_moe_offload_ranks_like_evaluating_everything(real):
+    """A 24 GiB card with 64 GiB RAM: MoE models placed with their experts in RAM, in the same order both ways."""
+    got = same_ranking(real, hw(gpu="RTX 4090", ram="64"), Constraints(top=len(real), include_offload=True))
+    assert "moe-offload" in {o.fit for o in got.items}
 
 
 @pytest.mark.parametrize("vram", ["80", "96"])
@@ -57,12 +67,14 @@ def test_gpt_oss_120b_gets_its_best_quantization(real, vram):
     assert ok and by_id[m.id].quant == best.quant and by_id[m.id].score == best.score
 
 
-def test_the_bound_is_above_every_exact_score(real):
-    """score_bound >= the exact score of every candidate it lets through, on a machine that takes offload."""
+@pytest.mark.parametrize("offload", [True, False])
+def test_the_bound_is_above_every_exact_score(real, offload):
+    """score_bound >= the exact score of every candidate it lets through, on a machine that takes offload (without
+    --include-offload: experts in RAM at an interactive speed)."""
     from llmpick.recommend import candidates
 
     machine = hw(gpu="RTX 4090", ram="64", ram_bandwidth="60")
-    s, _ = _setup(real, machine, Constraints(include_offload=True), None, None)
+    s, _ = _setup(real, machine, Constraints(include_offload=offload), None, None)
     checked = 0
     for m in real:
         for c in candidates(m, None, machine):

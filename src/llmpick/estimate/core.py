@@ -143,7 +143,14 @@ def estimate(
         if w is not None:
             scale = real / w.total
             w = Weights(
-                float(real), w.active * scale, w.layer * scale, w.non_layer * scale, w.params, "file_size", w.notes
+                float(real),
+                w.active * scale,
+                w.layer * scale,
+                w.non_layer * scale,
+                w.params,
+                "file_size",
+                w.notes,
+                w.expert * scale if w.expert is not None else None,
             )
         else:
             miss = []
@@ -201,11 +208,16 @@ def estimate(
         if not sane_bytes(total):
             total = None
             missing.append("total unknown: more than 8 PiB (a wrong fact in the catalog entry?)")
-    per_layer = non_layer = None
+    per_layer = non_layer = expert = per_expert = None
     if w is not None and L:
         shaped = w.non_layer > 0  # shapes known: layer and non-layer tensors are apart
         per_layer = _per_layer(w.layer if shaped else w.total, L)
         non_layer = _per_layer(w.non_layer, 1) if shaped else None
+        if shaped and w.expert:  # a mixture of experts whose routed tensors are known
+            expert = _per_layer(w.expert, 1)
+            per_expert = _per_layer(w.expert, L)
+            if per_expert is not None and per_layer is not None:
+                per_expert = min(per_expert, per_layer)
     bpw = None
     if w is not None and w.params:
         bpw = round(w.total * 8 / w.params, 3)
@@ -230,6 +242,8 @@ def estimate(
         per_layer_weights_bytes=per_layer,
         per_layer_kv_bytes=_per_layer(kv, L),
         non_layer_weights_bytes=non_layer,
+        expert_weights_bytes=expert,
+        per_layer_expert_bytes=per_expert,
         params_total=entry.params.total,
         params_active=entry.params.active,
         basis=basis,

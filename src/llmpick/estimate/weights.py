@@ -228,15 +228,17 @@ def _entry_layout(entry: CatalogEntry) -> _Layout:
 @lru_cache(maxsize=16384)
 def _sums(
     a: Architecture, tied: bool, legacy: str | None, fmt: QuantFormat, floor: bool
-) -> tuple[float, float, float, float]:
-    """(total, active, layer tensors, other tensors) bytes of an architecture's tensors under a format, before any
-    scaling to the catalog's parameter count; ``floor`` sums :func:`_tensor_bytes_floor` instead.  Cached: the
-    finetunes and copies of a base share its architecture, so a large catalog computes few of these."""
+) -> tuple[float, float, float, float, float]:
+    """(total, active, layer tensors, other tensors, routed experts) bytes of an architecture's tensors under a
+    format, before any scaling to the catalog's parameter count; ``floor`` sums :func:`_tensor_bytes_floor`
+    instead.  The routed experts (``Tensor.active`` < 1) are layer tensors too: what llama.cpp's ``--n-cpu-moe``
+    keeps in RAM.  Cached: the finetunes and copies of a base share its architecture, so a large catalog computes
+    few of these."""
     shapes = _shapes(a, tied)
     assert shapes is not None
     ctx = _tensor_ctx(a, tied, legacy)
     size = _tensor_bytes_floor if floor else _tensor_bytes
-    total = active = layer = non_layer = 0.0
+    total = active = layer = non_layer = expert = 0.0
     for x in shapes.tensors:
         b = size(fmt, x, ctx)
         total += b
@@ -246,7 +248,9 @@ def _sums(
             non_layer += b
         else:
             layer += b
-    return total, active, layer, non_layer
+            if x.active < 1.0:
+                expert += b
+    return total, active, layer, non_layer, expert
 
 
 @dataclass
@@ -258,6 +262,7 @@ class Weights:
     params: int
     basis: str
     notes: list[str]
+    expert: float | None = None  # routed-expert tensors of all layers (part of ``layer``); None when unknown
 
 
 def weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, list[str]]:
@@ -284,16 +289,16 @@ def _weights(entry: CatalogEntry, fmt: QuantFormat) -> tuple[Weights | None, lis
                 "(attn_v and ffn_down at Q4_K)"
             )
         notes += lay.notes
-        total, active, layer, non_layer = _sums(a, lay.tied, lay.legacy, fmt, False)
+        total, active, layer, non_layer, expert = _sums(a, lay.tied, lay.legacy, fmt, False)
         if lay.scale != 1.0:
             s = lay.scale
-            total, active, layer, non_layer = total * s, active * s, layer * s, non_layer * s
+            total, active, layer, non_layer, expert = total * s, active * s, layer * s, non_layer * s, expert * s
             assert lay.text_params is not None
             n = lay.text_params
             if p.active and a.experts:
                 active = total * p.active / (p.total or p.active)
-            return Weights(total, active, layer, non_layer, n, "params", notes), []
-        return Weights(total, active, layer, non_layer, lay.shapes.params, "formula", notes), []
+            return Weights(total, active, layer, non_layer, n, "params", notes, expert), []
+        return Weights(total, active, layer, non_layer, lay.shapes.params, "formula", notes, expert), []
     if lay.text_params:
         what = [
             f
@@ -327,7 +332,7 @@ def _weights_floor(entry: CatalogEntry, fmt: QuantFormat) -> tuple[float, float]
     a, p = entry.arch, entry.params
     lay = _entry_layout(entry)
     if lay.shapes is not None:
-        total, active, _, _ = _sums(a, lay.tied, lay.legacy, fmt, True)
+        total, active, _, _, _ = _sums(a, lay.tied, lay.legacy, fmt, True)
         total, active = total * lay.scale, active * lay.scale
         if lay.scale != 1.0 and p.active and a.experts:
             active = total * p.active / (p.total or p.active)

@@ -9,7 +9,7 @@ from ..schema.hardware import HardwareOut
 from ..schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut
 from . import gib, info, line, table
 
-FIT_LABEL = {"gpu": "GPU", "split": "GPU+RAM", "cpu": "CPU", "none": "no fit"}
+FIT_LABEL = {"gpu": "GPU", "moe-offload": "GPU+experts in RAM", "split": "GPU+RAM", "cpu": "CPU", "none": "no fit"}
 _ENGINES = ("llama_cpp", "ollama", "vllm", "mlx")
 
 
@@ -75,6 +75,8 @@ def _one_line(o: RecommendationOut) -> str:
             where = f"{pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}, llama.cpp"
         else:
             where = f"{pl.cards_used} GPU(s), {o.engine}"
+    elif o.fit == "moe-offload":
+        where = f"all layers on GPU, experts of {pl.cpu_moe_layers} in RAM (--n-cpu-moe)"
     elif o.fit == "split":
         where = f"{pl.gpu_layers}/{pl.layers} layers on GPU, rest in RAM"
     else:
@@ -134,6 +136,8 @@ def explain_option(o: RecommendationOut) -> None:
             f"per token; GPU {sb.gpu_bandwidth_gb_per_s} GB/s, RAM {sb.ram_bandwidth_gb_per_s} GB/s; "
             f"efficiency {eff}; profile {sb.profile}"
         )
+        if sb.moe_offload:
+            line(f"  speed: {sb.moe_offload}")
     sp = o.score_parts
     line(
         f"  score: 100 x quality {sp.quality:.3f} x kept {sp.quant_kept:.3f} x fit {sp.fit_factor:.2f} "

@@ -16,6 +16,7 @@ from . import ranking as R
 from .artifacts import apple
 from .candidates import Candidate
 from .model import Constraints, Option, Placement
+from .moe import place_moe
 from .placement import cards_needed_layers, place_layers, place_vllm
 from .quality import QualityModel
 
@@ -36,7 +37,11 @@ def evaluate(
     context: int,
     allow_split: bool,
     file_size: FileSize | None = None,
+    *,
+    allow_moe: bool | None = None,
 ) -> Option:
+    """``allow_split``: layers in RAM (split) and CPU runs may be placed; ``allow_moe`` (default: as
+    ``allow_split``): experts in RAM (moe-offload) may be placed."""
     size = cand.size_bytes
     if size is None and file_size is not None:
         size = file_size(m, cand.quant)  # a real file size (e.g. from `llmpick refresh`) beats the formula
@@ -44,13 +49,15 @@ def evaluate(
         m, cand.quant, context, kv_cache=cons.kv_cache, engine=memory_engine(cand.engine), file_size_bytes=size
     )
     pl = _place(est, m, cand, hw, allow_split)
-    speed, rank_tps, assumed_ram = _speed(est, pl, cand, hw, context)
-    score, parts = score_option(m, cand.quant, cand.bits, pl.fit, rank_tps, cons, qm)
-    if assumed_ram is not None:
-        basis = (
-            f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s (dual-channel DDR4-3200); pass --ram-bandwidth"
-        )
-        parts = parts.model_copy(update={"speed_penalty_basis": basis})
+    speed, score, parts, ranked = _judge(est, pl, m, cand, hw, cons, qm, context)
+    if pl.fit != "gpu":
+        # Experts in RAM (llama.cpp --n-cpu-moe) against the layer split / CPU run: the better score wins, not a
+        # fixed order of fit classes (a layer split can be faster for a small MoE on a mid-sized card).
+        moe = _place_moe(est, m, cand, hw, allow_split if allow_moe is None else allow_moe)
+        if moe is not None:
+            m_speed, m_score, m_parts, m_ranked = _judge(est, moe, m, cand, hw, cons, qm, context)
+            if (m_score, -R.FIT_ORDER[moe.fit]) > (score, -R.FIT_ORDER[pl.fit]):
+                pl, speed, score, parts, ranked = moe, m_speed, m_score, m_parts, m_ranked
     return Option(
         m,
         cand.quant,
@@ -66,7 +73,38 @@ def evaluate(
         published=cand.published,
         made_with=cand.made_with,
         preference=cand.preference,
+        ranked_tps=ranked,
     )
+
+
+def _judge(
+    est: MemoryEstimate,
+    pl: Placement,
+    m: Model,
+    cand: Candidate,
+    hw: Hardware,
+    cons: Constraints,
+    qm: QualityModel,
+    context: int,
+) -> tuple[Speed, float, ScorePartsOut, float | None]:
+    """The speed and score of one placement, and the speed it was ranked by."""
+    speed, rank_tps, assumed_ram = _speed(est, pl, cand, hw, context)
+    score, parts = score_option(m, cand.quant, cand.bits, pl.fit, rank_tps, cons, qm)
+    if assumed_ram is not None:
+        basis = (
+            f"RAM bandwidth unknown: ranked as if {assumed_ram:g} GB/s (dual-channel DDR4-3200); pass --ram-bandwidth"
+        )
+        parts = parts.model_copy(update={"speed_penalty_basis": basis})
+    return speed, score, parts, rank_tps
+
+
+def _place_moe(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow: bool) -> Placement | None:
+    """llama.cpp with the routed experts of some layers in RAM, where that is allowed (recommend/moe.py)."""
+    if not allow or cand.engine != "llama.cpp" or hw.unified or est.total_bytes is None:
+        return None
+    if cannot_run(cand.engine, cand.artifact_format, hw) is not None:
+        return None
+    return place_moe(est, m.entry.arch, hw.usable_card_bytes, hw.usable_ram_bytes, engine=cand.engine)
 
 
 def _place(est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_split: bool) -> Placement:
@@ -114,7 +152,10 @@ def _speed(
         return Speed(None, None, None, {"method": "no estimate: does not fit"}), None, None
     prof = profile_for(hw.gpus[0].vendor if hw.gpus else None, hw.unified) if hw.has_gpu else CUDA
     share = 1.0
-    if pl.fit == "split" and pl.layers:
+    ram_weights: float | None = None
+    if pl.fit == "moe-offload":
+        ram_weights = pl.ram_active_bytes
+    elif pl.fit == "split" and pl.layers:
         share = pl.gpu_layers / pl.layers
     elif pl.fit == "cpu":
         share = 0.0
@@ -136,6 +177,7 @@ def _speed(
             gpu=prof,
             context=context,
             engine=cand.engine,
+            ram_weight_bytes=ram_weights,
         )
 
     speed = run(hw.ram_bandwidth_gbs)
@@ -146,7 +188,7 @@ def _speed(
         speed.basis["calibrated"] = False
     if (
         speed.tokens_per_second is None
-        and pl.fit in ("cpu", "split")
+        and pl.fit in ("cpu", "split", "moe-offload")
         and not hw.ram_bandwidth_gbs
         and (bw or pl.fit == "cpu")
     ):

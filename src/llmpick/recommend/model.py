@@ -49,7 +49,7 @@ class Constraints:
 
 @dataclass
 class Placement:
-    fit: str  # gpu, split, cpu, none
+    fit: str  # gpu, moe-offload, split, cpu, none
     engine: str
     layers: int | None
     gpu_layers: int  # llama.cpp -ngl (repeating layers on the GPUs)
@@ -64,6 +64,8 @@ class Placement:
     nodes_needed: int | None = None
     notes: list[str] = field(default_factory=list)
     unsupported: str | None = None  # why the engine cannot run on this machine at all (fit "none")
+    cpu_moe_layers: int | None = None  # fit moe-offload: llama.cpp --n-cpu-moe N (experts of layers 0..N-1 in RAM)
+    ram_active_bytes: float = 0.0  # fit moe-offload: active expert bytes read from RAM per token
 
     @property
     def cards_used(self) -> int:
@@ -88,6 +90,7 @@ class Option:
     published: bool = True  # False: nobody published it; made_with names the tool, the run notes say how
     made_with: str | None = None
     preference: int = 0  # among options equal in score, fit and quantization, the lower first (recommend/made.py)
+    ranked_tps: float | None = None  # the speed the score was ranked by (RAM bandwidth assumed when unknown)
     # Filled in by reasons.finish, only for the options shown:
     memory: MemoryUseOut | None = None
     reasons: list[str] = field(default_factory=list)

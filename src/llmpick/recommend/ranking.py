@@ -18,12 +18,19 @@ from collections.abc import Sequence
 
 # --- Fit ---------------------------------------------------------------------------------------------------------
 # Order of fit classes, best first: the tie-breaker after the score.
-FIT_ORDER = {"gpu": 0, "split": 1, "cpu": 2, "none": 3}
+FIT_ORDER = {"gpu": 0, "moe-offload": 1, "split": 2, "cpu": 3, "none": 4}
 # Multiplier per fit class.  With layers in RAM, llama.cpp decodes several times slower (the RAM part is read at
 # RAM bandwidth, 10-20x below a GPU's; see speed.py), and the speed penalty below only bites under 10 tok/s.  A
 # fit factor of 0.80 ranks a GPU fit first unless the offloaded model keeps at least 25 % more quality (roughly
 # four doublings of size, e.g. 70B offloaded against an 8B on the GPU); CPU-only is a little worse again.
-FIT_FACTOR = {"gpu": 1.0, "split": 0.80, "cpu": 0.75, "none": 0.0}
+# moe-offload (llama.cpp --n-cpu-moe: every layer on the GPUs, the routed experts of the first N layers in RAM) reads
+# from RAM only the few active experts of those layers (gpt-oss-120b: 4 of 128), not whole layers: users report
+# 18-28 tok/s for gpt-oss-120b on one 24 GB card with DDR5, against ~1-2 tok/s for a layer split (issue #12).  It
+# is the same model at the same quantization as on the GPU, only slower, and the speed penalty below already
+# charges a slow one; so 0.95, a small discount for the RAM it ties up and an uncalibrated speed, not the 0.80 of a
+# layer split.  Whether it beats a layer split of the same option is then decided by the speed penalty (evaluate.py
+# scores both), not by this order.
+FIT_FACTOR = {"gpu": 1.0, "moe-offload": 0.95, "split": 0.80, "cpu": 0.75, "none": 0.0}
 
 # --- Use ---------------------------------------------------------------------------------------------------------
 # Points for a model whose first two listed uses include the one asked for (its specialty).  5 points is what
@@ -41,6 +48,10 @@ USE_BENCHMARK_WEIGHT = 2.0
 # non-fiction), so below 5 tok/s a chat answer arrives slower than it is read: 10 points, two doublings of size.
 # Below 10 tok/s it is noticeably slow for code and long answers: 4 points.
 SPEED_PENALTY: tuple[tuple[float, float], ...] = ((5.0, 10.0), (10.0, 4.0))  # (below tok/s, points), tightest first
+# A moe-offload placement at this speed or faster is a first-class answer without --include-offload (issue #12,
+# item 6): the speed at which the penalty above stops.  With --ram-bandwidth unknown it is judged at the assumed
+# bandwidth below, a common desktop's, so one that passes runs interactively on nearly any desktop.
+INTERACTIVE_TPS = 10.0
 # For ranking only, when --ram-bandwidth is not given: dual-channel DDR4-3200, 2 channels x 8 bytes x 3200 MT/s
 # = 51.2 GB/s (JEDEC DDR4-3200), a common desktop.  The speed shown stays unknown.
 ASSUMED_RAM_BANDWIDTH_GBS = 51.2

@@ -17,7 +17,7 @@ def memory_use(o: Option, hw: Hardware) -> MemoryUseOut:
     avail: int | None
     if pl.fit in ("gpu", "none"):
         avail = sum(caps) * (pl.nodes if pl.tensor_parallel else 1)
-    elif pl.fit == "split":
+    elif pl.fit in ("split", "moe-offload"):
         avail = sum(caps) + (hw.usable_ram_bytes or 0)
     else:
         avail = hw.usable_ram_bytes
@@ -78,6 +78,14 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
                 f"fits on {pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''}: {_gib(mem.total_bytes)} "
                 f"of {_gib(mem.available_bytes)} ({per} per card; {'all ' + str(pl.layers) + ' layers' if pl.layers and pl.layers > 1 else 'whole model'})"
             )
+    elif pl.fit == "moe-offload":
+        per = ", ".join(f"{_gib(b)}" for b in pl.card_bytes if b)
+        r.append(
+            f"experts in RAM: all {pl.layers} layers on {pl.cards_used} GPU{'s' if pl.cards_used > 1 else ''} "
+            f"({per} per card), the routed experts of {pl.cpu_moe_layers} layers in RAM ({_gib(pl.ram_bytes)} of "
+            f"{_gib(hw.usable_ram_bytes)} usable; llama.cpp --n-cpu-moe {pl.cpu_moe_layers}); only the active "
+            "experts are read from RAM per token"
+        )
     elif pl.fit == "split":
         r.append(
             f"only with CPU offload: {pl.gpu_layers} of {pl.layers} layers on the GPUs, "

@@ -58,6 +58,7 @@ def recommendation_out(o: Option) -> RecommendationOut:
             cards_needed=pl.cards_needed,
             nodes_needed=pl.nodes_needed,
             needs=pl.needs,
+            cpu_moe_layers=pl.cpu_moe_layers,
         ),
         tokens_per_second=sp.tokens_per_second,
         tokens_per_second_range=[sp.low, sp.high] if sp.low is not None and sp.high is not None else None,

@@ -61,8 +61,19 @@ class _Search:
     def allow_split(self) -> bool:
         return "split" in self.allowed or "cpu" in self.allowed
 
+    @property
+    def allow_moe(self) -> bool:
+        return "moe-offload" in self.allowed
+
     def accepts(self, o: Option) -> bool:
         if o.fit not in self.allowed:
+            return False
+        # Experts in RAM are first-class without --include-offload only at an interactive speed.
+        if (
+            o.fit == "moe-offload"
+            and not self.cons.include_offload
+            and (o.ranked_tps is None or o.ranked_tps < R.INTERACTIVE_TPS)
+        ):
             return False
         tps = o.speed.tokens_per_second
         if self.cons.min_speed is not None and tps is None and not self.speed_unknown:
@@ -70,7 +81,17 @@ class _Search:
         return self.cons.min_speed is None or (tps is not None and tps >= self.cons.min_speed)
 
     def evaluate(self, m: Model, c: Candidate) -> Option:
-        return evaluate(m, c, self.hw, self.cons, self.qm, context_for(m, self.cons), self.allow_split, self.file_size)
+        return evaluate(
+            m,
+            c,
+            self.hw,
+            self.cons,
+            self.qm,
+            context_for(m, self.cons),
+            self.allow_split,
+            self.file_size,
+            allow_moe=self.allow_moe,
+        )
 
 
 class _Pool:
@@ -115,7 +136,8 @@ def _setup(
         max_params=cons.max_params,
     )
     flt.check()
-    allowed = {"gpu"} | ({"split", "cpu"} if cons.include_offload else set())
+    # Experts in RAM are always considered: without --include-offload only at an interactive speed (accepts).
+    allowed = {"gpu", "moe-offload"} | ({"split", "cpu"} if cons.include_offload else set())
     if not hw.has_gpu:
         allowed = {"cpu"}  # a machine without a GPU: RAM is what there is
     return _Search(hw, cons, quality or QualityModel(rated), frozenset(allowed), _memo(file_size)), flt
@@ -167,8 +189,12 @@ def score_bound(s: _Search, m: Model, c: Candidate) -> float | None:
         fit = "gpu" if weights <= gpu_total * hw.nodes else None
     elif weights <= gpu_total:
         fit = "gpu"
-    elif s.allow_split and c.engine == "llama.cpp" and weights <= gpu_total + (hw.usable_ram_bytes or 0):
-        fit = "split" if hw.has_gpu else "cpu"
+    elif (
+        (s.allow_split or s.allow_moe) and c.engine == "llama.cpp" and weights <= gpu_total + (hw.usable_ram_bytes or 0)
+    ):
+        fit = ("split" if hw.has_gpu else "cpu") if s.allow_split else None
+        if s.allow_moe and hw.has_gpu and not hw.unified and m.entry.arch.experts:
+            fit = "moe-offload"  # experts in RAM (recommend/moe.py): its fit factor is above a split's
     else:
         fit = None
     if fit is None:
@@ -314,7 +340,7 @@ def check(
         raise no_candidate(model, cons.quant)
     opts = [s.evaluate(model, c) for c in cands]
     gpu_ok = [o for o in opts if o.fit == "gpu"]
-    off_ok = [o for o in opts if o.fit in ("split", "cpu")]
+    off_ok = [o for o in opts if o.fit in ("moe-offload", "split", "cpu")]
     # A fit is a fit on the GPUs; layers in RAM, or a CPU-only run (all a machine without GPUs has), count only
     # with --allow-offload.
     pool = gpu_ok or (off_ok if allow_offload else [])
@@ -329,7 +355,7 @@ def check(
     fallback = _best(off_ok) or min(opts, key=lambda o: (o.placement.cards_needed is None, option_key(o)))
     finish(fallback, hw, cons)
     reason = fallback.reasons[0]
-    if fallback.fit in ("split", "cpu"):
+    if fallback.fit in ("moe-offload", "split", "cpu"):
         reason += (
             "; not a fit on GPUs: this machine has no GPU (--allow-offload counts a run from RAM as a fit)"
             if not hw.has_gpu

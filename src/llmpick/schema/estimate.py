@@ -23,6 +23,8 @@ class MemoryEstimate(Lazy):
     every GPU used: CUDA context and compute buffer) + ``overhead_shared_bytes`` (paid once).  To place a model
     on several GPUs, give each GPU layers x ``per_layer_weights_bytes`` + layers x ``per_layer_kv_bytes`` plus
     its ``overhead_per_gpu_bytes``; ``non_layer_weights_bytes`` (embeddings + output head) goes to one of them.
+    A mixture of experts also says how much of each layer is routed experts (``per_layer_expert_bytes``), the part
+    llama.cpp's ``--n-cpu-moe`` can leave in RAM.
     """
 
     model: str | None
@@ -51,6 +53,15 @@ class MemoryEstimate(Lazy):
     per_layer_weights_bytes: int | None
     per_layer_kv_bytes: int | None
     non_layer_weights_bytes: int | None
+    expert_weights_bytes: int | None = Field(
+        None,
+        description="mixture of experts: bytes of the routed-expert tensors of all layers (part of weights_bytes; "
+        "what llama.cpp's --n-cpu-moe keeps in RAM); null for a dense model or when the tensors are unknown",
+    )
+    per_layer_expert_bytes: int | None = Field(
+        None,
+        description="routed-expert bytes of one layer (part of per_layer_weights_bytes); null as expert_weights_bytes",
+    )
     params_total: int | None = None
     params_active: int | None = None
     basis: dict[str, str]

@@ -10,7 +10,7 @@ from .base import Answer, Lazy
 from .hardware import HardwareOut
 from .models_out import ModelSummaryOut
 
-Fit = Literal["gpu", "split", "cpu", "none"]
+Fit = Literal["gpu", "moe-offload", "split", "cpu", "none"]
 
 
 class ArtifactOut(Lazy):
@@ -64,6 +64,11 @@ class PlacementOut(Lazy):
     cards_needed: int | None = Field(description="when it does not fit: cards like the largest one here it needs")
     nodes_needed: int | None = Field(description="when it does not fit: machines like this one (vLLM over Ray)")
     needs: str | None
+    cpu_moe_layers: int | None = Field(
+        None,
+        description="fit moe-offload: llama.cpp --n-cpu-moe N, the layers whose routed experts stay in RAM; "
+        "null otherwise",
+    )
 
 
 class EfficiencyOut(Lazy):
@@ -91,6 +96,9 @@ class SpeedBasisOut(Lazy):
     band: list[float] | None = Field(None, description="measured / estimated, low and high, in calibration")
     missing: list[str] | None = Field(None, description="the bandwidths that are unknown, and the flag for each")
     tensor_parallel: str | None = None
+    moe_offload: str | None = Field(
+        None, description="experts in RAM (llama.cpp --n-cpu-moe): the bytes read from RAM; uncalibrated"
+    )
 
 
 class ScorePartsOut(Lazy):
