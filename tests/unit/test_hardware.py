@@ -57,6 +57,7 @@ def test_report_keys_and_values():
         "bandwidth_gb_per_s": 936.0,
         "vendor": "nvidia",
         "source": "table:rtx-3090",
+        "in_use_bytes": 0,
     }
     assert doc["usable_gpu_bytes"] == [22 * GIB, 24 * GIB] == hw.card_capacities()
     assert doc["usable_ram_bytes"] == hw.ram_capacity() and doc["ram_bandwidth_gb_per_s"] == 51.2

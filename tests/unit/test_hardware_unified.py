@@ -108,6 +108,7 @@ def test_resolve_dgx_spark():
         "bandwidth_gb_per_s": 273.0,
         "vendor": "nvidia",
         "source": "table:dgx-spark",
+        "in_use_bytes": 0,
     }
     assert resolve_hardware(gpu="DGX Spark", ram=128).ram_bytes == 128 * GIB
     with pytest.raises(UsageError, match="--ram says 64"):

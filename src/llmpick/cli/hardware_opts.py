@@ -43,7 +43,11 @@ UnifiedShareOpt = Annotated[
 ]
 ReserveOpt = Annotated[
     str | None,
-    typer.Option("--reserve", help="GiB kept free on the first GPU for the desktop (in RAM when there is no GPU)."),
+    typer.Option(
+        "--reserve",
+        help="GiB kept free on the first GPU for the desktop (in RAM when there is no GPU). Given, it replaces "
+        "the memory detection found in use on each card (--reserve 0: plan for whole cards).",
+    ),
 ]
 NodesOpt = Annotated[
     str | None,

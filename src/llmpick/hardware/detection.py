@@ -4,7 +4,7 @@ Best effort, and it never fails: what it could not find becomes a note that name
 It runs only when neither flags nor a profile describe the machine, and never in tests (``LLMPICK_NO_DETECT=1``).
 Probes: sysctl on Apple silicon; on Linux the device-tree model and the CPU's model name, which name the
 unified-memory machines of the GPU table (Jetson, Ryzen AI Max); NVML (``nvidia-ml-py``, the ``detect`` extra) for
-NVIDIA cards (a GB10 is a DGX Spark: unified memory); psutil (else sysconf) for RAM.  AMD and Intel cards and RAM
+NVIDIA cards and the memory other programs already hold on each (a GB10 is a DGX Spark: unified memory); psutil (else sysconf) for RAM.  AMD and Intel cards and RAM
 bandwidth are not detected.
 """
 
@@ -28,9 +28,10 @@ class Detected:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def _probe_nvidia() -> list[tuple[str, int | None]]:
-    """(name, total bytes) per NVIDIA card, through NVML; the size is None where NVML does not report it (a GB10's
-    memory is the system's).  Raises ImportError / RuntimeError."""
+def _probe_nvidia() -> list[tuple[str, int | None, int]]:
+    """(name, total bytes, bytes in use) per NVIDIA card, through NVML; the size is None where NVML does not report
+    it (a GB10's memory is the system's), the use 0 then.  In use: what other programs hold now (a desktop's
+    display, a browser, another model), ``nvmlDeviceGetMemoryInfo(h).used``.  Raises ImportError / RuntimeError."""
     # pynvml comes with nvidia-ml-py (the `detect` extra); without it, ImportError, which detect() turns into a note.
     import pynvml  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
@@ -45,11 +46,14 @@ def _probe_nvidia() -> list[tuple[str, int | None]]:
             name = pynvml.nvmlDeviceGetName(h)
             if isinstance(name, bytes):
                 name = name.decode("utf-8", "replace")
+            used = 0
             try:
-                total: int | None = int(pynvml.nvmlDeviceGetMemoryInfo(h).total)
+                info = pynvml.nvmlDeviceGetMemoryInfo(h)
+                total: int | None = int(info.total)
+                used = int(info.used)
             except Exception:  # NVML_ERROR_NOT_SUPPORTED on unified-memory GPUs
                 total = None
-            out.append((str(name), total))
+            out.append((str(name), total, used))
         return out
     finally:
         with contextlib.suppress(Exception):
@@ -191,7 +195,8 @@ def _nvidia(d: Detected) -> None:
         d.notes.append(f"No NVIDIA GPU detected ({exc}); pass --gpu NAME or --vram GIB if there is one.")
         return
     d.sources["gpus"] = "detected (nvml)"
-    for name, total in cards:
+    for name, total, *rest in cards:
+        in_use = int(rest[0]) if rest and rest[0] else 0
         spec = find_gpu(name)
         if spec is not None and spec.unified:  # a GB10 (DGX Spark) or Thor: the GPU of a unified-memory machine
             _unified_machine(d, spec, "detected (nvml)")
@@ -206,6 +211,7 @@ def _nvidia(d: Detected) -> None:
         if size is None:
             d.notes.append(f"NVML did not report the memory of '{name}'; pass --gpu NAME or --vram GIB.")
             continue
-        d.gpus.append(Gpu(spec.name if spec else name, size, bw, "nvidia", "detected (nvml)"))
+        in_use = min(max(0, in_use), size)
+        d.gpus.append(Gpu(spec.name if spec else name, size, bw, "nvidia", "detected (nvml)", in_use_bytes=in_use))
     if not cards:
         d.notes.append("NVML found no NVIDIA GPU.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..units import GIB, gib_whole
+from ..units import GIB, gib, gib_whole
 
 # Left for the OS and other programs when a model runs from RAM: max(2 GiB, 10 % of RAM).
 RAM_OS_MIN_BYTES = 2 * GIB
@@ -86,6 +86,7 @@ class Gpu:
     vendor: str | None = None
     source: str = "flag"  # "flag", "table:<key>", "detected (nvml)", "config"
     unified: bool = False  # the chip of a unified-memory machine (its memory is the machine's RAM), not a card
+    in_use_bytes: int = 0  # memory other programs held on this card when it was detected (NVML); 0 when given
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,8 @@ class Hardware:
     The derived figures below are filled in by ``__post_init__`` (``dataclasses.replace`` recomputes them):
 
     * ``usable_card_bytes``: bytes each card may hold, before the per-card runtime overhead (the reserve comes
-      off card 0; with unified memory, one "card": the GPU's share of RAM);
+      off card 0, each card's detected in-use memory off that card unless ``count_in_use`` is off; with unified
+      memory, one "card": the GPU's share of RAM);
     * ``usable_ram_bytes``: bytes of RAM a model may use (after the OS headroom, the GPU's share of unified
       memory, and the reserve when there is no GPU), or None when RAM is unknown;
     """
@@ -106,6 +108,8 @@ class Hardware:
     unified: bool = False
     unified_share: float | None = None
     reserve_bytes: int = 0
+    # Whether each card's detected in-use memory comes off what a model may use (off when --reserve is given).
+    count_in_use: bool = True
     nodes: int = 1
     origin: str = "flags"  # "flags", "config", "detected", "flags+config"
     notes: tuple[str, ...] = ()
@@ -179,6 +183,10 @@ class Hardware:
             parts.append(f"{gib_whole(self.ram_bytes)} RAM" if self.ram_bytes else "RAM unknown")
         if self.reserve_bytes:
             parts.append(f"{gib_whole(self.reserve_bytes)} reserved")
+        in_use = sum(g.in_use_bytes for g in self.gpus)
+        if in_use and not self.unified:
+            counted = "" if self.count_in_use else ", not counted (--reserve given)"
+            parts.append(f"{gib(in_use)} already in use on the GPUs{counted}")
         if self.nodes > 1:
             parts.append(f"x {self.nodes} nodes")
         return ", ".join(parts)
@@ -189,7 +197,7 @@ def _card_capacities(hw: Hardware, share: float) -> tuple[int, ...]:
         if not hw.ram_bytes:
             return ()
         return (max(0, int(hw.ram_bytes * share) - hw.reserve_bytes),)
-    caps = [g.vram_bytes for g in hw.gpus]
+    caps = [max(0, g.vram_bytes - (g.in_use_bytes if hw.count_in_use else 0)) for g in hw.gpus]
     if caps:
         caps[0] = max(0, caps[0] - hw.reserve_bytes)
     return tuple(caps)

@@ -88,6 +88,8 @@ def _from_detection(d: detection.Detected, flags: HardwareFlags) -> Hardware:
         unified=d.unified,
         unified_share=flags.unified_share,
         reserve_bytes=reserve,
+        # --reserve, when given, says what to keep free instead of what detection found in use (--reserve 0: all).
+        count_in_use=flags.reserve is None,
         nodes=flags.nodes or 1,
         origin="detected",
         notes=tuple(notes),

@@ -29,6 +29,7 @@ def report(hw: Hardware) -> HardwareOut:
                 bandwidth_gb_per_s=g.bandwidth_gbs,
                 vendor=g.vendor,
                 source=g.source,
+                in_use_bytes=g.in_use_bytes if not hw.unified else 0,
             )
             for g in hw.gpus
         ],

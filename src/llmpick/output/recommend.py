@@ -36,7 +36,7 @@ def render_recommend(answer: RecommendAnswer, explain: bool = False) -> None:
             str(i),
             o.model.id,
             o.quant,
-            FIT_LABEL[o.fit],
+            FIT_LABEL[o.fit] + (" (tight)" if o.tight else ""),
             f"{gib(o.memory.total_bytes)} / {gib(o.memory.available_bytes)}",
             _speed(o),
             f"{o.score:.1f}",

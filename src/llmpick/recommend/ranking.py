@@ -32,6 +32,23 @@ FIT_ORDER = {"gpu": 0, "moe-offload": 1, "split": 2, "cpu": 3, "none": 4}
 # scores both), not by this order.
 FIT_FACTOR = {"gpu": 1.0, "moe-offload": 0.95, "split": 0.80, "cpu": 0.75, "none": 0.0}
 
+# --- Headroom (a label, not a score) -------------------------------------------------------------------------------
+# A pick that fills a card to within max(0.5 GiB, 5 % of the card's usable memory) is labelled ``tight``: the
+# estimate is within a few percent (the compute buffer and the CUDA context vary by driver, engine build and batch
+# size), and memory other programs take after detection or not seen by it (a desktop's display and compositor,
+# a browser: 0.3-1 GiB on a card that drives a monitor) can make 11.9 of 12.0 GiB fail to load.  0.5 GiB is the
+# floor a desktop typically takes; 5 % scales it for large cards, where the estimate's relative error (not a
+# display) dominates: 1.2 GiB of an 24 GiB card, 4 GiB of 80 GiB.  It does not change the score: the placement
+# fits by the estimate, and ``--reserve`` is how a user who knows their machine asks for more room.
+TIGHT_MIN_BYTES = 512 * 1024**2
+TIGHT_SHARE = 0.05
+
+
+def tight_margin(usable_card_bytes: int) -> int:
+    """Headroom under which a used card counts as tight: max(0.5 GiB, 5 % of what a model may use of it)."""
+    return max(TIGHT_MIN_BYTES, int(usable_card_bytes * TIGHT_SHARE))
+
+
 # --- Use ---------------------------------------------------------------------------------------------------------
 # Points for a model whose first two listed uses include the one asked for (its specialty).  5 points is what
 # doubling a model's size adds to the prior (100 x SIZE_PRIOR_SLOPE x log10(2) = 5.4): a coding model ranks for

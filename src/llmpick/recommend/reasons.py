@@ -8,6 +8,33 @@ from ..runcmd import run_lines
 from ..schema.recommend import MemoryUseOut
 from ..units import gib as _gib
 from .model import Constraints, Option
+from .ranking import tight_margin
+
+
+def headroom_per_card(o: Option, hw: Hardware) -> list[int | None]:
+    """Usable bytes minus used bytes on each card, in the machine's card order; None for a card left unused."""
+    pl = o.placement
+    if pl.fit in ("cpu", "none"):
+        return [None] * len(hw.usable_card_bytes)
+    used = list(pl.card_bytes) + [0] * max(0, len(hw.usable_card_bytes) - len(pl.card_bytes))
+    return [cap - b if b > 0 else None for cap, b in zip(hw.usable_card_bytes, used, strict=False)]
+
+
+def tight_cards(room: list[int | None], hw: Hardware) -> list[int]:
+    """Indexes of the used cards left with less than ``ranking.tight_margin`` of their usable memory."""
+    caps = hw.usable_card_bytes
+    return [i for i, (r, cap) in enumerate(zip(room, caps, strict=False)) if r is not None and r < tight_margin(cap)]
+
+
+def tight_reason(room: list[int | None], hw: Hardware, cards: list[int]) -> str:
+    """'tight: 11.9 of 12.0 GiB on the GPU: ...', for the tight card with the least room."""
+    i = min(cards, key=lambda k: room[k] or 0)
+    cap = hw.usable_card_bytes[i]
+    where = "on the GPU" if len(hw.usable_card_bytes) == 1 else f"on GPU {i}"
+    return (
+        f"tight: {_gib(cap - (room[i] or 0))} of {_gib(cap)} {where}: next to a desktop's display this may not "
+        "load; --reserve 1 keeps 1 GiB free"
+    )
 
 
 def memory_use(o: Option, hw: Hardware) -> MemoryUseOut:
@@ -33,6 +60,7 @@ def memory_use(o: Option, hw: Hardware) -> MemoryUseOut:
         vision_bytes=est.vision_bytes,
         overhead_per_gpu_bytes=est.overhead_per_gpu_bytes,
         gpu_bytes_per_card=list(pl.card_bytes),
+        headroom_bytes_per_card=headroom_per_card(o, hw),
         gpu_layers_per_card=list(pl.card_layers) if not pl.tensor_parallel else None,
         ram_bytes=pl.ram_bytes,
         layers=pl.layers,
@@ -112,6 +140,9 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
                 f"pipeline {pl.nodes_needed} over Ray (--nodes {pl.nodes_needed})"
             )
         r.append(line)
+    tight = tight_cards(mem.headroom_bytes_per_card, hw)
+    if tight:
+        r.append(tight_reason(mem.headroom_bytes_per_card, hw, tight))
     if not o.published:
         r.append(unpublished_reason(o))
     r.append(

@@ -17,6 +17,7 @@ from ..schema.recommend import (
     SpeedBasisOut,
 )
 from .model import Constraints, Option, Result
+from .reasons import tight_cards
 
 
 def constraints_out(c: Constraints) -> ConstraintsOut:
@@ -35,7 +36,7 @@ def constraints_out(c: Constraints) -> ConstraintsOut:
     )
 
 
-def recommendation_out(o: Option) -> RecommendationOut:
+def recommendation_out(o: Option, hw: Hardware) -> RecommendationOut:
     """One option that went through ``reasons.finish`` (memory, reasons and run lines filled in)."""
     if o.memory is None or o.run is None:
         raise ValueError(f"{o.model.id} at {o.quant}: reasons.finish was not run on this option")
@@ -48,6 +49,7 @@ def recommendation_out(o: Option) -> RecommendationOut:
         fit=pl.fit,
         engine=pl.engine,
         memory=o.memory,
+        tight=bool(tight_cards(o.memory.headroom_bytes_per_card, hw)),
         placement=PlacementOut(
             cards_used=pl.cards_used,
             gpu_layers=pl.gpu_layers,
@@ -76,7 +78,7 @@ def recommend_answer(result: Result, warnings: Sequence[str] = ()) -> RecommendA
     return RecommendAnswer(
         hardware=report(hw),
         constraints=constraints_out(result.constraints),
-        items=[recommendation_out(o) for o in result.items],
+        items=[recommendation_out(o, hw) for o in result.items],
         hint=result.hint,
         considered=result.considered,
         warnings=[*warnings, *hw.notes],
@@ -91,6 +93,6 @@ def check_answer(
         constraints=constraints_out(cons),
         fits=ok,
         reason=reason,
-        items=[recommendation_out(option)],
+        items=[recommendation_out(option, hw)],
         warnings=[*warnings, *hw.notes],
     )

@@ -18,6 +18,11 @@ class GpuOut(Lazy):
     bandwidth_gb_per_s: float | None = Field(description="peak memory bandwidth; null when unknown (--vram)")
     vendor: str | None
     source: str = Field(description="where the card came from: flags, config, table:<key>, detected (nvml)")
+    in_use_bytes: int = Field(
+        default=0,
+        description="memory other programs held on this card when detected (NVML); it comes off usable_gpu_bytes "
+        "unless --reserve is given; 0 when the card was given",
+    )
 
 
 class HardwareOut(Lazy):
@@ -28,7 +33,8 @@ class HardwareOut(Lazy):
     gpus: list[GpuOut]
     gpu_count: int
     usable_gpu_bytes: list[int] = Field(
-        description="per card: bytes a model may use before runtime overhead (the reserve comes off card 0)"
+        description="per card: bytes a model may use before runtime overhead (the reserve comes off card 0, "
+        "the detected in-use memory off each card)"
     )
     ram_bytes: int | None
     usable_ram_bytes: int | None = Field(description="RAM a model may use, after the OS headroom")

@@ -46,6 +46,11 @@ class MemoryUseOut(Lazy):
     vision_bytes: int | None
     overhead_per_gpu_bytes: int
     gpu_bytes_per_card: list[int] = Field(description="per card, in the machine's card order; 0 = unused")
+    headroom_bytes_per_card: list[int | None] = Field(
+        default_factory=list,
+        description="per card, in the machine's card order: usable bytes minus the bytes this placement puts there; "
+        "null for an unused card",
+    )
     gpu_layers_per_card: list[int] | None = Field(description="llama.cpp layer split; null for tensor parallelism")
     ram_bytes: int
     layers: int | None
@@ -134,6 +139,11 @@ class RecommendationOut(Lazy):
     fit: Fit
     engine: str
     memory: MemoryUseOut
+    tight: bool = Field(
+        default=False,
+        description="a used card is left with less than max(0.5 GiB, 5 % of its usable memory): it may not load "
+        "next to a desktop's display; a label, not a score penalty",
+    )
     placement: PlacementOut
     tokens_per_second: float | None = Field(description="estimated decode speed; null when a bandwidth is unknown")
     tokens_per_second_range: list[float] | None
