@@ -95,3 +95,11 @@ def test_multi_card_headroom_is_null_for_unused_cards(cli):
         assert len(room) == 2
         for b, h in zip(used, room, strict=True):
             assert (h is None) is (b == 0 or it["fit"] == "cpu")
+
+
+def test_check_says_tight(cli):
+    r = cli("check", "Qwen/Qwen3-14B", "--vram", "12", "--json", "--catalog", CAT)
+    it = r.json["items"][0]
+    assert it["fit"] == "gpu"
+    text = cli("check", "Qwen/Qwen3-14B", "--vram", "12", "--catalog", CAT).stdout
+    assert ("tight: " in text) is it["tight"]

@@ -158,6 +158,8 @@ def render_check(answer: CheckAnswer, explain: bool = False) -> None:
     else:
         verdict = "DOES NOT FIT"
     line(f"{verdict}: {o.model.id} at {o.quant} — {answer.reason}")
+    if o.tight:
+        line("  " + next((r for r in o.reasons if r.startswith("tight: ")), "tight"))
     if answer.fits or explain:
         _run_lines(o)
     if explain:
