@@ -7,8 +7,9 @@ other flags (--ram-bandwidth, --reserve, --nodes, --unified-share) apply on top 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from ..errors import UsageError
 from ..units import CARDS, GIB, NODES, SHARE, parse_int, parse_quantity
@@ -20,39 +21,15 @@ from .profile import load_profile
 Detector = Callable[[], detection.Detected]
 
 
-def resolve_hardware(
-    *,
-    gpu: str | None = None,
-    vram: str | float | Sequence[float] | None = None,
-    gpus: int | str | None = None,
-    ram: str | float | None = None,
-    ram_bandwidth: str | float | None = None,
-    unified: bool | None = None,
-    unified_share: float | str | None = None,
-    reserve: str | float | None = None,
-    nodes: int | str | None = None,
-    profile: str | None = None,
-    detector: Detector | None = None,
-) -> Hardware:
+def resolve_hardware(*, detector: Detector | None = None, **flags: Any) -> Hardware:
     """The machine to plan for, from the CLI's hardware flags as keyword arguments (the Python API).
 
     ``resolve_hardware(gpu="2x RTX 3090", ram=64)``, ``resolve_hardware(vram="24,24")`` (or ``vram=[24, 24]``,
-    ``vram=24, gpus=2``); sizes in GiB, bandwidths in GB/s.  With no machine flag, the config profile, else
-    detection.  Bad or conflicting values raise :class:`~llmpick.errors.UsageError`, as the CLI's exit 2.
+    ``vram=24, gpus=2``); sizes in GiB, bandwidths in GB/s.  The keywords are :meth:`HardwareFlags.of`'s; an
+    unknown one is a TypeError.  With no machine flag, the config profile, else detection.  Bad or conflicting
+    values raise :class:`~llmpick.errors.UsageError`, as the CLI's exit 2.
     """
-    flags = HardwareFlags.of(
-        gpu=gpu,
-        vram=vram,
-        gpus=gpus,
-        ram=ram,
-        ram_bandwidth=ram_bandwidth,
-        unified=unified,
-        unified_share=unified_share,
-        reserve=reserve,
-        nodes=nodes,
-        profile=profile,
-    )
-    return resolve(flags, detector=detector)
+    return resolve(HardwareFlags.of(**flags), detector=detector)
 
 
 def resolve(flags: HardwareFlags, *, detector: Detector | None = None) -> Hardware:
