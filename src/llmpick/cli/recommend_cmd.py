@@ -5,7 +5,6 @@ from typing import Annotated, Any
 import typer
 
 from .. import output
-from ..catalog import StoredAnswer
 from . import command
 from .hardware_opts import (
     GpuOpt,
@@ -116,6 +115,8 @@ def recommend_cmd(
     json_mode = is_json(fmt, json_)
     doc, answer = _answer("recommend", question, cat, hw, ask, None if json_mode else _model("RecommendAnswer"))
     if json_mode:
+        from ..catalog import StoredAnswer  # imported here: `--help` and other commands do not load the catalog
+
         output.emit(StoredAnswer(doc))
         if not doc["items"]:
             output.info(doc["hint"] or "Nothing fits.")
@@ -196,6 +197,8 @@ def check_cmd(
     doc, answer = _answer("check", question, cat, hw, ask, None if json_mode else _model("CheckAnswer"))
     ok = bool(doc["fits"])
     if json_mode:
+        from ..catalog import StoredAnswer
+
         output.emit(StoredAnswer(doc))
     else:
         from ..output.recommend import render_check
