@@ -96,6 +96,20 @@ def record(fields: dict[str, Shape]) -> Shape:
 
 # --- The records -----------------------------------------------------------------------------------------------
 
+LAYER_TYPES = record(
+    {
+        k: count(MAX_LAYERS, lo=0)
+        for k in (
+            "full_attention",
+            "sliding_attention",
+            "chunked_attention",
+            "linear_attention",
+            "mamba",
+            "conv",
+            "ffn",
+        )
+    }
+)
 PARAMS = record({"total": opt(count(MAX_PARAMS)), "active": opt(count(MAX_PARAMS))})
 ARCH = record(
     {
@@ -115,8 +129,35 @@ ARCH = record(
         "shared_experts": opt(count(MAX_SHARED_EXPERTS, lo=0)),
         "kv_lora_rank": opt(count(MAX_KV_LORA_RANK)),
         "qk_rope_head_dim": opt(count(MAX_HEAD_DIM)),
+        "q_lora_rank": opt(count(MAX_KV_LORA_RANK)),
+        "qk_nope_head_dim": opt(count(MAX_HEAD_DIM)),
+        "v_head_dim": opt(count(MAX_HEAD_DIM)),
+        "index_heads": opt(count(MAX_HEADS)),
+        "index_head_dim": opt(count(MAX_HEAD_DIM)),
+        "index_topk": opt(count(MAX_CONTEXT)),
+        "layer_types": opt(LAYER_TYPES),
+        "attention_chunk_size": opt(count(MAX_CONTEXT)),
+        "linear_key_heads": opt(count(MAX_HEADS)),
+        "linear_value_heads": opt(count(MAX_HEADS)),
+        "linear_key_head_dim": opt(count(MAX_HEAD_DIM)),
+        "linear_value_head_dim": opt(count(MAX_HEAD_DIM)),
+        "conv_kernel": opt(count(MAX_HEADS)),
+        "ssm_state_size": opt(count(MAX_HEAD_DIM)),
+        "ssm_heads": opt(count(MAX_HEADS * 8)),
+        "ssm_head_dim": opt(count(MAX_HEAD_DIM)),
+        "ssm_groups": opt(count(MAX_HEADS)),
+        "dense_layers": opt(count(MAX_LAYERS, lo=0)),
+        "dense_intermediate_size": opt(count(MAX_FFN)),
+        "shared_expert_intermediate_size": opt(count(MAX_FFN)),
+        "mtp_layers": opt(count(MAX_LAYERS, lo=0)),
+        "kv_shared_layers": opt(count(MAX_LAYERS, lo=0)),
+        "global_head_dim": opt(count(MAX_HEAD_DIM)),
+        "global_kv_heads": opt(count(MAX_HEADS)),
+        "per_layer_embedding_dim": opt(count(MAX_WIDTH)),
+        "per_layer_vocab_size": opt(count(MAX_VOCAB)),
         "tie_word_embeddings": opt(BOOL),
         "vision_params": opt(count(MAX_PARAMS)),
+        "audio_params": opt(count(MAX_PARAMS)),
         "dtype": opt(TEXT),
     }
 )

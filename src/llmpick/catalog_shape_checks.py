@@ -56,13 +56,51 @@ K4 = dict.fromkeys(
         "shared_experts",
         "kv_lora_rank",
         "qk_rope_head_dim",
+        "q_lora_rank",
+        "qk_nope_head_dim",
+        "v_head_dim",
+        "index_heads",
+        "index_head_dim",
+        "index_topk",
+        "layer_types",
+        "attention_chunk_size",
+        "linear_key_heads",
+        "linear_value_heads",
+        "linear_key_head_dim",
+        "linear_value_head_dim",
+        "conv_kernel",
+        "ssm_state_size",
+        "ssm_heads",
+        "ssm_head_dim",
+        "ssm_groups",
+        "dense_layers",
+        "dense_intermediate_size",
+        "shared_expert_intermediate_size",
+        "mtp_layers",
+        "kv_shared_layers",
+        "global_head_dim",
+        "global_kv_heads",
+        "per_layer_embedding_dim",
+        "per_layer_vocab_size",
         "tie_word_embeddings",
         "vision_params",
+        "audio_params",
         "dtype",
     ]
 ).keys()
-C5 = frozenset(["commercial-with-conditions", "non-commercial", "permissive", "research-only", "unknown"])
-C6 = frozenset(
+K5 = dict.fromkeys(
+    [
+        "full_attention",
+        "sliding_attention",
+        "chunked_attention",
+        "linear_attention",
+        "mamba",
+        "conv",
+        "ffn",
+    ]
+).keys()
+C6 = frozenset(["commercial-with-conditions", "non-commercial", "permissive", "research-only", "unknown"])
+C7 = frozenset(
     [
         "assistant",
         "chat",
@@ -79,13 +117,13 @@ C6 = frozenset(
         "vision",
     ]
 )
-C7 = frozenset(["nsfw-capable", "uncensored"])
-C8 = frozenset(["audio", "image", "text", "video"])
-K9 = dict.fromkeys(["name", "value", "source", "date"]).keys()
-K10 = dict.fromkeys(["format", "repo", "files"]).keys()
-C11 = frozenset(["awq", "bnb", "exl2", "fp8", "gguf", "gptq", "mlx", "qmoe", "safetensors"])
-K12 = dict.fromkeys(["quant", "file", "size_bytes"]).keys()
-K13 = dict.fromkeys(
+C8 = frozenset(["nsfw-capable", "uncensored"])
+C9 = frozenset(["audio", "image", "text", "video"])
+K10 = dict.fromkeys(["name", "value", "source", "date"]).keys()
+K11 = dict.fromkeys(["format", "repo", "files"]).keys()
+C12 = frozenset(["awq", "bnb", "exl2", "fp8", "gguf", "gptq", "mlx", "qmoe", "safetensors"])
+K13 = dict.fromkeys(["quant", "file", "size_bytes"]).keys()
+K14 = dict.fromkeys(
     [
         "id",
         "name",
@@ -110,7 +148,7 @@ K13 = dict.fromkeys(
         "vram_need_assumptions",
     ]
 ).keys()
-K14 = dict.fromkeys(["schema_version", "command", "warnings", "items"]).keys()
+K15 = dict.fromkeys(["schema_version", "command", "warnings", "items"]).keys()
 
 
 def entry_ok(v0: Any) -> bool:
@@ -210,235 +248,338 @@ def entry_ok(v0: Any) -> bool:
     v31 = v15["qk_rope_head_dim"]
     if v31 is not None and (type(v31) is not int or not 1 <= v31 <= 131072):
         return False
-    v32 = v15["tie_word_embeddings"]
-    if v32 is not None and type(v32) is not bool:
+    v32 = v15["q_lora_rank"]
+    if v32 is not None and (type(v32) is not int or not 1 <= v32 <= 65536):
         return False
-    v33 = v15["vision_params"]
-    if v33 is not None and (type(v33) is not int or not 1 <= v33 <= 100000000000000):
+    v33 = v15["qk_nope_head_dim"]
+    if v33 is not None and (type(v33) is not int or not 1 <= v33 <= 131072):
         return False
-    v34 = v15["dtype"]
-    if v34 is not None and type(v34) is not str:
+    v34 = v15["v_head_dim"]
+    if v34 is not None and (type(v34) is not int or not 1 <= v34 <= 131072):
         return False
-    v35 = v0["license"]
-    if type(v35) is not str:
+    v35 = v15["index_heads"]
+    if v35 is not None and (type(v35) is not int or not 1 <= v35 <= 1024):
         return False
-    v36 = v0["license_class"]
-    if type(v36) is not str or v36 not in C5:
+    v36 = v15["index_head_dim"]
+    if v36 is not None and (type(v36) is not int or not 1 <= v36 <= 131072):
         return False
-    v37 = v0["gated"]
-    if v37 is not None and type(v37) is not bool:
+    v37 = v15["index_topk"]
+    if v37 is not None and (type(v37) is not int or not 1 <= v37 <= 268435456):
         return False
-    v38 = v0["uses"]
-    if type(v38) is not list:
+    v38 = v15["layer_types"]
+    if v38 is not None:
+        if type(v38) is not dict or v38.keys() != K5:
+            return False
+        v39 = v38["full_attention"]
+        if type(v39) is not int or not 0 <= v39 <= 1000:
+            return False
+        v40 = v38["sliding_attention"]
+        if type(v40) is not int or not 0 <= v40 <= 1000:
+            return False
+        v41 = v38["chunked_attention"]
+        if type(v41) is not int or not 0 <= v41 <= 1000:
+            return False
+        v42 = v38["linear_attention"]
+        if type(v42) is not int or not 0 <= v42 <= 1000:
+            return False
+        v43 = v38["mamba"]
+        if type(v43) is not int or not 0 <= v43 <= 1000:
+            return False
+        v44 = v38["conv"]
+        if type(v44) is not int or not 0 <= v44 <= 1000:
+            return False
+        v45 = v38["ffn"]
+        if type(v45) is not int or not 0 <= v45 <= 1000:
+            return False
+    v46 = v15["attention_chunk_size"]
+    if v46 is not None and (type(v46) is not int or not 1 <= v46 <= 268435456):
         return False
-    for v39 in v38:
-        if type(v39) is not str or v39 not in C6:
-            return False
-    v40 = v0["flags"]
-    if type(v40) is not list:
+    v47 = v15["linear_key_heads"]
+    if v47 is not None and (type(v47) is not int or not 1 <= v47 <= 1024):
         return False
-    for v41 in v40:
-        if type(v41) is not str or v41 not in C7:
-            return False
-    v42 = v0["modalities"]
-    if type(v42) is not list:
+    v48 = v15["linear_value_heads"]
+    if v48 is not None and (type(v48) is not int or not 1 <= v48 <= 1024):
         return False
-    for v43 in v42:
-        if type(v43) is not str or v43 not in C8:
-            return False
-    v44 = v0["languages"]
-    if type(v44) is not list:
+    v49 = v15["linear_key_head_dim"]
+    if v49 is not None and (type(v49) is not int or not 1 <= v49 <= 131072):
         return False
-    for v45 in v44:
-        if type(v45) is not str:
-            return False
-    v46 = v0["scores"]
-    if type(v46) is not list:
+    v50 = v15["linear_value_head_dim"]
+    if v50 is not None and (type(v50) is not int or not 1 <= v50 <= 131072):
         return False
-    for v47 in v46:
-        if type(v47) is not dict or v47.keys() != K9:
-            return False
-        v48 = v47["name"]
-        if type(v48) is not str:
-            return False
-        v49 = v47["value"]
-        if type(v49) not in (int, float) or not isfinite(v49) or not -1000000.0 <= v49 <= 1000000.0:
-            return False
-        v50 = v47["source"]
-        if type(v50) is not str:
-            return False
-        v51 = v47["date"]
-        if v51 is not None and type(v51) is not str:
-            return False
-    v52 = v0["artifacts"]
-    if type(v52) is not list:
+    v51 = v15["conv_kernel"]
+    if v51 is not None and (type(v51) is not int or not 1 <= v51 <= 1024):
         return False
-    for v53 in v52:
-        if type(v53) is not dict or v53.keys() != K10:
+    v52 = v15["ssm_state_size"]
+    if v52 is not None and (type(v52) is not int or not 1 <= v52 <= 131072):
+        return False
+    v53 = v15["ssm_heads"]
+    if v53 is not None and (type(v53) is not int or not 1 <= v53 <= 8192):
+        return False
+    v54 = v15["ssm_head_dim"]
+    if v54 is not None and (type(v54) is not int or not 1 <= v54 <= 131072):
+        return False
+    v55 = v15["ssm_groups"]
+    if v55 is not None and (type(v55) is not int or not 1 <= v55 <= 1024):
+        return False
+    v56 = v15["dense_layers"]
+    if v56 is not None and (type(v56) is not int or not 0 <= v56 <= 1000):
+        return False
+    v57 = v15["dense_intermediate_size"]
+    if v57 is not None and (type(v57) is not int or not 1 <= v57 <= 1048576):
+        return False
+    v58 = v15["shared_expert_intermediate_size"]
+    if v58 is not None and (type(v58) is not int or not 1 <= v58 <= 1048576):
+        return False
+    v59 = v15["mtp_layers"]
+    if v59 is not None and (type(v59) is not int or not 0 <= v59 <= 1000):
+        return False
+    v60 = v15["kv_shared_layers"]
+    if v60 is not None and (type(v60) is not int or not 0 <= v60 <= 1000):
+        return False
+    v61 = v15["global_head_dim"]
+    if v61 is not None and (type(v61) is not int or not 1 <= v61 <= 131072):
+        return False
+    v62 = v15["global_kv_heads"]
+    if v62 is not None and (type(v62) is not int or not 1 <= v62 <= 1024):
+        return False
+    v63 = v15["per_layer_embedding_dim"]
+    if v63 is not None and (type(v63) is not int or not 1 <= v63 <= 131072):
+        return False
+    v64 = v15["per_layer_vocab_size"]
+    if v64 is not None and (type(v64) is not int or not 1 <= v64 <= 4194304):
+        return False
+    v65 = v15["tie_word_embeddings"]
+    if v65 is not None and type(v65) is not bool:
+        return False
+    v66 = v15["vision_params"]
+    if v66 is not None and (type(v66) is not int or not 1 <= v66 <= 100000000000000):
+        return False
+    v67 = v15["audio_params"]
+    if v67 is not None and (type(v67) is not int or not 1 <= v67 <= 100000000000000):
+        return False
+    v68 = v15["dtype"]
+    if v68 is not None and type(v68) is not str:
+        return False
+    v69 = v0["license"]
+    if type(v69) is not str:
+        return False
+    v70 = v0["license_class"]
+    if type(v70) is not str or v70 not in C6:
+        return False
+    v71 = v0["gated"]
+    if v71 is not None and type(v71) is not bool:
+        return False
+    v72 = v0["uses"]
+    if type(v72) is not list:
+        return False
+    for v73 in v72:
+        if type(v73) is not str or v73 not in C7:
             return False
-        v54 = v53["format"]
-        if type(v54) is not str or v54 not in C11:
+    v74 = v0["flags"]
+    if type(v74) is not list:
+        return False
+    for v75 in v74:
+        if type(v75) is not str or v75 not in C8:
             return False
-        v55 = v53["repo"]
-        if type(v55) is not str:
+    v76 = v0["modalities"]
+    if type(v76) is not list:
+        return False
+    for v77 in v76:
+        if type(v77) is not str or v77 not in C9:
             return False
-        v56 = v53["files"]
-        if type(v56) is not list:
+    v78 = v0["languages"]
+    if type(v78) is not list:
+        return False
+    for v79 in v78:
+        if type(v79) is not str:
             return False
-        for v57 in v56:
-            if type(v57) is not dict or v57.keys() != K12:
+    v80 = v0["scores"]
+    if type(v80) is not list:
+        return False
+    for v81 in v80:
+        if type(v81) is not dict or v81.keys() != K10:
+            return False
+        v82 = v81["name"]
+        if type(v82) is not str:
+            return False
+        v83 = v81["value"]
+        if type(v83) not in (int, float) or not isfinite(v83) or not -1000000.0 <= v83 <= 1000000.0:
+            return False
+        v84 = v81["source"]
+        if type(v84) is not str:
+            return False
+        v85 = v81["date"]
+        if v85 is not None and type(v85) is not str:
+            return False
+    v86 = v0["artifacts"]
+    if type(v86) is not list:
+        return False
+    for v87 in v86:
+        if type(v87) is not dict or v87.keys() != K11:
+            return False
+        v88 = v87["format"]
+        if type(v88) is not str or v88 not in C12:
+            return False
+        v89 = v87["repo"]
+        if type(v89) is not str:
+            return False
+        v90 = v87["files"]
+        if type(v90) is not list:
+            return False
+        for v91 in v90:
+            if type(v91) is not dict or v91.keys() != K13:
                 return False
-            v58 = v57["quant"]
-            if type(v58) is not str:
+            v92 = v91["quant"]
+            if type(v92) is not str:
                 return False
-            v59 = v57["file"]
-            if v59 is not None and type(v59) is not str:
+            v93 = v91["file"]
+            if v93 is not None and type(v93) is not str:
                 return False
-            v60 = v57["size_bytes"]
-            if v60 is not None and (type(v60) is not int or not 1 <= v60 <= 1125899906842624):
+            v94 = v91["size_bytes"]
+            if v94 is not None and (type(v94) is not int or not 1 <= v94 <= 1125899906842624):
                 return False
-    v61 = v0["sources"]
-    if type(v61) is not list:
+    v95 = v0["sources"]
+    if type(v95) is not list:
         return False
-    for v62 in v61:
-        if type(v62) is not str:
+    for v96 in v95:
+        if type(v96) is not str:
             return False
-    v63 = v0["notes"]
-    if v63 is not None and type(v63) is not str:
+    v97 = v0["notes"]
+    if v97 is not None and type(v97) is not str:
         return False
     return True
 
 
 def summary_record_ok(v0: Any) -> bool:
     """Whether a summaries record is ``ModelSummaryOut``'s JSON as stored (no Hub data)."""
-    if type(v0) is not dict or v0.keys() != K13:
+    if type(v0) is not dict or v0.keys() != K14:
         return False
-    v64 = v0["id"]
-    if type(v64) is not str:
+    v98 = v0["id"]
+    if type(v98) is not str:
         return False
-    v65 = v0["name"]
-    if type(v65) is not str:
+    v99 = v0["name"]
+    if type(v99) is not str:
         return False
-    v66 = v0["family"]
-    if type(v66) is not str:
+    v100 = v0["family"]
+    if type(v100) is not str:
         return False
-    v67 = v0["organization"]
-    if type(v67) is not str:
+    v101 = v0["organization"]
+    if type(v101) is not str:
         return False
-    v68 = v0["origin"]
-    if v68 is not None and type(v68) is not str:
+    v102 = v0["origin"]
+    if v102 is not None and type(v102) is not str:
         return False
-    v69 = v0["released"]
-    if v69 is not None and type(v69) is not str:
+    v103 = v0["released"]
+    if v103 is not None and type(v103) is not str:
         return False
-    v70 = v0["method"]
-    if type(v70) is not str or v70 not in C2:
+    v104 = v0["method"]
+    if type(v104) is not str or v104 not in C2:
         return False
-    v71 = v0["params"]
-    if type(v71) is not dict or v71.keys() != K3:
+    v105 = v0["params"]
+    if type(v105) is not dict or v105.keys() != K3:
         return False
-    v72 = v71["total"]
-    if v72 is not None and (type(v72) is not int or not 1 <= v72 <= 100000000000000):
+    v106 = v105["total"]
+    if v106 is not None and (type(v106) is not int or not 1 <= v106 <= 100000000000000):
         return False
-    v73 = v71["active"]
-    if v73 is not None and (type(v73) is not int or not 1 <= v73 <= 100000000000000):
+    v107 = v105["active"]
+    if v107 is not None and (type(v107) is not int or not 1 <= v107 <= 100000000000000):
         return False
-    v74 = v0["license"]
-    if type(v74) is not str:
+    v108 = v0["license"]
+    if type(v108) is not str:
         return False
-    v75 = v0["license_class"]
-    if type(v75) is not str or v75 not in C5:
+    v109 = v0["license_class"]
+    if type(v109) is not str or v109 not in C6:
         return False
-    v76 = v0["uses"]
-    if type(v76) is not list:
+    v110 = v0["uses"]
+    if type(v110) is not list:
         return False
-    for v77 in v76:
-        if type(v77) is not str or v77 not in C6:
+    for v111 in v110:
+        if type(v111) is not str or v111 not in C7:
             return False
-    v78 = v0["flags"]
-    if type(v78) is not list:
+    v112 = v0["flags"]
+    if type(v112) is not list:
         return False
-    for v79 in v78:
-        if type(v79) is not str or v79 not in C7:
+    for v113 in v112:
+        if type(v113) is not str or v113 not in C8:
             return False
-    v80 = v0["modalities"]
-    if type(v80) is not list:
+    v114 = v0["modalities"]
+    if type(v114) is not list:
         return False
-    for v81 in v80:
-        if type(v81) is not str or v81 not in C8:
+    for v115 in v114:
+        if type(v115) is not str or v115 not in C9:
             return False
-    v82 = v0["languages"]
-    if type(v82) is not list:
+    v116 = v0["languages"]
+    if type(v116) is not list:
         return False
-    for v83 in v82:
-        if type(v83) is not str:
+    for v117 in v116:
+        if type(v117) is not str:
             return False
-    v84 = v0["context_length"]
-    if v84 is not None and (type(v84) is not int or not 1 <= v84 <= 268435456):
+    v118 = v0["context_length"]
+    if v118 is not None and (type(v118) is not int or not 1 <= v118 <= 268435456):
         return False
-    v85 = v0["parents"]
-    if type(v85) is not list:
+    v119 = v0["parents"]
+    if type(v119) is not list:
         return False
-    for v86 in v85:
-        if type(v86) is not str:
+    for v120 in v119:
+        if type(v120) is not str:
             return False
-    v87 = v0["superseded_by"]
-    if v87 is not None and type(v87) is not str:
+    v121 = v0["superseded_by"]
+    if v121 is not None and type(v121) is not str:
         return False
-    v88 = v0["scores"]
-    if type(v88) is not list:
+    v122 = v0["scores"]
+    if type(v122) is not list:
         return False
-    for v89 in v88:
-        if type(v89) is not dict or v89.keys() != K9:
+    for v123 in v122:
+        if type(v123) is not dict or v123.keys() != K10:
             return False
-        v90 = v89["name"]
-        if type(v90) is not str:
+        v124 = v123["name"]
+        if type(v124) is not str:
             return False
-        v91 = v89["value"]
-        if type(v91) not in (int, float) or not isfinite(v91) or not -1000000.0 <= v91 <= 1000000.0:
+        v125 = v123["value"]
+        if type(v125) not in (int, float) or not isfinite(v125) or not -1000000.0 <= v125 <= 1000000.0:
             return False
-        v92 = v89["source"]
-        if type(v92) is not str:
+        v126 = v123["source"]
+        if type(v126) is not str:
             return False
-        v93 = v89["date"]
-        if v93 is not None and type(v93) is not str:
+        v127 = v123["date"]
+        if v127 is not None and type(v127) is not str:
             return False
-    v94 = v0["hub"]
-    if v94 is not None:
+    v128 = v0["hub"]
+    if v128 is not None:
         return False
-    v95 = v0["vram_need_bytes"]
-    if v95 is not None and (type(v95) is not int or not 1 <= v95 <= 4611686018427387904):
+    v129 = v0["vram_need_bytes"]
+    if v129 is not None and (type(v129) is not int or not 1 <= v129 <= 4611686018427387904):
         return False
-    v96 = v0["vram_need_assumptions"]
-    if type(v96) is not list:
+    v130 = v0["vram_need_assumptions"]
+    if type(v130) is not list:
         return False
-    for v97 in v96:
-        if type(v97) is not str:
+    for v131 in v130:
+        if type(v131) is not str:
             return False
     return True
 
 
 def envelope_record_ok(v0: Any) -> bool:
     """Whether the stored `list` envelope has ``ListAnswer``'s keys."""
-    if type(v0) is not dict or v0.keys() != K14:
+    if type(v0) is not dict or v0.keys() != K15:
         return False
-    v98 = v0["schema_version"]
-    if type(v98) is not int or not 1 <= v98 <= 65536:
+    v132 = v0["schema_version"]
+    if type(v132) is not int or not 1 <= v132 <= 65536:
         return False
-    v99 = v0["command"]
-    if type(v99) is not str or v99 != "list":
+    v133 = v0["command"]
+    if type(v133) is not str or v133 != "list":
         return False
-    v100 = v0["warnings"]
-    if type(v100) is not list:
+    v134 = v0["warnings"]
+    if type(v134) is not list:
         return False
-    for v101 in v100:
-        if type(v101) is not str:
+    for v135 in v134:
+        if type(v135) is not str:
             return False
-    v102 = v0["items"]
-    if type(v102) is not list:
+    v136 = v0["items"]
+    if type(v136) is not list:
         return False
-    for v103 in v102:
-        if type(v103) is not str:
+    for v137 in v136:
+        if type(v137) is not str:
             return False
     return True
 

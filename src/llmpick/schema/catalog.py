@@ -103,6 +103,11 @@ def _count(hi: int, description: str | None = None, *, zero: bool = False) -> An
     return Field(None, gt=0, le=hi, description=description)
 
 
+def _layers(description: str) -> Any:
+    """A count of layers of one kind in :class:`LayerTypes`: 0 when config.json has none of that kind."""
+    return Field(0, ge=0, le=MAX_LAYERS, description=description)
+
+
 class Params(Strict):
     total: int | None = _count(MAX_PARAMS, "All parameters, integer count")
     active: int | None = _count(MAX_PARAMS, "Parameters used per token (MoE only)")
@@ -112,6 +117,32 @@ class Params(Strict):
         if self.active is not None and self.total is not None and self.active > self.total:
             raise ValueError(f"active ({self.active}) must not exceed total ({self.total})")
         return self
+
+
+class LayerTypes(Strict):
+    """How many layers of each kind a hybrid model has, counted from config.json (``layer_types``,
+    ``layers_block_type``, ``hybrid_override_pattern``, ``full_attention_interval`` ...).  The counts add up to
+    ``layers``.  Only attention layers hold a KV cache; linear-attention, Mamba and short-conv layers hold a fixed
+    recurrent state per sequence instead, and FFN-only blocks hold neither."""
+
+    full_attention: int = _layers("global attention over the whole context (KV cache)")
+    sliding_attention: int = _layers("attention over the last sliding_window tokens (KV cache)")
+    chunked_attention: int = _layers("attention within chunks of attention_chunk_size tokens (Llama 4; KV cache)")
+    linear_attention: int = _layers("linear attention: Gated DeltaNet (Qwen3-Next, Qwen3.5+), KDA (Kimi Linear); state")
+    mamba: int = _layers("Mamba / Mamba-2 SSM mixer (Nemotron-H, Granite 4.0-H); state")
+    conv: int = _layers("gated short convolution (LFM2); state")
+    ffn: int = _layers("a block with a feed-forward (dense or MoE) and no token mixer (Nemotron-H)")
+
+    def total(self) -> int:
+        return (
+            self.full_attention
+            + self.sliding_attention
+            + self.chunked_attention
+            + self.linear_attention
+            + self.mamba
+            + self.conv
+            + self.ffn
+        )
 
 
 class Architecture(Strict):
@@ -135,8 +166,55 @@ class Architecture(Strict):
     shared_experts: int | None = _count(MAX_SHARED_EXPERTS, zero=True)
     kv_lora_rank: int | None = _count(MAX_KV_LORA_RANK, "MLA: compressed KV latent size (DeepSeek V2/V3)")
     qk_rope_head_dim: int | None = _count(MAX_HEAD_DIM, "MLA: decoupled RoPE key size per token")
+    q_lora_rank: int | None = _count(MAX_KV_LORA_RANK, "MLA: compressed query latent size (null: no query latent)")
+    qk_nope_head_dim: int | None = _count(MAX_HEAD_DIM, "MLA: per-head query/key size without RoPE")
+    v_head_dim: int | None = _count(MAX_HEAD_DIM, "MLA: per-head value size")
+    index_heads: int | None = _count(MAX_HEADS, "sparse attention (DeepSeek V3.2 DSA) indexer heads")
+    index_head_dim: int | None = _count(MAX_HEAD_DIM, "sparse attention indexer key size per token per layer")
+    index_topk: int | None = _count(MAX_CONTEXT, "sparse attention: tokens each query attends to")
+    # Hybrid models: which layers hold a KV cache, and the sizes of the recurrent state of the others.
+    layer_types: LayerTypes | None = Field(
+        None, description="counts of each kind of layer; null: every layer is attention (see sliding_window_layers)"
+    )
+    attention_chunk_size: int | None = _count(MAX_CONTEXT, "chunked-attention layers: chunk size in tokens")
+    linear_key_heads: int | None = _count(MAX_HEADS, "linear attention: key heads (linear_num_key_heads)")
+    linear_value_heads: int | None = _count(MAX_HEADS, "linear attention: value heads (linear_num_value_heads)")
+    linear_key_head_dim: int | None = _count(MAX_HEAD_DIM, "linear attention: key head size")
+    linear_value_head_dim: int | None = _count(MAX_HEAD_DIM, "linear attention: value head size")
+    conv_kernel: int | None = _count(
+        MAX_HEADS,
+        "short-convolution width of linear-attention, Mamba or conv layers (linear_conv_kernel_dim, "
+        "conv_kernel, conv_L_cache)",
+    )
+    ssm_state_size: int | None = _count(
+        MAX_HEAD_DIM, "Mamba: SSM state size per head channel (ssm_state_size, d_state)"
+    )
+    ssm_heads: int | None = _count(MAX_HEADS * 8, "Mamba-2: heads (mamba_num_heads, mamba_n_heads)")
+    ssm_head_dim: int | None = _count(MAX_HEAD_DIM, "Mamba-2: head size (mamba_head_dim, mamba_d_head)")
+    ssm_groups: int | None = _count(MAX_HEADS, "Mamba-2: B/C groups (n_groups, mamba_n_groups)")
+    # Weights that are not in a plain transformer's layers.
+    dense_layers: int | None = _count(
+        MAX_LAYERS, "MoE models: layers with a dense FFN instead of experts (first_k_dense_replace ...)", zero=True
+    )
+    dense_intermediate_size: int | None = _count(MAX_FFN, "MoE models: FFN width of the dense layers")
+    shared_expert_intermediate_size: int | None = _count(
+        MAX_FFN, "MoE models: FFN width of the shared expert(s), all of them together"
+    )
+    mtp_layers: int | None = _count(
+        MAX_LAYERS, "multi-token-prediction layers (num_nextn_predict_layers): weights in the file, no KV", zero=True
+    )
+    kv_shared_layers: int | None = _count(
+        MAX_LAYERS, "last layers that reuse an earlier layer's KV cache (num_kv_shared_layers, Gemma 3n)", zero=True
+    )
+    global_head_dim: int | None = _count(MAX_HEAD_DIM, "full-attention layers' head_dim when it differs")
+    global_kv_heads: int | None = _count(MAX_HEADS, "full-attention layers' kv_heads when they differ")
+    per_layer_embedding_dim: int | None = _count(
+        MAX_WIDTH, "per-layer embeddings (Gemma 3n / 4 E-models): hidden_size_per_layer_input"
+    )
+    per_layer_vocab_size: int | None = _count(MAX_VOCAB, "per-layer embeddings: vocab_size_per_layer_input")
     tie_word_embeddings: bool | None = None
     vision_params: int | None = _count(MAX_PARAMS, "vision encoder + projector parameters")
+    audio_params: int | None = _count(MAX_PARAMS, "audio encoder + projector parameters")
     dtype: str | None = Field(None, description="config.json torch_dtype of the released weights")
 
     @model_validator(mode="after")
@@ -147,6 +225,16 @@ class Architecture(Strict):
             raise ValueError("experts_per_token must not exceed experts")
         if self.sliding_window_layers is not None and self.layers and self.sliding_window_layers > self.layers:
             raise ValueError("sliding_window_layers must not exceed layers")
+        lt = self.layer_types
+        if lt is not None:
+            if self.layers and lt.total() != self.layers:
+                raise ValueError(f"layer_types add up to {lt.total()}, not layers ({self.layers})")
+            if self.sliding_window_layers is not None and lt.sliding_attention != self.sliding_window_layers:
+                raise ValueError("sliding_window_layers must equal layer_types.sliding_attention")
+        for name in ("dense_layers", "mtp_layers", "kv_shared_layers"):
+            n = getattr(self, name)
+            if n is not None and self.layers and name != "mtp_layers" and n > self.layers:
+                raise ValueError(f"{name} must not exceed layers")
         return self
 
 
@@ -231,7 +319,10 @@ class CatalogEntry(Strict):
         """
         d = dict(data)
         d["params"] = _trusted(Params, d["params"])
-        d["arch"] = _trusted(Architecture, d["arch"])
+        arch = dict(d["arch"])
+        if arch.get("layer_types") is not None:
+            arch["layer_types"] = _trusted(LayerTypes, arch["layer_types"])
+        d["arch"] = _trusted(Architecture, arch)
         d["scores"] = [_trusted(Score, x) for x in d["scores"]]
         d["artifacts"] = [
             _trusted(Artifact, dict(x, files=[_trusted(ArtifactFile, f) for f in x["files"]])) for x in d["artifacts"]
