@@ -122,8 +122,23 @@ def test_gpt_oss_120b_on_a_4090_with_64_gib_keeps_its_experts_in_ram(real):
     tps = pick.speed.tokens_per_second
     assert tps is not None and 10 < tps < 60
     assert pick.score_parts.fit_factor == 0.95
-    not_ok, _, why = check(m, machine, Constraints(), catalog=list(real.values()))
-    assert not not_ok and "--allow-offload" in why
+    # At an interactive speed the experts in RAM are a first-class fit: no --allow-offload needed (issue #12).
+    ok2, pick2, why = check(m, machine, Constraints(), catalog=list(real.values()))
+    assert ok2 and pick2.fit == "moe-offload" and "--allow-offload" not in why
+    # A slow one is not: on DDR4-1600 single channel (12.8 GB/s) it is only accepted with --allow-offload.
+    slow = hw(gpu="RTX 4090", ram="64", ram_bandwidth="12.8")
+    ok3, pick3, why3 = check(m, slow, Constraints(), catalog=list(real.values()))
+    assert not ok3 and pick3.fit == "moe-offload" and "--allow-offload" in why3
+
+
+def test_a_2bit_gpu_fit_does_not_beat_4bit_or_better_with_experts_in_ram(real):
+    """Issue #12: Qwen3-30B-A3B on an RTX 3060 12 GB + 32 GiB picked Q2_K squeezed onto the card (11.9 of 12 GiB)."""
+    m = real["Qwen/Qwen3-30B-A3B"]
+    machine = hw(gpu="RTX 3060", ram="32", ram_bandwidth="51.2")
+    ok, pick, reason = check(m, machine, Constraints(), catalog=list(real.values()))
+    assert ok, reason
+    assert pick.fit == "moe-offload" and (pick.estimate.bits_per_weight or 0) >= 4.5, (pick.quant, reason)
+    assert not any(r.startswith("tight") for r in pick.reasons)  # the experts leave the card its headroom
 
 
 def test_moe_offload_is_chosen_over_a_layer_split_by_score(real):

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from ..estimate.overhead import CUDA_CONTEXT_BYTES
 from ..schema import Architecture, MemoryEstimate
 from .model import Placement
+from .ranking import tight_margin
 
 
 def expert_active_share(a: Architecture) -> float:
@@ -105,6 +106,39 @@ def _bytes(count: int, start: int, n: int, light: float, full: float) -> float:
     return lights * light + (count - lights) * full
 
 
+def _fewest(
+    room: Sequence[int],
+    order: Sequence[int],
+    L: int,
+    full: float,
+    light: float,
+    non: float,
+    vis: float,
+    ov: int,
+) -> tuple[int, int, list[int]] | None:
+    """(N, cards, layers per card in ``order``) with the fewest layers' experts in RAM when each card may use
+    ``room`` of its bytes, or None."""
+    # The fewest cards that take the model with the fewest layers' experts in RAM; N = 0 is a plain GPU fit
+    # (place_layers' job).
+    best: tuple[int, int, list[int]] | None = None  # (N, cards, layers per card in `order`)
+    for k in range(1, len(order) + 1):
+        used = order[:k]
+        alloc = _layout(room, used, L, L, full, light, non, vis, ov)
+        if alloc is None:
+            continue  # not even with every layer's experts in RAM
+        lo, hi = 1, L
+        while lo < hi:  # the smallest N that fits: each layer only gets lighter as N grows
+            mid = (lo + hi) // 2
+            got = _layout(room, used, mid, L, full, light, non, vis, ov)
+            if got is not None:
+                hi, alloc = mid, got
+            else:
+                lo = mid + 1
+        if best is None or hi < best[0]:
+            best = (hi, k, alloc)
+    return best
+
+
 def place_moe(
     est: MemoryEstimate,
     a: Architecture,
@@ -121,30 +155,17 @@ def place_moe(
     L, full, light, non, vis, exp, ov = parts
     cpu_compute = max(0, ov - CUDA_CONTEXT_BYTES)  # the CPU's compute buffer, without the CUDA context
     order = sorted(range(len(caps)), key=lambda i: -caps[i])
-    # The fewest cards that take the model with the fewest layers' experts in RAM; N = 0 is a plain GPU fit
-    # (place_layers' job).
-    best: tuple[int, int, list[int]] | None = None  # (N, cards, layers per card in `order`)
-    for k in range(1, len(order) + 1):
-        used = order[:k]
-        alloc = _layout(caps, used, L, L, full, light, non, vis, ov)
-        if alloc is None:
-            continue  # not even with every layer's experts in RAM
-        lo, hi = 1, L
-        while lo < hi:  # the smallest N that fits: each layer only gets lighter as N grows
-            mid = (lo + hi) // 2
-            got = _layout(caps, used, mid, L, full, light, non, vis, ov)
-            if got is not None:
-                hi, alloc = mid, got
-            else:
-                lo = mid + 1
-        if best is None or hi < best[0]:
-            best = (hi, k, alloc)
-    if best is None:
+    # Leave each card the headroom under which a pick is labelled tight (ranking.tight_margin) when that is
+    # possible: one more layer's experts in RAM costs a few percent of speed, a card filled to the last 100 MiB
+    # may not load next to a desktop's display.  Only when no N does that, fill the cards.
+    for room in ([c - tight_margin(c) for c in caps], caps):
+        best = _fewest(room, order, L, full, light, non, vis, ov)
+        if best is not None and int(best[0] * exp + cpu_compute) <= ram_cap:
+            break
+    else:
         return None
     N, k, alloc = best
     ram = int(N * exp + cpu_compute)
-    if ram > ram_cap:
-        return None
     card_layers = [0] * len(caps)
     card_bytes = [0] * len(caps)
     start = 0

@@ -44,6 +44,11 @@ def result_key(o: Option) -> tuple[float, int, str]:
     return (-o.score, R.FIT_ORDER[o.fit], o.model.id)
 
 
+def interactive(o: Option) -> bool:
+    """Whether the speed it was ranked by (at the assumed RAM bandwidth when none was given) is interactive."""
+    return o.ranked_tps is not None and o.ranked_tps >= R.INTERACTIVE_TPS
+
+
 @dataclass(frozen=True)
 class _Search:
     """What every evaluation of one search shares."""
@@ -69,11 +74,7 @@ class _Search:
         if o.fit not in self.allowed:
             return False
         # Experts in RAM are first-class without --include-offload only at an interactive speed.
-        if (
-            o.fit == "moe-offload"
-            and not self.cons.include_offload
-            and (o.ranked_tps is None or o.ranked_tps < R.INTERACTIVE_TPS)
-        ):
+        if o.fit == "moe-offload" and not self.cons.include_offload and not interactive(o):
             return False
         tps = o.speed.tokens_per_second
         if self.cons.min_speed is not None and tps is None and not self.speed_unknown:
@@ -339,16 +340,18 @@ def check(
     if not cands:
         raise no_candidate(model, cons.quant)
     opts = [s.evaluate(model, c) for c in cands]
-    gpu_ok = [o for o in opts if o.fit == "gpu"]
+    # A fit is a fit on the GPUs, or the experts of some layers in RAM at an interactive speed (issue #12: a
+    # first-class answer, so a 4-bit model with experts in RAM can beat a 2-bit one squeezed onto the card, by
+    # score); layers in RAM, a slow moe-offload, or a CPU-only run (all a machine without GPUs has) count only with
+    # --allow-offload.
+    gpu_ok = [o for o in opts if o.fit == "gpu" or (o.fit == "moe-offload" and interactive(o))]
     off_ok = [o for o in opts if o.fit in ("moe-offload", "split", "cpu")]
-    # A fit is a fit on the GPUs; layers in RAM, or a CPU-only run (all a machine without GPUs has), count only
-    # with --allow-offload.
-    pool = gpu_ok or (off_ok if allow_offload else [])
+    pool = gpu_ok + (off_ok if allow_offload else [])
     pick = _best(pool)
     if pick is not None:
         finish(pick, hw, cons)
         reason = pick.reasons[0]
-        if pick.fit != "gpu":
+        if pick.fit != "gpu" and not (pick.fit == "moe-offload" and interactive(pick)):
             reason += " (accepted with --allow-offload)"
         return True, pick, _with_source(pick, reason)
     # Not on the GPUs: the closest option, and what it would take.
