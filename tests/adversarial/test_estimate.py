@@ -130,14 +130,22 @@ def test_d7_ten_million_layers_list_quickly(run, tmp_path: Path) -> None:
 # --- D23: --min-speed when no speed is known -----------------------------------------------------------------------
 
 
-def test_d23_min_speed_without_a_bandwidth_says_why_nothing_is_shown(run) -> None:
-    r = run("recommend", "--vram", "24", "--min-speed", "0").no_traceback()
+def test_d23_min_speed_without_a_bandwidth_keeps_the_picks_and_says_why(run) -> None:
+    """Issue #12: an unknown speed is not a slow one: the picks stay, each says --min-speed was not checked, and the
+    answer names the flag that would let it be checked (not "nothing fits")."""
+    r = run("recommend", "--vram", "24", "--min-speed", "10").no_traceback()
     assert r.code == 0
-    assert "speed is unknown" in r.stderr and "--gpu NAME" in r.stderr and "--min-speed" in r.stderr
-    j = run("recommend", "--vram", "24", "--min-speed", "0", "--json").no_traceback()
-    assert j.json["items"] == [] and "speed is unknown" in j.json["hint"] and "--gpu NAME" in j.json["hint"]
+    assert "speed is unknown" in r.stderr and "--gpu NAME" in r.stderr and "--min-speed 10" in r.stderr
+    j = run("recommend", "--vram", "24", "--min-speed", "10", "--json").no_traceback()
+    assert j.json["items"] and all(o["tokens_per_second"] is None for o in j.json["items"])
+    assert all("--min-speed 10 not checked: the speed is unknown" in o["reasons"] for o in j.json["items"])
+    assert "could not be checked" in j.json["hint"] and "--gpu NAME" in j.json["hint"]
     ram = run("recommend", "--ram", "32", "--min-speed", "5", "--json").no_traceback()
-    assert ram.json["items"] == [] and "--ram-bandwidth" in ram.json["hint"]
+    assert ram.json["items"] and "--ram-bandwidth" in ram.json["hint"]
+    # With the bandwidth known, the floor holds and the hint is gone.
+    known = run("recommend", "--gpu", "RTX 3090", "--min-speed", "30", "--json").no_traceback()
+    assert known.json["items"] and known.json["hint"] is None
+    assert all(o["tokens_per_second"] >= 30 for o in known.json["items"])
 
 
 # --- D26: an implausible real file size is refused ------------------------------------------------------------------

@@ -255,6 +255,10 @@ def test_min_speed_filter():
         TINY, hw(gpu="RTX 3090", ram="64", ram_bandwidth="50"), Constraints(include_offload=True, min_speed=30)
     )
     assert r.items and all(o.speed.tokens_per_second >= 30 for o in r.items)
+    # Above the floor the picks are ranked by expected quality: no speed penalty is charged.
+    assert all(o.score_parts.speed_penalty == 0 for o in r.items)
+    slow = recommend(TINY, hw(gpu="RTX 3090", ram="64", ram_bandwidth="50"), Constraints(include_offload=True, top=50))
+    assert any(o.score_parts.speed_penalty > 0 for o in slow.items)  # without --min-speed the penalties apply
 
 
 @settings(max_examples=25, deadline=None)

@@ -59,6 +59,8 @@ def render_recommend(answer: RecommendAnswer, explain: bool = False) -> None:
         caption=f"{len(answer.items)} of {answer.considered} model(s) considered; context "
         f"{answer.constraints.context} tokens; --explain for the working, --format json for scripts",
     )
+    if answer.hint:
+        info(f"  note: {answer.hint}")
     if explain:
         for o in answer.items:
             explain_option(o)

@@ -211,7 +211,9 @@ def score_option(
         quant_kept_basis=quant_kept_basis(quant),
         fit_factor=R.FIT_FACTOR[fit],
         use_bonus=R.use_bonus(m.entry.uses, cons.uses),
-        speed_penalty=R.speed_penalty(tps),
+        # With --min-speed the user has said what is fast enough: the picks that reach it are ranked by
+        # expected quality alone (issue #12), not charged again for being under the default thresholds.
+        speed_penalty=R.speed_penalty(tps) if cons.min_speed is None else 0.0,
     )
     if fit == "none":
         return 0.0, parts

@@ -157,6 +157,8 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
         )
     elif pl.fit != "none":
         r.append("speed unknown: " + "; ".join(sp.basis.get("missing", ["bandwidth unknown"])))
+        if cons.min_speed is not None:
+            r.append(f"--min-speed {cons.min_speed:g} not checked: the speed is unknown")
     r.append(o.score_parts.quality_basis)
     if cons.uses and o.score_parts.use_bonus:
         r.append(f"{'/'.join(cons.uses)} is one of its main uses")

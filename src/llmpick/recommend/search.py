@@ -77,8 +77,12 @@ class _Search:
         if o.fit == "moe-offload" and not self.cons.include_offload and not interactive(o):
             return False
         tps = o.speed.tokens_per_second
-        if self.cons.min_speed is not None and tps is None and not self.speed_unknown:
-            self.speed_unknown.extend(o.speed.basis.get("missing") or ["bandwidth unknown"])
+        if self.cons.min_speed is not None and tps is None:
+            # Unknown speed is not a slow one (issue #12): keep it, ranked by quality like the rest, and say
+            # which bandwidth would let --min-speed be checked (reasons.finish and the answer's hint).
+            if not self.speed_unknown:
+                self.speed_unknown.extend(o.speed.basis.get("missing") or ["bandwidth unknown"])
+            return True
         return self.cons.min_speed is None or (tps is not None and tps >= self.cons.min_speed)
 
     def evaluate(self, m: Model, c: Candidate) -> Option:
@@ -290,11 +294,23 @@ def recommend(
     items = results[:top]
     for o in items:
         finish(o, hw, s.cons)
-    hint = None if items else _empty_hint(hw, s.cons, considered, s.speed_unknown)
+    hint = _unchecked_hint(s.cons, items, s.speed_unknown) if items else _empty_hint(hw, s.cons, considered)
     return Result(hw, s.cons, items, considered, evaluated, hint=hint)
 
 
-def _empty_hint(hw: Hardware, cons: Constraints, considered: int, speed_unknown: Sequence[str] = ()) -> str:
+def _unchecked_hint(cons: Constraints, items: Sequence[Option], speed_unknown: Sequence[str]) -> str | None:
+    """With --min-speed, what could not be checked against it: the picks whose speed is unknown, and why."""
+    n = sum(1 for o in items if o.speed.tokens_per_second is None)
+    if cons.min_speed is None or not n:
+        return None
+    lacking = "; ".join(m.replace(" (", ": ").rstrip(")") for m in speed_unknown) or "bandwidth unknown"
+    return (
+        f"{n} of these could not be checked against --min-speed {cons.min_speed:g}: their speed is unknown "
+        f"({lacking}). Give --gpu NAME (the GPU table knows its bandwidth) or --ram-bandwidth GB/s for models in RAM."
+    )
+
+
+def _empty_hint(hw: Hardware, cons: Constraints, considered: int) -> str:
     if considered == 0:
         return "No catalog model matches these filters; loosen --use/--license-class/--origin/--max-params."
     if cons.quant:
@@ -303,14 +319,6 @@ def _empty_hint(hw: Hardware, cons: Constraints, considered: int, speed_unknown:
             why = cannot_run(ENGINE_OF[fmt.family], fmt.family, hw)
             if why:
                 return f"Nothing runs at {fmt.name} here: {why}. Try another --quant, or leave it out."
-    if speed_unknown:
-        # Models fit, but none can be shown to reach --min-speed: the speed needs a bandwidth this machine lacks.
-        lacking = "; ".join(m.replace(" (", ": ").rstrip(")") for m in speed_unknown)
-        return (
-            f"Nothing is known to reach --min-speed {cons.min_speed:g}: models fit, but their speed is unknown "
-            f"({lacking}). Give --gpu NAME (the GPU table knows its bandwidth) or --ram-bandwidth GB/s for models "
-            "in RAM, or leave out --min-speed."
-        )
     tips = []
     if cons.context > 4096:
         tips.append(f"a smaller --context (now {cons.context})")

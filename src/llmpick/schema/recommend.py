@@ -179,7 +179,9 @@ class RecommendAnswer(Answer):
     hardware: HardwareOut
     constraints: ConstraintsOut
     items: list[RecommendationOut]
-    hint: str | None = Field(description="what to loosen when nothing fits; null otherwise")
+    hint: str | None = Field(
+        description="what to loosen when nothing fits; with picks, what --min-speed could not check; null otherwise"
+    )
     considered: int = Field(description="catalog models that passed the filters")
 
 
