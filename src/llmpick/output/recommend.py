@@ -118,6 +118,12 @@ def explain_option(o: RecommendationOut) -> None:
         f"  memory: weights {gib(mem.weights_bytes)} + KV cache {gib(mem.kv_cache_bytes)} ({mem.context} tokens) "
         f"+ vision {gib(mem.vision_bytes)} + overhead {gib(mem.overhead_per_gpu_bytes)} per card"
     )
+    if mem.max_context_f16_kv is not None:
+        q8 = mem.max_context_q8_0_kv
+        line(
+            f"  longest context placed as well: {mem.max_context_f16_kv:,} tokens (f16 KV cache)"
+            + (f", {q8:,} (q8_0 KV cache)" if q8 is not None else "")
+        )
     if any(mem.gpu_bytes_per_card):
         layers: Sequence[int] = mem.gpu_layers_per_card or [0] * len(mem.gpu_bytes_per_card)
         cards = ", ".join(

@@ -74,6 +74,7 @@ def evaluate(
         made_with=cand.made_with,
         preference=cand.preference,
         ranked_tps=ranked,
+        candidate=cand,
     )
 
 

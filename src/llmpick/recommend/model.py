@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..errors import UsageError
 from ..hardware import Hardware
@@ -91,6 +92,7 @@ class Option:
     made_with: str | None = None
     preference: int = 0  # among options equal in score, fit and quantization, the lower first (recommend/made.py)
     ranked_tps: float | None = None  # the speed the score was ranked by (RAM bandwidth assumed when unknown)
+    candidate: Any = None  # the Candidate it was evaluated from (recommend/context.py places it again)
     # Filled in by reasons.finish, only for the options shown:
     memory: MemoryUseOut | None = None
     reasons: list[str] = field(default_factory=list)

@@ -7,6 +7,7 @@ from ..quality_data import quant_kept
 from ..runcmd import run_lines
 from ..schema.recommend import MemoryUseOut
 from ..units import gib as _gib
+from .context import longest_context, q8_0_kv_fits_gpu
 from .model import Constraints, Option
 from .ranking import tight_margin
 
@@ -52,6 +53,8 @@ def memory_use(o: Option, hw: Hardware) -> MemoryUseOut:
     if pl.tensor_parallel and pl.fit == "gpu":
         used = sum(pl.card_bytes) * (pl.pipeline_parallel or 1)
     return MemoryUseOut(
+        max_context_f16_kv=longest_context(o, hw, "f16"),
+        max_context_q8_0_kv=longest_context(o, hw, "q8_0"),
         total_bytes=int(used) if used is not None else None,
         estimate_total_bytes=est.total_bytes,
         available_bytes=avail,
@@ -140,6 +143,11 @@ def finish(o: Option, hw: Hardware, cons: Constraints) -> None:
                 f"pipeline {pl.nodes_needed} over Ray (--nodes {pl.nodes_needed})"
             )
         r.append(line)
+    if q8_0_kv_fits_gpu(o, hw):
+        r.append(
+            "a q8_0 KV cache (llama.cpp -ctk q8_0 -ctv q8_0) fits it on the GPUs alone at this context: faster, "
+            "at a negligible quality cost"
+        )
     tight = tight_cards(mem.headroom_bytes_per_card, hw)
     if tight:
         r.append(tight_reason(mem.headroom_bytes_per_card, hw, tight))

@@ -57,6 +57,14 @@ class MemoryUseOut(Lazy):
     gpu_layers: int = Field(description="llama.cpp -ngl: repeating layers on the GPUs")
     context: int
     bits_per_weight: float | None
+    max_context_f16_kv: int | None = Field(
+        None,
+        description="longest context (tokens, up to the model's maximum) at which this quantization still places "
+        "as well (same fit class or better) with an f16 KV cache; null when unknown",
+    )
+    max_context_q8_0_kv: int | None = Field(
+        None, description="the same with a q8_0 KV cache (llama.cpp -ctk q8_0 -ctv q8_0); null when unknown"
+    )
 
 
 class PlacementOut(Lazy):
