@@ -12,16 +12,11 @@ for a single stream, so their bandwidths do not add (one RTX 4090: 130.6 tok/s o
 118.1).  ``t_layer`` is the fixed cost of launching a layer's kernels (why small models on fast cards stop scaling
 with bandwidth) and ``t_hop`` the hand-over between cards.
 
-Calibration: least squares on relative error over benchmarks/data/speed_calibration.csv (258 llama-bench ``tg``
-runs of Llama 3 8B, Q4_K_M and F16, 1-8 NVIDIA cards and four Macs, XiongjieDai/GPU-Benchmarks-on-LLM-Inference);
-bytes per token = GGUF size (llama.cpp quantize README: 4.58 / 14.96 GiB) minus the token embedding, which is
-looked up, not read; KV = 128 KiB/token at f16, averaged over the run (llama-bench ``tg N`` starts empty).
-
-* CUDA cards: e_w 0.99, e_kv 0.80, t_layer 138 us, t_hop 190 us.  Median error 6.6 %; measured/estimated is
-  0.79-1.16 for 80 % of runs (worst: A100 F16, measured at 0.25-0.45 of the estimate).
-* Apple Metal: e_w 0.90, e_kv 0.16, t_layer 231 us.  Median error 8.5 %; 0.77-1.11 for 80 %.
-* AMD, Intel: the CUDA constants, uncalibrated (wider band).  CPU (RAM): e 0.60, no measurement in the
-  calibration set; a common rule of thumb for llama.cpp on DDR4/DDR5, hence the widest band.
+Calibration: the constants below are fitted by benchmarks/fit_speed.py (least squares on relative error) on the
+fit split of benchmarks/data/speed_current.csv, measurements of 2025-26 llama.cpp builds split by device; the
+validation devices are never seen by the fit and benchmarks/speed_accuracy.py reports them (README: the speed
+model).  The 2024 fit (benchmarks/data/speed_calibration.csv, Llama 3 8B) gave the KV efficiencies kept here.
+Weights in RAM are read at min(e_cpu x RAM bandwidth, CPU_COMPUTE_GBS).  Prompt processing: estimate_prefill.
 
 The estimate is ``null`` when a bandwidth it needs is unknown (``--vram`` without ``--gpu``, or the RAM part
 without ``--ram-bandwidth``).
@@ -44,33 +39,63 @@ class SpeedProfile:
     t_hop_s: float
     band: tuple[float, float]  # measured / estimated, low and high
     calibrated: bool
+    # Prefill: share of the device's peak dense FP16 FLOPS that prompt processing reaches (None: not calibrated).
+    e_prefill: float | None = None
 
 
-CUDA = SpeedProfile("cuda", 0.99, 0.80, 138e-6, 190e-6, (0.79, 1.16), True)
-METAL = SpeedProfile("metal", 0.90, 0.16, 231e-6, 0.0, (0.77, 1.11), True)
-OTHER_GPU = SpeedProfile("gpu (uncalibrated: CUDA constants)", 0.99, 0.80, 138e-6, 190e-6, (0.6, 1.2), False)
-CPU = SpeedProfile("cpu", 0.60, 0.60, 20e-6, 0.0, (0.5, 1.3), False)
+# Fitted by benchmarks/fit_speed.py: least squares on relative error over the FIT split of
+# benchmarks/data/speed_current.csv (2025-26 llama.cpp builds; e_kv kept from the 2024 fit, tg128 reads too
+# little KV cache to identify it); band = 5th-95th percentile of measured / estimated on the fit rows, at least
+# 0.85-1.15.  Fit rows, median / p90 error on them: CUDA 19 rows (RTX 4090, 4070 Ti, 2080 Ti, A4000, 5070,
+# GTX 1050 Ti) 11.2 % / 27.1 %; Metal 5 (M3 Ultra, M3 Pro, M5 Pro) 5.2 / 6.3; AMD 3 (Radeon AI PRO R9700)
+# 12.3 / 19.9; unified 28 (Ryzen AI Max+ 395, DGX Spark) 10.1 / 26.8.  e_weights is an effective figure: it also
+# absorbs the bias of the bytes-per-token estimate (AMD's exceeds 1).  Validation figures: README.md.
+# e_prefill: 13.1 % of peak FP16 on 11 fit rows of prefill_current.csv (median error 17.3 %).
+CUDA = SpeedProfile("cuda", 0.940, 0.80, 41.1e-6, 190e-6, (0.84, 1.37), True)
+METAL = SpeedProfile("metal", 0.966, 0.16, 150.9e-6, 0.0, (0.85, 1.15), True)
+AMD = SpeedProfile("amd (rocm/vulkan)", 1.144, 0.80, 79.8e-6, 190e-6, (0.83, 1.15), True)
+UNIFIED = SpeedProfile("unified (strix halo, dgx spark)", 0.906, 0.80, 96.6e-6, 0.0, (0.76, 1.37), True, 0.131)
+OTHER_GPU = SpeedProfile("gpu (uncalibrated: AMD constants)", 1.144, 0.80, 79.8e-6, 190e-6, (0.6, 1.4), False)
+# CPU: e 0.384 from the one CPU-only fit row (Framework Desktop, 14B Q4_K_M, 256 GB/s); band a judgement.
+CPU = SpeedProfile("cpu", 0.384, 0.384, 20e-6, 0.0, (0.6, 1.5), False)
+# The CPU side cannot process weights faster than its cores dequantize and multiply them, whatever the RAM
+# bandwidth: a compute bound for large active counts in RAM (many-channel servers).  The fastest CPU-side rate
+# in the calibration data is the floor (see fit_speed.py: the Framework Desktop's 16 Zen 5 cores).
+CPU_COMPUTE_GBS = 102.0
+
+PROFILES = {p.name: p for p in (CUDA, METAL, AMD, UNIFIED, OTHER_GPU, CPU)}
 
 
 def profile_for(vendor: str | None, unified: bool) -> SpeedProfile:
-    """The calibrated profile of the vendor's engine; unified memory of another maker (Strix Halo, DGX Spark,
-    Jetson) is not what either calibration measured (discrete cards' GDDR/HBM, Apple's Metal), so it gets the
-    uncalibrated profile and its wider band.  `--unified` without a named chip is taken as a Mac."""
+    """The profile of the engine that runs on this chip: Metal for Apple (and `--unified` without a named chip);
+    the unified-memory profile for other makers' unified machines (Ryzen AI Max, DGX Spark, Jetson: LPDDR5x
+    shared with the CPU); CUDA for NVIDIA cards; ROCm/Vulkan for AMD cards; Intel and unknown makers get the AMD
+    constants, uncalibrated."""
     if vendor == "apple" or (unified and vendor is None):
         return METAL
     if unified:
-        return OTHER_GPU
+        return UNIFIED
     if vendor == "nvidia":
         return CUDA
+    if vendor == "amd":
+        return AMD
     return OTHER_GPU
 
 
 @dataclass(frozen=True, slots=True)
+class Prefill:
+    tokens_per_second: float | None
+    ttft_s: float | None
+    basis: dict[str, Any]
+
+
+@dataclass(slots=True)
 class Speed:
     tokens_per_second: float | None
     low: float | None
     high: float | None
     basis: dict[str, Any]
+    prefill: Prefill | None = None  # prompt processing, set by the caller that knows the device's FLOPS
 
 
 def seconds_per_token(
@@ -100,8 +125,9 @@ def seconds_per_token(
     if cpu_weight_bytes or cpu_kv_bytes:
         if not cpu_bandwidth_gbs:
             return None
-        bw = cpu_bandwidth_gbs * GB
-        t += (cpu_weight_bytes + cpu_kv_bytes) / (cpu.e_weights * bw)
+        # bandwidth-bound, or compute-bound when the RAM is faster than the cores can use (CPU_COMPUTE_GBS)
+        rate = min(cpu.e_weights * cpu_bandwidth_gbs, CPU_COMPUTE_GBS) * GB
+        t += (cpu_weight_bytes + cpu_kv_bytes) / rate
     return t if t > 0 else None
 
 
@@ -179,7 +205,8 @@ def estimate_speed(
     if moe:
         basis["moe_offload"] = (
             f"experts of some layers in RAM (llama.cpp --n-cpu-moe): {int(cw)} bytes of active experts read from "
-            "RAM per token, the rest and the KV cache from VRAM; uncalibrated for this mode"
+            "RAM per token, the rest and the KV cache from VRAM; CPU side fitted on one CPU-only run, validated on 3 "
+            "expert-offload runs"
         )
     if spt is None:
         missing = []
@@ -197,3 +224,41 @@ def estimate_speed(
     )
     basis["band"] = [lo, hi]
     return Speed(round(tps, 1), round(tps * lo, 1), round(tps * hi, 1), basis)
+
+
+def estimate_prefill(
+    *,
+    active_params: float | None,
+    fp16_tflops: float | None,
+    profile: SpeedProfile,
+    context: int | None,
+    on_gpu_only: bool = True,
+) -> Prefill:
+    """Prompt processing, compute-bound: each prompt token costs 2 x active parameters FLOPs (one multiply-add
+    per weight; attention's share, which grows with the context, is left out), at ``e_prefill`` of the device's
+    peak dense FP16 FLOPS.  ``ttft_s``: the time to process a prompt of ``context`` tokens.  Null, with the
+    reason, when a figure is missing or the placement reads weights from RAM (then the CPU side decides)."""
+    basis: dict[str, Any] = {
+        "method": "compute-bound: 2 x active parameters FLOPs per prompt token / (peak FP16 FLOPS x efficiency)",
+        "flops_per_token": int(2 * active_params) if active_params else None,
+        "fp16_tflops": fp16_tflops,
+        "efficiency": profile.e_prefill,
+        "profile": profile.name,
+        "context": context,
+        "calibrated": profile.e_prefill is not None,
+    }
+    missing = []
+    if not on_gpu_only:
+        missing.append("weights in RAM: prefill not modelled for split / CPU placements")
+    if not active_params:
+        missing.append("active parameter count unknown")
+    if not fp16_tflops:
+        missing.append("the GPU's FP16 FLOPS are not in the GPU table")
+    if profile.e_prefill is None:
+        missing.append(f"no prefill calibration for the {profile.name} profile")
+    if missing or not active_params or not fp16_tflops or profile.e_prefill is None:
+        basis["missing"] = missing
+        return Prefill(None, None, basis)
+    tps = fp16_tflops * 1e12 * profile.e_prefill / (2 * active_params)
+    ttft = context / tps if context else None
+    return Prefill(round(tps, 1), round(ttft, 3) if ttft is not None else None, basis)

@@ -40,12 +40,6 @@ def tps(bw, cards, w, n, prof=CUDA, share=1.0, ram_bw=None):
     )
 
 
-def test_calibration_within_band():
-    for bw, cards, w, n, measured, prof in MEASURED:
-        s = tps(bw, cards, w, n, prof)
-        assert 0.65 * s.tokens_per_second <= measured <= 1.45 * s.tokens_per_second, (bw, cards, measured, s)
-
-
 def test_cards_do_not_add_bandwidth_in_a_layer_split():
     one = tps(1008, 1, Q4, 512).tokens_per_second
     eight = tps(1008, 8, Q4, 512).tokens_per_second
@@ -96,10 +90,60 @@ def test_cpu_profile_is_uncalibrated():
     assert s.basis["calibrated"] is False and s.basis["efficiency"] == {"cpu": CPU.e_weights}
 
 
-def test_unified_machines_of_other_makers_are_not_given_apples_calibration():
-    from llmpick.speed import CUDA, METAL, OTHER_GPU, profile_for
+def test_profile_selection_for_amd_and_unified_machines():
+    from llmpick.speed import AMD, CUDA, METAL, OTHER_GPU, UNIFIED, profile_for
 
     assert profile_for("apple", True) is METAL and profile_for(None, True) is METAL
-    assert profile_for("nvidia", True) is OTHER_GPU and profile_for("amd", True) is OTHER_GPU  # DGX Spark, Strix Halo
-    assert profile_for("nvidia", False) is CUDA and profile_for("amd", False) is OTHER_GPU
-    assert not OTHER_GPU.calibrated
+    assert profile_for("nvidia", True) is UNIFIED and profile_for("amd", True) is UNIFIED  # DGX Spark, Strix Halo
+    assert profile_for("nvidia", False) is CUDA and profile_for("amd", False) is AMD
+    assert profile_for("intel", False) is OTHER_GPU and not OTHER_GPU.calibrated
+
+
+def test_hand_computed_case():
+    # 1 GB of weights at 0.5 x 100 GB/s = 20 ms, plus 10 layers x 100 us = 1 ms: 1 / 0.021 s = 47.6 tok/s
+    from llmpick.speed import SpeedProfile
+
+    prof = SpeedProfile("hand", 0.5, 0.5, 100e-6, 0.0, (0.9, 1.1), True)
+    s = estimate_speed(
+        weight_bytes=1e9,
+        kv_bytes=0,
+        gpu_share=1.0,
+        layers=10,
+        gpu_bandwidth_gbs=100,
+        cpu_bandwidth_gbs=None,
+        cards=1,
+        gpu=prof,
+    )
+    assert s.tokens_per_second == 47.6 and (s.low, s.high) == (42.9, 52.4)
+
+
+def test_cpu_side_of_expert_offload_is_compute_bound_on_fast_ram():
+    from llmpick.speed import CPU_COMPUTE_GBS
+
+    def moe(ram_bw):
+        return estimate_speed(
+            weight_bytes=5e9,
+            kv_bytes=0,
+            gpu_share=1.0,
+            layers=36,
+            gpu_bandwidth_gbs=1000,
+            cpu_bandwidth_gbs=ram_bw,
+            cards=1,
+            ram_weight_bytes=4e9,
+        ).tokens_per_second
+
+    slow, fast, faster = moe(60), moe(10 * CPU_COMPUTE_GBS / CPU.e_weights), moe(100 * CPU_COMPUTE_GBS / CPU.e_weights)
+    assert slow < fast and fast == faster  # past the cores' rate more bandwidth buys nothing
+
+
+def test_prefill_formula_and_ttft():
+    from llmpick.speed import SpeedProfile, estimate_prefill
+
+    prof = SpeedProfile("hand", 0.5, 0.5, 0.0, 0.0, (0.9, 1.1), True, e_prefill=0.1)
+    # 100 TFLOPS x 0.1 / (2 x 1e9 FLOPs per token) = 5000 tok/s; 1000 prompt tokens take 0.2 s
+    p = estimate_prefill(active_params=1e9, fp16_tflops=100, profile=prof, context=1000)
+    assert p.tokens_per_second == 5000 and p.ttft_s == 0.2 and p.basis["flops_per_token"] == 2e9
+    unknown = estimate_prefill(active_params=1e9, fp16_tflops=None, profile=prof, context=1000)
+    assert unknown.tokens_per_second is None and unknown.ttft_s is None and unknown.basis["missing"]
+    uncal = estimate_prefill(active_params=1e9, fp16_tflops=100, profile=CUDA, context=1000)
+    assert CUDA.e_prefill is None and uncal.tokens_per_second is None

@@ -33,6 +33,8 @@ class GpuSpec:
     bandwidth_gbs: float | None
     aliases: tuple[str, ...]
     source: str
+    # Peak dense FP16 TFLOPS for prompt processing (speed.py's prefill); None when no source gave it.
+    fp16_tflops: float | None = None
 
     @property
     def is_apple(self) -> bool:
@@ -76,6 +78,7 @@ def gpu_table() -> tuple[GpuSpec, ...]:
             bandwidth_gbs=float(r["bandwidth_gbs"]) if r["bandwidth_gbs"] else None,
             aliases=tuple(a.strip() for a in r["aliases"].split(";") if a.strip()),
             source=r["source"],
+            fp16_tflops=float(r["fp16_tflops"]) if r.get("fp16_tflops") else None,
         )
         for r in rows
     )

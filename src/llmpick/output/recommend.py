@@ -146,6 +146,15 @@ def explain_option(o: RecommendationOut) -> None:
         )
         if sb.moe_offload:
             line(f"  speed: {sb.moe_offload}")
+    pb = o.prefill_basis
+    if o.prefill_tokens_per_second is not None and pb is not None:
+        ttft = f"; first token after {o.ttft_s:g} s at {pb.context} tokens" if o.ttft_s is not None else ""
+        line(
+            f"  prefill: {o.prefill_tokens_per_second:g} tok/s{ttft} ({pb.fp16_tflops} TFLOPS FP16 x "
+            f"{pb.efficiency}; profile {pb.profile})"
+        )
+    elif pb is not None and pb.missing:
+        line(f"  prefill: unknown ({'; '.join(pb.missing)})")
     sp = o.score_parts
     line(
         f"  score: 100 x quality {sp.quality:.3f} x kept {sp.quant_kept:.3f} x fit {sp.fit_factor:.2f} "

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from ..engines import memory_engine
 from ..estimate import estimate
 from ..hardware import Hardware
+from ..hardware.gpus import find_exact
 from ..quality_data import quant_kept, quant_kept_basis
 from ..schema import MemoryEstimate, Model
 from ..schema.recommend import ScorePartsOut
-from ..speed import CUDA, Speed, estimate_speed, profile_for
+from ..speed import CUDA, Speed, estimate_prefill, estimate_speed, profile_for
 from ..units import gib
 from . import ranking as R
 from .artifacts import apple
@@ -182,6 +183,14 @@ def _speed(
         )
 
     speed = run(hw.ram_bandwidth_gbs)
+    if hw.has_gpu:
+        speed.prefill = estimate_prefill(
+            active_params=float(est.params_active) if est.params_active else None,
+            fp16_tflops=_fp16_tflops(hw),
+            profile=prof,
+            context=context,
+            on_gpu_only=pl.fit == "gpu" and not pl.tensor_parallel,
+        )
     if pl.tensor_parallel and pl.tensor_parallel > 1:
         speed.basis["tensor_parallel"] = (
             f"{pl.tensor_parallel} cards read in parallel (x{TP_BANDWIDTH_SCALING} for all-reduce; uncalibrated)"
@@ -197,6 +206,17 @@ def _speed(
         # it were fast would be wrong; rank with a common desktop's bandwidth instead, and say so.
         return speed, run(R.ASSUMED_RAM_BANDWIDTH_GBS).tokens_per_second, R.ASSUMED_RAM_BANDWIDTH_GBS
     return speed, speed.tokens_per_second, None
+
+
+def _fp16_tflops(hw: Hardware) -> float | None:
+    """The slowest card's FP16 TFLOPS from the GPU table (a card given only by --vram has none)."""
+    vals = []
+    for g in hw.gpus:
+        spec = find_exact(g.source.removeprefix("table:")) if g.source.startswith("table:") else None
+        vals.append(spec.fp16_tflops if spec else None)
+    if not vals or any(v is None for v in vals):
+        return None
+    return min(v for v in vals if v is not None)
 
 
 def score_option(

@@ -114,6 +114,19 @@ class SpeedBasisOut(Lazy):
     )
 
 
+class PrefillBasisOut(Lazy):
+    """How prompt processing was estimated (speed.py ``estimate_prefill``): compute-bound."""
+
+    method: str
+    flops_per_token: int | None = Field(None, description="2 x active parameters")
+    fp16_tflops: float | None = Field(None, description="the GPU's peak dense FP16 TFLOPS (GPU table)")
+    efficiency: float | None = Field(None, description="share of the peak reached, calibrated per profile")
+    profile: str | None = None
+    context: int | None = Field(None, description="prompt tokens behind ttft_s")
+    calibrated: bool | None = None
+    missing: list[str] | None = Field(None, description="why prefill is null")
+
+
 class ScorePartsOut(Lazy):
     """score = 100 x quality x quant_kept x fit_factor + use_bonus - speed_penalty (recommend/ranking.py)."""
 
@@ -156,6 +169,13 @@ class RecommendationOut(Lazy):
     tokens_per_second: float | None = Field(description="estimated decode speed; null when a bandwidth is unknown")
     tokens_per_second_range: list[float] | None
     speed_basis: SpeedBasisOut
+    prefill_tokens_per_second: float | None = Field(
+        None, description="estimated prompt processing speed (tokens/s); null when unknown (see prefill_basis)"
+    )
+    ttft_s: float | None = Field(
+        None, description="estimated time to first token for a prompt of the chosen context, seconds; null when unknown"
+    )
+    prefill_basis: PrefillBasisOut | None = Field(None, description="how prefill was estimated; null when not")
     score: float
     score_parts: ScorePartsOut
     reasons: list[str]
