@@ -103,7 +103,7 @@ def test_moe_speed_reads_only_the_active_experts_from_ram():
     s = estimate_speed(**kw, cpu_bandwidth_gbs=80.0, ram_weight_bytes=1e9)
     want = 2e9 / (CUDA.e_weights * 1000e9) + 1e9 / (CPU.e_weights * 80e9) + 36 * CUDA.t_layer_s
     assert s.tokens_per_second == pytest.approx(1 / want, abs=0.05)
-    assert s.basis["calibrated"] is False and "uncalibrated" in s.basis["moe_offload"]
+    assert s.basis["calibrated"] is False and "--n-cpu-moe" in s.basis["moe_offload"]
     assert estimate_speed(**kw, cpu_bandwidth_gbs=None, ram_weight_bytes=1e9).tokens_per_second is None
 
 
