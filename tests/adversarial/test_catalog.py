@@ -67,7 +67,7 @@ CASES: dict[str, tuple[str, Callable[[str], str], str | None, str]] = {
     "layers-true": ("D25", edit("layers: 32", "layers: true"), "arch.layers", "valid integer"),
     "layers-float": ("D25", edit("layers: 32", "layers: 32.0"), "arch.layers", "valid integer"),
     "layers-text": ("D25", edit("layers: 32", "layers: '32'"), "arch.layers", "valid integer"),
-    "gated-one": ("D25", edit("gated: false", "gated: 1"), "gated", "valid boolean"),
+    "gated-one": ("D25", edit("gated: true", "gated: 1"), "gated", "valid boolean"),
     "duplicate-key": ("D25", lambda t: t + "name: Another name\n", None, "duplicate key 'name'"),
     "duplicate-nested-key": ("D25", edit("  layers: 32\n", "  layers: 32\n  layers: 33\n"), None, "duplicate key"),
     "unknown-quant": ("D25", artifact("{quant: Q4_K_ZZ, file: x.gguf}"), "artifacts.0.files.0.quant", "unknown quant"),

@@ -100,12 +100,12 @@ def test_verify_clean_then_drift(cli, fake):
     assert refresh(cli, fake, QWEN, MISTRAL).exit_code == 0
     r = cli("catalog", "verify", QWEN, MISTRAL)
     assert r.exit_code == 0 and "no differences" in r.stdout
-    fake.set(MISTRAL, safetensors={"parameters": {"BF16": 7}, "total": 7}, gated="auto")
+    fake.set(MISTRAL, safetensors={"parameters": {"BF16": 7}, "total": 7}, gated=False)
     assert refresh(cli, fake, MISTRAL).exit_code == 0
     r = cli("catalog", "verify", QWEN, MISTRAL, "--json")
     assert r.exit_code == 1
     got = {(i["field"], i["hub"]) for i in r.json["items"]}
-    assert got == {("params.total", 7), ("gated", True)}
+    assert got == {("params.total", 7), ("gated", False)}
     assert all(i["file"].endswith("mistralai/Mistral-7B-v0.1.yaml") for i in r.json["items"])
     human = cli("catalog", "verify", MISTRAL)
     assert "Mistral-7B-v0.1.yaml: params.total" in human.stdout
@@ -160,7 +160,7 @@ def test_answers_are_their_typed_models(cli, fake, tmp_path):
     r = refresh(cli, fake, QWEN, MISTRAL, "--json").json
     assert RefreshAnswer.model_validate(r).model_dump(mode="json") == r
     assert set(r) == {"schema_version", "command", "items", "summary", "endpoint", "offline", "warnings", "error"}
-    fake.set(MISTRAL, safetensors={"parameters": {"BF16": 7}, "total": 7}, gated="auto")
+    fake.set(MISTRAL, safetensors={"parameters": {"BF16": 7}, "total": 7}, gated=False)
     assert refresh(cli, fake, MISTRAL).exit_code == 0
     v = cli("catalog", "verify", QWEN, MISTRAL, "--json").json
     assert VerifyAnswer.model_validate(v).model_dump(mode="json") == v

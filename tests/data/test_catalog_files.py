@@ -1,5 +1,6 @@
 """The catalog is data that ships: every file is checked like code."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,125 @@ def test_seed_uses_are_tagged_honestly(catalog):
     assert goliath.method == "merge" and len(goliath.merge_parents) == 2
     switch = catalog.get("google/switch-c-2048").entry
     assert switch.params.total > 1.5e12 and any(a.format == "qmoe" for a in switch.artifacts)
+
+
+# --- The audit's rules (issue 11 item 3): facts that can drift back if nobody checks them --------------------------
+
+_LICENSE_NAME = re.compile(r"license_name[:\s]+['\"]?([a-z0-9][a-z0-9.\-]*[a-z0-9])", re.IGNORECASE)
+
+
+def _evidence(entry) -> str:
+    return "\n".join([*entry.sources, entry.notes or ""])
+
+
+def test_license_is_the_hubs_license_name_where_recorded(catalog):
+    """When an entry records the card's `license_name`, that name is the license id (never `other`)."""
+    wrong = []
+    for m in catalog:
+        names = {n.lower() for n in _LICENSE_NAME.findall(_evidence(m.entry))}
+        if names and m.entry.license.lower() not in names:
+            wrong.append(f"{m.id}: license {m.entry.license}, the card's license_name is {sorted(names)}")
+    assert not wrong, "\n".join(wrong)
+
+
+# (id, field, value): each fix of the audit, pinned so a later edit cannot quietly undo it.
+AUDITED = [
+    ("mistralai/Mistral-7B-v0.1", "gated", True),
+    ("mistralai/Mistral-7B-Instruct-v0.1", "gated", True),
+    ("mistralai/Mistral-7B-Instruct-v0.2", "gated", True),
+    ("Qwen/Qwen2.5-VL-7B-Instruct", "base_model", "Qwen/Qwen2.5-7B"),
+    ("Qwen/Qwen2.5-VL-72B-Instruct", "base_model", "Qwen/Qwen2.5-72B"),
+    ("deepseek-ai/deepseek-coder-33b-instruct", "license", "deepseek"),
+    ("deepseek-ai/DeepSeek-Coder-V2-Lite-Instruct", "license", "deepseek-license"),
+    ("Qwen/Qwen-7B-Chat", "license", "tongyi-qianwen-license-agreement"),
+    ("anthracite-org/magnum-v4-72b", "license_class", "commercial-with-conditions"),
+    ("Qwen/Qwen-72B-Chat", "params.total", 72_287_920_128),
+    ("Qwen/Qwen-14B-Chat", "params.total", 14_167_290_880),
+    ("Qwen/Qwen-7B-Chat", "params.total", 7_721_324_544),
+    ("HuggingFaceTB/SmolLM2-1.7B-Instruct", "params.total", 1_711_376_384),
+    ("anthracite-org/magnum-v4-12b", "params.total", 12_247_782_400),
+    ("TheDrummer/Rocinante-12B-v1.1", "params.total", 12_247_782_400),
+    ("nothingiisreal/MN-12B-Celeste-V1.9", "params.total", 12_247_782_400),
+    ("Gryphe/MythoMax-L2-13b", "params.total", 13_015_864_320),
+    ("anthracite-org/magnum-v4-72b", "params.total", 72_706_203_648),
+    ("Qwen/Qwen-14B-Chat", "arch.max_context", 8192),
+    ("Qwen/Qwen-7B-Chat", "arch.max_context", 32768),
+    ("Qwen/Qwen3-235B-A22B", "superseded_by", "Qwen/Qwen3-235B-A22B-Instruct-2507"),
+    ("Qwen/Qwen3-30B-A3B", "superseded_by", "Qwen/Qwen3-30B-A3B-Instruct-2507"),
+    ("Qwen/Qwen3-4B", "superseded_by", "Qwen/Qwen3-4B-Instruct-2507"),
+    ("Qwen/Qwen3-30B-A3B-Instruct-2507", "superseded_by", "Qwen/Qwen3.5-35B-A3B"),
+    ("Qwen/Qwen3-4B-Instruct-2507", "superseded_by", "Qwen/Qwen3.5-4B"),
+    ("Qwen/Qwen3-32B", "superseded_by", "Qwen/Qwen3.5-27B"),
+    ("Qwen/Qwen3-Coder-30B-A3B-Instruct", "superseded_by", "Qwen/Qwen3-Coder-Next"),
+    ("zai-org/GLM-4.5-Air", "superseded_by", "zai-org/GLM-4.6"),
+    ("mistralai/Magistral-Small-2506", "superseded_by", "mistralai/Magistral-Small-2509"),
+]
+
+
+@pytest.mark.parametrize("model_id, field, value", AUDITED, ids=[f"{m}:{f}" for m, f, _ in AUDITED])
+def test_audited_fact(catalog, model_id, field, value):
+    obj: object = catalog.get(model_id).entry
+    for part in field.split("."):
+        obj = getattr(obj, part)
+    assert obj == value
+
+
+@pytest.mark.parametrize(
+    "model_id, repo",
+    [
+        ("Intel/neural-chat-7b-v3-2", "TheBloke/neural-chat-7B-v3-2-GGUF"),
+        ("VAGOsolutions/SauerkrautLM-7b-HerO", "TheBloke/SauerkrautLM-7B-HerO-GGUF"),
+    ],
+)
+def test_audited_gguf_artifacts(catalog, model_id, repo):
+    artifact = next(a for a in catalog.get(model_id).entry.artifacts if a.repo == repo)
+    assert artifact.format == "gguf" and artifact.files and all(f.file for f in artifact.files)
+
+
+def test_translation_is_earned_with_a_named_source(catalog):
+    """`--use translation` offers only models whose sources or notes show translation: a claim or a benchmark."""
+    tagged = [m for m in catalog if "translation" in m.entry.uses]
+    unbacked = [m.id for m in tagged if not re.search(r"translat|WMT|FLORES", _evidence(m.entry), re.IGNORECASE)]
+    assert not unbacked, unbacked
+    # One family's pasted list must not make up the tag alone (7 of 8 were Qwen3 copies before the audit).
+    assert len({m.entry.family for m in tagged}) >= 2, [m.id for m in tagged]
+
+
+@pytest.mark.parametrize("flag, words", [("uncensored", r"uncensor"), ("nsfw-capable", r"nsfw|adult content")])
+def test_flags_are_earned_with_a_named_source(catalog, flag, words):
+    flagged = [m for m in catalog if flag in m.entry.flags]
+    unbacked = [m.id for m in flagged if not re.search(words, "\n".join(m.entry.sources), re.IGNORECASE)]
+    assert not unbacked, f"{flag} without a source that says so: {unbacked}"
+
+
+TINY = 2_000_000_000  # below 2B parameters a model gets few uses: it cannot be good at everything
+
+
+def test_tiny_models_keep_few_uses(catalog):
+    busy = [
+        f"{m.id}: {m.entry.uses}" for m in catalog if (m.entry.params.total or TINY) < TINY and len(m.entry.uses) > 4
+    ]
+    assert not busy, busy
+
+
+# Architectures whose weights the text-decoder shapes do not describe (encoder-decoder; cross-attention vision layers).
+_SHAPES_DO_NOT_APPLY = {"SwitchTransformersForConditionalGeneration", "MllamaForConditionalGeneration"}
+
+
+def test_exact_counts_are_explained_by_the_shapes(catalog):
+    """A parameter count given to the unit (not rounded to millions) must match the entry's tensor shapes."""
+    from llmpick.estimate.shapes import SHAPE_TOLERANCE, tensor_shapes
+
+    off = []
+    for m in catalog:
+        e = m.entry
+        total = e.params.total
+        shapes = tensor_shapes(e.arch)
+        if not total or total % 1_000_000 == 0 or shapes is None or e.arch.type in _SHAPES_DO_NOT_APPLY:
+            continue
+        if e.arch.kv_lora_rank:  # MLA projections are not in the decoder shapes
+            continue
+        got = shapes.params + (e.arch.vision_params or 0)
+        if abs(got - total) > SHAPE_TOLERANCE * total:
+            off.append(f"{m.id}: params.total {total:,}, shapes give {got:,}")
+    assert not off, "\n".join(off)
