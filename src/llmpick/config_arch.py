@@ -83,8 +83,9 @@ def _layer_types(c: dict[str, Any], layers: int | None) -> dict[str, int] | None
 def arch_from_config(config: dict[str, Any]) -> dict[str, Any]:
     """The catalog ``arch`` fields that ``config`` states (absent keys: unknown).  ``text_config`` wins for a
     multimodal model; ``architectures[0]`` of the outer config names the type."""
-    outer = config if isinstance(config, dict) else {}
-    c = outer.get("text_config") if isinstance(outer.get("text_config"), dict) else outer
+    outer: dict[str, Any] = config if isinstance(config, dict) else {}
+    text = outer.get("text_config")
+    c: dict[str, Any] = text if isinstance(text, dict) else outer
     out: dict[str, Any] = {}
     archs = outer.get("architectures") or c.get("architectures")
     if isinstance(archs, list) and archs and isinstance(archs[0], str):
