@@ -3,6 +3,22 @@
 A transcription of ``llama_tensor_get_type_impl`` (ggml-org/llama.cpp ``src/llama-quant.cpp``
 @007dbbf3fd17eefe9b47fee45f48f7ba5e62b714) for the mixes llmpick knows.  Pure; the estimator applies it to the
 tensor shapes of an architecture (``estimate/weights.py``).
+
+Rules for today's architectures, same file and commit (applied in ``estimate/weights.py`` and
+``estimate/shapes_hybrid.py``):
+
+* ``tensor_allows_quantization``: 1-D tensors (norms, ssm_a, ssm_d, ssm_dt bias, ffn_gate_inp_shexp), ssm_conv1d,
+  shortconv.conv, ffn_gate_inp, altup / laurel and per_layer_model_proj are never quantized: they keep the type of
+  the converted file (F32 for 1-D tensors and, per convert_hf_to_gguf, for SSM_CONV1D / SHORTCONV_CONV; bf16 for
+  per_layer_model_proj).
+* ``tensor_get_category``: attn_kv_b is attn_v-like (``category_is_attn_v``), and so is attn_qkv, which Qwen3.5 /
+  3.6 GGUFs use for a Gated DeltaNet layer's q, k, v input (src/models/qwen35moe.cpp); ``i_attention_wv`` counts
+  them all, in file order, out of ``n_attention_wv``.  per_layer_token_embd is quantized as token_embd.
+* Everything else a hybrid adds (ssm_in, ssm_out, ssm_alpha / beta, attn_gate, attn_q_a, attn_kv_a_mqa, attn_k_b,
+  attn_v_b, the DSA indexer's projections, LFM2's shortconv in/out projections) is category OTHER: the mix's default
+  type, after the row-size fallback (e.g. Nemotron 3 Nano's 2688-wide expert rows take Q5_0 for Q4_K).
+* ``hparams.n_gqa()`` is read for layer 0: 0 for Mamba / short-conv hybrids whose GGUF stores head_count_kv per
+  layer with 0 for recurrent layers (src/llama-hparams.cpp ``n_gqa``).
 """
 
 from __future__ import annotations

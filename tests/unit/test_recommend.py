@@ -122,6 +122,7 @@ def _est(L, per_w, per_kv=0, ov=0, non=0, vis=0):
         non_layer_weights_bytes=non,
         per_layer_kv_bytes=per_kv,
         kv_cache_bytes=per_kv * L,
+        state_bytes=0,
         vision_bytes=vis,
         overhead_per_gpu_bytes=ov,
         weights_bytes=per_w * L + non,

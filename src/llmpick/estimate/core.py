@@ -1,4 +1,4 @@
-"""The estimate of one run: weights + KV cache + vision + overhead -> :class:`MemoryEstimate`.  Pure."""
+"""The estimate of one run: weights + KV cache + recurrent state + vision + overhead -> :class:`MemoryEstimate`.  Pure."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ..quant import QuantFormat, resolve_quant
 from ..schema import CatalogEntry, MemoryEstimate, Model
 from .kv import kv_cache_bytes, normalize_kv_cache
 from .overhead import overhead_bytes
+from .state import state_bytes
 from .weights import MAX_ESTIMATE_BYTES, Weights, sane_bytes, weights, weights_floor
 
 MAX_CONTEXT = 10_000_000  # beyond this a context is a typo, not a plan
@@ -173,6 +174,13 @@ def estimate(
     missing += kv_missing
     basis["kv_cache"] = "formula" if kv is not None else "unknown"
 
+    state, state_notes, state_missing = state_bytes(a, parallel=parallel)
+    if state is not None and state and not sane_bytes(state):
+        state, state_missing = None, ["recurrent state unknown: more than 8 PiB (a wrong fact?)"]
+    assumptions += state_notes
+    missing += state_missing
+    basis["state"] = "none" if state == 0 else ("formula" if state is not None else "unknown")
+
     vision: int | None
     if a.vision_params:
         vision = a.vision_params * 2 if sane_bytes(a.vision_params * 2) else None
@@ -204,7 +212,7 @@ def estimate(
     if weights_bytes is None:
         missing.append("total unknown: the weights are unknown")
     else:
-        total = weights_bytes + (kv_int or 0) + (vision or 0) + per_gpu + shared
+        total = weights_bytes + (kv_int or 0) + (state or 0) + (vision or 0) + per_gpu + shared
         if not sane_bytes(total):
             total = None
             missing.append("total unknown: more than 8 PiB (a wrong fact in the catalog entry?)")
@@ -232,6 +240,7 @@ def estimate(
         engine=eng,
         weights_bytes=weights_bytes,
         kv_cache_bytes=kv_int,
+        state_bytes=state,
         vision_bytes=vision,
         overhead_bytes=per_gpu + shared,
         overhead_per_gpu_bytes=per_gpu,
@@ -241,6 +250,7 @@ def estimate(
         layers=L,
         per_layer_weights_bytes=per_layer,
         per_layer_kv_bytes=_per_layer(kv, L),
+        per_layer_state_bytes=_per_layer(state, L) if state else None,
         non_layer_weights_bytes=non_layer,
         expert_weights_bytes=expert,
         per_layer_expert_bytes=per_expert,

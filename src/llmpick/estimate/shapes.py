@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..schema import Architecture
+from .shapes_hybrid import hybrid_shapes, needs_layered_shapes
+from .tensor import _NON_GATED, Shapes, Tensor, head_dim
 
-# Architectures whose FFN has two matrices (up, down) instead of three (gate, up, down).
-_NON_GATED = {
-    "FalconForCausalLM",
-    "RWForCausalLM",
-    "GPT2LMHeadModel",
-    "GPTNeoXForCausalLM",
-    "PhiForCausalLM",
-    "GPTBigCodeForCausalLM",
-    "Starcoder2ForCausalLM",
-    "BloomForCausalLM",
-    "MPTForCausalLM",
-    "OPTForCausalLM",
-    "GPTJForCausalLM",
-    "StableLmForCausalLM",
-}
+__all__ = ["SHAPE_TOLERANCE", "Shapes", "Tensor", "head_dim", "tensor_shapes"]
+
 _QKV_BIAS = {
     "Qwen2ForCausalLM",
     "Qwen2MoeForCausalLM",
@@ -40,42 +27,15 @@ _FUSED_QKV = {
 SHAPE_TOLERANCE = 0.03
 
 
-@dataclass(frozen=True)
-class Tensor:
-    """One tensor, or one tensor of every layer when ``layers`` > 0 (the shapes repeat; only types vary)."""
-
-    cls: str  # token_embd, output, attn_q/k/v/output/qkv, ffn_gate/up/down, router, norm, bias
-    layers: int  # 0: outside the layers (embedding, head, final norm); else how many layers hold this tensor
-    n: int  # elements, per layer
-    ncols: int  # row length (ggml ne[0]); block types need it to divide
-    active: float = 1.0  # share read per token (routed experts: experts_per_token / experts)
-
-    @property
-    def total(self) -> int:
-        return self.n * max(1, self.layers)
-
-
-@dataclass
-class Shapes:
-    tensors: list[Tensor]
-    params: int
-    notes: list[str]
-
-
 # --- Tensor shapes ------------------------------------------------------------------------
-
-
-def head_dim(a: Architecture) -> int | None:
-    if a.head_dim:
-        return a.head_dim
-    if a.hidden_size and a.attention_heads:
-        return a.hidden_size // a.attention_heads
-    return None
 
 
 def tensor_shapes(a: Architecture, *, tied: bool | None = None) -> Shapes | None:
     """Every weight tensor of the text model, or None when the architecture facts are too thin."""
     L, h, heads, ffn, vocab = a.layers, a.hidden_size, a.attention_heads, a.intermediate_size, a.vocab_size
+    tie = a.tie_word_embeddings if tied is None else tied
+    if needs_layered_shapes(a):
+        return hybrid_shapes(a, bool(tie))
     if not (L and h and heads and ffn and vocab):
         return None
     notes: list[str] = []
@@ -84,7 +44,6 @@ def tensor_shapes(a: Architecture, *, tied: bool | None = None) -> Shapes | None
     if kvh is None:
         kvh = heads
         notes.append("weights: no kv_heads; attention K/V sized as kv_heads = attention_heads")
-    tie = a.tie_word_embeddings if tied is None else tied
     t: list[Tensor] = [Tensor("token_embd", 0, vocab * h, h)]
     if not tie:
         t.append(Tensor("output", 0, vocab * h, h))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..gguf_rules import TensorContext, gguf_tensor_type, use_more_bits
@@ -43,9 +43,13 @@ _TOO_LARGE = "weights unknown: the catalog entry's sizes give more than 8 PiB of
 def _tensor_ctx(a: Architecture, tied: bool, released: str | None = None) -> TensorContext:
     heads, kvh = a.attention_heads or 1, a.kv_heads or a.attention_heads or 1
     typ = a.type or ""
+    lt = a.layer_types
+    # llama.cpp's rules read hparams.n_gqa() of layer 0; Mamba and short-conv hybrids store head_count_kv per layer
+    # with 0 for their first (recurrent) layer, so n_gqa() is 0 there (llama-hparams.cpp n_gqa).
+    n_gqa = 0 if lt is not None and (lt.mamba or lt.conv) else max(1, heads // kvh)
     return TensorContext(
         n_layer=a.layers or 1,
-        n_gqa=max(1, heads // kvh),
+        n_gqa=n_gqa,
         n_expert=a.experts or 0,
         arch="falcon" if typ in ("FalconForCausalLM", "RWForCausalLM") else "llama",
         # llama.cpp sets LLM_TYPE_70B for 80-layer Llama-architecture models
@@ -111,8 +115,30 @@ def _layer_groups(n: int) -> tuple[tuple[int, int], ...]:
 Part = tuple[str | None, float, int | None]
 
 
+@lru_cache(maxsize=4096)
+def _indexed_types(
+    ftype: str, cls: str, index: tuple[int, ...], index_n: int, ctx: TensorContext
+) -> tuple[tuple[str, int], ...]:
+    """(ggml type, count) of a tensor held by some layers only, each at its place among ``index_n`` (the rules'
+    layer counters: i_attention_wv of n_attention_wv, i_ffn_down of n_ffn_down)."""
+    c = replace(ctx, n_layer=max(1, index_n))
+    counts: dict[str, int] = {}
+    for i in index:
+        typ = gguf_tensor_type(ftype, cls, i, c)
+        counts[typ] = counts.get(typ, 0) + 1
+    return tuple(counts.items())
+
+
 @lru_cache(maxsize=8192)
-def _storage(fmt: QuantFormat, cls: str, layered: bool, routed: bool, ctx: TensorContext) -> tuple[Part, ...]:
+def _storage(
+    fmt: QuantFormat,
+    cls: str,
+    layered: bool,
+    routed: bool,
+    ctx: TensorContext,
+    index: tuple[int, ...] | None = None,
+    index_n: int = 0,
+) -> tuple[Part, ...]:
     """How a tensor class is stored under a format.  The one place that knows; bytes and their floor both read it."""
     if ctx.native_mxfp4 and fmt.name != "F32":
         # gpt-oss: routed experts ship as MXFP4 and llama.cpp's converter and quantizer keep them so (its
@@ -122,18 +148,24 @@ def _storage(fmt: QuantFormat, cls: str, layered: bool, routed: bool, ctx: Tenso
         if fmt.family == "mxfp4":
             return ((None, 32.0 if cls in ("norm", "bias") else 16.0, None),)
     if fmt.is_gguf:
-        if cls in ("norm", "bias"):
-            return ((None, 32.0, None),)  # 1-D tensors stay F32 (tensor_allows_quantization: ggml_n_dims < 2)
+        if cls in ("norm", "bias", "f32"):
+            # 1-D tensors stay F32 (tensor_allows_quantization: ggml_n_dims < 2); so do ssm_conv1d and
+            # shortconv.conv (never quantized; convert_hf_to_gguf writes SSM_CONV1D / SHORTCONV_CONV as F32)
+            return ((None, 32.0, None),)
+        if cls == "keep16":
+            return ((None, 16.0, None),)  # per_layer_model_proj: never quantized, kept as converted (bf16)
         if cls == "router":
             # ffn_gate_inp is never quantized (tensor_allows_quantization); convert_hf_to_gguf writes it F32
             return ((None, 16.0 if fmt.name in ("F16", "BF16") else 32.0, None),)
         if not layered:
             typ = gguf_tensor_type(fmt.name, cls, 0, ctx)
             return ((typ, ggml_bpw(typ), None),)
+        if index is not None:
+            return tuple((t, ggml_bpw(t), n) for t, n in _indexed_types(fmt.name, cls, index, index_n, ctx))
         return tuple((typ, ggml_bpw(typ), count) for typ, count in _layer_types(fmt.name, cls, ctx))
     if fmt.family == "qmoe":
         return ((None, fmt.bits, None),)
-    if cls in ("norm", "bias", "router"):
+    if cls in ("norm", "bias", "router", "f32", "keep16"):
         return ((None, 32.0 if fmt.name == "F32" else 16.0, None),)
     if cls == "token_embd":
         bits = fmt.output_bits if ctx.tied_embeddings else fmt.embed_bits
@@ -148,7 +180,7 @@ def _tensor_bytes(fmt: QuantFormat, x: Tensor, ctx: TensorContext) -> float:
     """Bytes of one tensor (of every layer it stands for) under a format: whole ggml blocks, after the fallback
     llama.cpp takes when a row is not a multiple of the block size."""
     total = 0.0
-    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, x.active < 1.0, ctx):
+    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, x.active < 1.0, ctx, x.index, x.index_n):
         if typ is None:
             total += x.total * bits / 8
         else:
@@ -159,7 +191,7 @@ def _tensor_bytes(fmt: QuantFormat, x: Tensor, ctx: TensorContext) -> float:
 def _tensor_bytes_floor(fmt: QuantFormat, x: Tensor, ctx: TensorContext) -> float:
     """At most :func:`_tensor_bytes`: the same types, without rounding each tensor up to whole blocks."""
     total = 0.0
-    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, x.active < 1.0, ctx):
+    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, x.active < 1.0, ctx, x.index, x.index_n):
         if typ is None:
             total += x.total * bits / 8
         else:

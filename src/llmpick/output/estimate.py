@@ -31,11 +31,14 @@ def breakdown_bar(parts: Sequence[int | None], scale: int, width: int = BAR_WIDT
 
 def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: bool) -> tuple[list[Any], list[list[Any]]]:
     scale = max((est.total_bytes or 0 for est, _ in rows), default=0)
+    # Hybrids keep a recurrent state per sequence: a column of its own, shown only when a row has one.
+    with_state = any(est.state_bytes != 0 for est, _ in rows)
     cols: list[Any] = [
         "quant",
         ("bits/w", "right"),
         ("weights GiB", "right"),
         ("KV GiB", "right"),
+        *([("state GiB", "right")] if with_state else []),
         ("other GiB", "right"),
         ("total GiB", "right"),
         "breakdown",
@@ -58,9 +61,15 @@ def memory_rows(rows: Sequence[tuple[MemoryEstimate, int | None]], with_fit: boo
             f"{est.bits_per_weight:.2f}" if est.bits_per_weight else "-",
             w,
             kv,
+            *([gib_number(est.state_bytes) if est.state_bytes is not None else "unknown"] if with_state else []),
             gib_number(over),
             gib_number(est.total_bytes) if est.total_bytes is not None else "unknown",
-            breakdown_bar([est.weights_bytes, est.kv_cache_bytes, vision, est.overhead_bytes], scale),
+            breakdown_bar(
+                [est.weights_bytes, (est.kv_cache_bytes or 0) + (est.state_bytes or 0), vision, est.overhead_bytes]
+                if est.kv_cache_bytes is not None
+                else [est.weights_bytes, None, vision, est.overhead_bytes],
+                scale,
+            ),
         ]
         if with_fit:
             row.append(f"{fit:,}" if fit else ("unknown" if est.total_bytes is None else "does not fit"))
@@ -76,12 +85,17 @@ def render_estimates(model_id: str, rows: Sequence[tuple[MemoryEstimate, int | N
     title = f"{model_id}: memory at {ctx}, {first.kv_cache_type} KV cache, {first.engine}"
     cols, body = memory_rows(rows, fit_vram is not None)
     caption = (
-        f"GiB = 2^30 bytes. Bar: {BAR_CHARS[0]} weights {BAR_CHARS[1]} KV cache {BAR_CHARS[2]} vision "
+        f"GiB = 2^30 bytes. Bar: {BAR_CHARS[0]} weights {BAR_CHARS[1]} KV cache (+ state) {BAR_CHARS[2]} vision "
         f"{BAR_CHARS[3]} overhead (other = vision + overhead)."
     )
     if fit_vram is not None:
         caption += f" Max context: longest that fits in {fit_vram:g} GiB."
     table(cols, body, title=title, caption=caption)
+    if first.state_bytes:
+        line(
+            f"Recurrent state: {gib(first.state_bytes, 2)} for {first.parallel} sequence(s), fixed whatever the "
+            "context (linear-attention / Mamba / conv layers; only attention layers hold a KV cache)."
+        )
     vision = first.vision_bytes
     if vision:
         line(f"Vision encoder + projector: {gib(vision, 2)} (included in overhead column and total).")

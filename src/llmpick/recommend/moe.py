@@ -41,6 +41,7 @@ def _parts(est: MemoryEstimate) -> tuple[int, float, float, float, float, float,
         return None
     kv = est.kv_cache_bytes or 0
     per_kv = float(est.per_layer_kv_bytes) if est.per_layer_kv_bytes is not None else kv / L
+    per_kv += (est.state_bytes or 0) / L  # recurrent state: it lives with its layers, like the KV cache
     full = float(est.per_layer_weights_bytes) + per_kv
     exp = float(est.per_layer_expert_bytes)
     return (

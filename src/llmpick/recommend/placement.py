@@ -32,6 +32,7 @@ def _layer_parts(est: MemoryEstimate) -> tuple[int, float, float, float, int]:
         per_w, non = est.weights_bytes / L, 0.0
     kv = est.kv_cache_bytes or 0
     per_kv = float(est.per_layer_kv_bytes) if est.per_layer_kv_bytes is not None else kv / L
+    per_kv += (est.state_bytes or 0) / L  # recurrent state: it lives with its layers, like the KV cache
     return L, per_w + per_kv, non, float(est.vision_bytes or 0), int(est.overhead_per_gpu_bytes)
 
 
@@ -147,7 +148,7 @@ def place_vllm(est: MemoryEstimate, m: Model, hw: Hardware) -> Placement:
     ov = est.overhead_per_gpu_bytes
     if est.weights_bytes is None:
         return Placement("none", "vllm", L, 0, [0] * n, [0] * n, 0, notes=["weights unknown: cannot be placed"])
-    need = est.weights_bytes + (est.kv_cache_bytes or 0) + (est.vision_bytes or 0)
+    need = est.weights_bytes + (est.kv_cache_bytes or 0) + (est.state_bytes or 0) + (est.vision_bytes or 0)
     if not caps or hw.unified:
         return Placement("none", "vllm", L, 0, [0] * n, [0] * n, 0, unsupported="vLLM needs CUDA or ROCm GPUs")
     if not hw.equal_cards():

@@ -19,7 +19,9 @@ class MemoryEstimate(Lazy):
     catalog entry), ``weights_bytes``, ``active_weights_bytes``, the per-layer weight figures and ``total_bytes``
     are all null: a total without the weights would understate the need by nearly all of it.  When the weights are
     known, ``total_bytes`` is weights + KV cache + vision + overhead; a KV cache or vision encoder that cannot be
-    estimated is null, left out of the total, and named in ``missing``.  ``overhead_bytes`` = ``overhead_per_gpu_bytes`` (paid once on
+    estimated is null, left out of the total, and named in ``missing``.  Hybrid models (Gated DeltaNet, Mamba-2,
+    short-conv layers) also keep a recurrent state per sequence (``state_bytes``), counted in the total; only their
+    attention layers hold a KV cache.  ``overhead_bytes`` = ``overhead_per_gpu_bytes`` (paid once on
     every GPU used: CUDA context and compute buffer) + ``overhead_shared_bytes`` (paid once).  To place a model
     on several GPUs, give each GPU layers x ``per_layer_weights_bytes`` + layers x ``per_layer_kv_bytes`` plus
     its ``overhead_per_gpu_bytes``; ``non_layer_weights_bytes`` (embeddings + output head) goes to one of them.
@@ -37,13 +39,18 @@ class MemoryEstimate(Lazy):
     engine: str
     weights_bytes: int | None = Field(description="null when the weights are unknown (see missing)")
     kv_cache_bytes: int | None
+    state_bytes: int | None = Field(
+        None,
+        description="recurrent state of the linear-attention / Mamba / short-conv layers of all sequences (f32, "
+        "fixed per sequence); 0 for a model without such layers; null when unknown (see missing)",
+    )
     vision_bytes: int | None
     overhead_bytes: int
     overhead_per_gpu_bytes: int
     overhead_shared_bytes: int
     total_bytes: int | None = Field(
-        description="weights + KV cache + vision + overhead; null when the weights are unknown (a KV cache or "
-        "vision encoder that is unknown is left out and named in missing)"
+        description="weights + KV cache + recurrent state + vision + overhead; null when the weights are unknown "
+        "(a KV cache, state or vision encoder that is unknown is left out and named in missing)"
     )
     active_weights_bytes: int | None = Field(
         description="weight bytes read per generated token (MoE: routed experts only); null when the weights are "
@@ -51,7 +58,12 @@ class MemoryEstimate(Lazy):
     )
     layers: int | None
     per_layer_weights_bytes: int | None
-    per_layer_kv_bytes: int | None
+    per_layer_kv_bytes: int | None = Field(
+        description="KV cache / layers: an average over all layers (hybrids: only attention layers hold one)"
+    )
+    per_layer_state_bytes: int | None = Field(
+        None, description="recurrent state / layers, an average like per_layer_kv_bytes; null when none or unknown"
+    )
     non_layer_weights_bytes: int | None
     expert_weights_bytes: int | None = Field(
         None,
