@@ -105,6 +105,7 @@ K13 = dict.fromkeys(
         "parents",
         "superseded_by",
         "scores",
+        "curated",
         "hub",
         "vram_need_bytes",
         "vram_need_assumptions",
@@ -403,17 +404,20 @@ def summary_record_ok(v0: Any) -> bool:
         v93 = v89["date"]
         if v93 is not None and type(v93) is not str:
             return False
-    v94 = v0["hub"]
-    if v94 is not None:
+    v94 = v0["curated"]
+    if type(v94) is not bool:
         return False
-    v95 = v0["vram_need_bytes"]
-    if v95 is not None and (type(v95) is not int or not 1 <= v95 <= 4611686018427387904):
+    v95 = v0["hub"]
+    if v95 is not None:
         return False
-    v96 = v0["vram_need_assumptions"]
-    if type(v96) is not list:
+    v96 = v0["vram_need_bytes"]
+    if v96 is not None and (type(v96) is not int or not 1 <= v96 <= 4611686018427387904):
         return False
-    for v97 in v96:
-        if type(v97) is not str:
+    v97 = v0["vram_need_assumptions"]
+    if type(v97) is not list:
+        return False
+    for v98 in v97:
+        if type(v98) is not str:
             return False
     return True
 
@@ -422,23 +426,23 @@ def envelope_record_ok(v0: Any) -> bool:
     """Whether the stored `list` envelope has ``ListAnswer``'s keys."""
     if type(v0) is not dict or v0.keys() != K14:
         return False
-    v98 = v0["schema_version"]
-    if type(v98) is not int or not 1 <= v98 <= 65536:
+    v99 = v0["schema_version"]
+    if type(v99) is not int or not 1 <= v99 <= 65536:
         return False
-    v99 = v0["command"]
-    if type(v99) is not str or v99 != "list":
+    v100 = v0["command"]
+    if type(v100) is not str or v100 != "list":
         return False
-    v100 = v0["warnings"]
-    if type(v100) is not list:
+    v101 = v0["warnings"]
+    if type(v101) is not list:
         return False
-    for v101 in v100:
-        if type(v101) is not str:
+    for v102 in v101:
+        if type(v102) is not str:
             return False
-    v102 = v0["items"]
-    if type(v102) is not list:
+    v103 = v0["items"]
+    if type(v103) is not list:
         return False
-    for v103 in v102:
-        if type(v103) is not str:
+    for v104 in v103:
+        if type(v104) is not str:
             return False
     return True
 

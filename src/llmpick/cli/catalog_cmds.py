@@ -8,7 +8,7 @@ import typer
 from .. import output
 from ..errors import CatalogError
 from . import catalog_app, command
-from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
+from .options import CatalogOpt, CuratedOpt, Format, FormatOpt, JsonOpt, is_json, load
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, StoredAnswer
@@ -51,6 +51,7 @@ def list_models(
     ] = None,
     sort: Annotated[str, typer.Option("--sort", help="id, name, params, released, context, score.")] = "id",
     limit: Annotated[int | None, typer.Option("--limit", help="Show at most N models.")] = None,
+    curated: CuratedOpt = False,
     max_vram: Annotated[
         str | None,
         typer.Option(
@@ -63,7 +64,7 @@ def list_models(
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
-    """List catalog models, filtered and sorted."""
+    """List catalog models (and the drafts of `refresh --discover`, marked *), filtered and sorted."""
     from ..query import ModelFilter, select_facts
     from ..units import MEMORY, parse_count, parse_gib_bytes, parse_tokens
 
@@ -84,7 +85,7 @@ def list_models(
     max_vram_bytes = parse_gib_bytes(max_vram, MEMORY, "--max-vram") if max_vram is not None else None
     from ..hubcache import hub_summary
 
-    cat, warnings = load(catalog, models=False)
+    cat, warnings = load(catalog, models=False, drafts=not curated)
     ids = [f.id for f in select_facts(cat.facts(), flt, sort=sort, limit=None if max_vram_bytes is not None else limit)]
     needs = cat.vram_needs(ids)
     if max_vram_bytes is not None:
@@ -129,7 +130,7 @@ def show(
     from ..hubcache import hub_summary
     from ..licenses import lookup
 
-    cat, warnings = load(catalog, models=False)
+    cat, warnings = load(catalog, models=False, drafts=True)
     m = cat.resolve(model)
     children = [c.id for c in cat.children(m.id)]
     hub = hub_summary(m.id)
