@@ -74,6 +74,7 @@ class FakeHub:
         self.listed: dict[str, dict[str, Any]] = {}  # repos served (list and model_info) besides the fixtures
         self.listed_files: dict[tuple[str, str], bytes] = {}  # (repo, file) -> bytes, for the repos above
         self.page_size = 1000  # the real Hub's largest page
+        self.next_host: str | None = None  # a Link rel="next" to this host instead (a hostile Hub)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -111,7 +112,7 @@ class FakeHub:
             self.auth_headers.clear()
             self.listed.clear()
             self.listed_files.clear()
-        self.page_size = 1000
+        self.page_size, self.next_host = 1000, None
         self.latency, self.synthetic, self.granted_token = 0.0, False, None
 
     def fault(self, repo: str, kind: str, times: int | None = None, retry_after: int = 1) -> None:
@@ -449,7 +450,7 @@ class _Handler(BaseHTTPRequestHandler):
             rest = [(k, v) for k, vs in query.items() if k != "cursor" for v in vs]
             from urllib.parse import urlencode
 
-            host = self.headers.get("Host", "127.0.0.1")
+            host = fake.next_host or self.headers.get("Host", "127.0.0.1")
             headers["Link"] = f'<http://{host}/api/models?{urlencode([*rest, ("cursor", cursor + size)])}>; rel="next"'
         self._json(200, items, headers, head=head)
 

@@ -284,7 +284,8 @@ def draft(
     todos["origin"] = "country of the organization (ISO code)"
     todos["summary"] = "write one sentence: what it is and what it is good for"
     when = fetched_at[:10]
-    sources = [f"{endpoint}/api/models/{repo} (model_info, sha {data.sha or '?'}, fetched {when})"]
+    asked = "model_info" if by == "catalog add" else "the model list"
+    sources = [f"{endpoint}/api/models/{repo} ({asked}, sha {data.sha or '?'}, fetched {when})"]
     if data.config is not None:
         sources.append(f"{endpoint}/{repo}/resolve/{data.sha or 'main'}/config.json")
 
