@@ -493,8 +493,11 @@ if __name__ == "__main__":  # python tests/fakehub.py [--synthetic] [--latency S
     ap = argparse.ArgumentParser()
     ap.add_argument("--synthetic", action="store_true")
     ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--listed", type=int, default=0, help="new synthetic models the list endpoint serves")
     a = ap.parse_args()
     hub = FakeHub(synthetic=a.synthetic, latency=a.latency).start()
+    if a.listed:
+        hub.add_synthetic(a.listed)
     print(hub.url, flush=True)
     try:
         while True:
