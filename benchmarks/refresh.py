@@ -1,10 +1,15 @@
 """Refresh throughput against the fake Hub with 50 ms latency per request.
 
-    python benchmarks/refresh.py [--count 500] [--latency 0.05] [--concurrency 8]
+    python benchmarks/refresh.py [--count 500] [--latency 0.05] [--concurrency 8] [--discover 200]
 
 The fake Hub runs in its own process (as the real Hub runs elsewhere), so the figures measure llmpick's
 client: wall time against the ideal (count x latency / concurrency), and the peak Python memory of the
 refresh (tracemalloc, in a second pass) at growing counts, to show it stays flat.  Nothing leaves 127.0.0.1.
+
+The discovery run (`refresh --discover`) lists ``--discover`` new repos (each with one GGUF derivative) and drafts
+every one: per model config.json, the model-tree list and the derivative's model_info, 3 requests at
+``--concurrency``; the four Hub lists are read in parallel, page after page (1,000 a page).  Its ideal is the
+list pages' latency plus 3 x models x latency / concurrency.
 """
 
 from __future__ import annotations
@@ -25,9 +30,17 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.pop("HF_TOKEN", None)
 
 
-def start_server(latency: float) -> tuple[subprocess.Popen[str], str]:
+def start_server(latency: float, listed: int = 0) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "fakehub.py"), "--synthetic", "--latency", str(latency)],
+        [
+            sys.executable,
+            str(ROOT / "tests" / "fakehub.py"),
+            "--synthetic",
+            "--latency",
+            str(latency),
+            "--listed",
+            str(listed),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -59,12 +72,43 @@ def run(url: str, count: int, concurrency: int, tag: str, trace: bool = False) -
         return wall, peak / 2**20, done, failed
 
 
+def run_discover(url: str, count: int, concurrency: int) -> tuple[float, int, int, int]:
+    from llmpick import discover
+    from llmpick.hub import Hub
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["LLMPICK_CACHE_DIR"] = tmp
+        os.environ["HF_HOME"] = str(Path(tmp) / "hf")
+        t0 = time.perf_counter()
+        result = discover.run(Hub(url, timeout=10), [], limit=count, concurrency=concurrency)
+        wall = time.perf_counter() - t0
+        drafted = sum(1 for o in result.items if o.outcome == "drafted")
+        failed = result.failed
+        return wall, len(result.items), drafted, failed
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=500)
     ap.add_argument("--latency", type=float, default=0.05)
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--discover", type=int, default=200, help="new repos the Hub lists for the discovery run")
     a = ap.parse_args()
+    if a.discover:
+        listed, listed_url = start_server(a.latency, a.discover)
+        try:
+            run_discover(listed_url, 2 * a.concurrency, a.concurrency)  # imports, connection pool
+            wall, seen, drafted, failed = run_discover(listed_url, a.discover, a.concurrency)
+            pages = 1 + a.discover // 1000  # the four lists are read at once: one list's pages, one after another
+            ideal = pages * a.latency + 3 * drafted * a.latency / a.concurrency
+            print(
+                f"discovery: {seen} listed, {drafted} drafted, {failed} failed: wall {wall:6.2f} s, "
+                f"ideal {ideal:6.2f} s, ratio {wall / ideal:4.2f}x (latency {a.latency * 1000:.0f} ms, "
+                f"concurrency {a.concurrency})"
+            )
+        finally:
+            listed.terminate()
+            listed.wait(timeout=10)
     slow, slow_url = start_server(a.latency)
     fast, fast_url = start_server(0.0)
     try:

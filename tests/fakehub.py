@@ -9,6 +9,14 @@ The real ``huggingface_hub`` client talks to it over real HTTP.  It serves fixtu
     hub.fault("Qwen/Qwen2.5-7B-Instruct", "503", times=2)   # two 503s, then success
     hub.fault("x/y", "slow")                                   # permanent until hub.reset()
 
+The model list, ``GET /api/models?...``, serves every fixture model plus those a test adds (``hub.listed``, or
+``hub.add_synthetic(n)``: n new base repos, each with a GGUF derivative), filtered by ``pipeline_tag``, ``filter``
+(each a tag the model carries), ``author`` and ``search``, sorted (descending) by ``sort``, ``limit`` per page (at
+most ``hub.page_size``), ``expand`` (only those fields), paginated with ``cursor`` and ``Link: <...>; rel="next"``.
+Its faults are keyed ``"list"`` (every list request) or ``"list:page2"`` (that page only)::
+
+    hub.fault("list:page2", "malformed")                       # the first page answers, the second is broken
+
 Fault kinds: notfound, gated, 429, 500, 503, slow, close, malformed, enormous, control, and
 hang (no answer until ``reset()``), drip (an answer whose headers arrive a byte every 50 ms, until ``reset()``),
 deep (JSON nested 100,000 levels deep), body (``hub.bodies[repo]``: the answer's exact bytes).
@@ -30,6 +38,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hub"
 REPO = r"(?P<repo>[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*)"
+LIST_RE = re.compile(r"^/api/models/?$")
 API_RE = re.compile(rf"^/api/models/{REPO}(?:/revision/(?P<rev>[^/]+))?$")
 RESOLVE_RE = re.compile(rf"^/{REPO}/resolve/(?P<rev>[^/]+)/(?P<file>.+)$")
 NASTY = "[red]x[/red] [bold]y\x1b[31m\x07 \u202e[/]"  # rich markup + terminal escapes + bidi override
@@ -62,6 +71,10 @@ class FakeHub:
         self.released = threading.Event()  # ends every "hang" and "drip" answer
         self.requests: list[tuple[str, str]] = []
         self.auth_headers: list[str] = []
+        self.listed: dict[str, dict[str, Any]] = {}  # repos served (list and model_info) besides the fixtures
+        self.listed_files: dict[tuple[str, str], bytes] = {}  # (repo, file) -> bytes, for the repos above
+        self.page_size = 1000  # the real Hub's largest page
+        self.next_host: str | None = None  # a Link rel="next" to this host instead (a hostile Hub)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -97,6 +110,9 @@ class FakeHub:
             self.bodies.clear()
             self.requests.clear()
             self.auth_headers.clear()
+            self.listed.clear()
+            self.listed_files.clear()
+        self.page_size, self.next_host = 1000, None
         self.latency, self.synthetic, self.granted_token = 0.0, False, None
 
     def fault(self, repo: str, kind: str, times: int | None = None, retry_after: int = 1) -> None:
@@ -125,10 +141,42 @@ class FakeHub:
 
     # -- data ------------------------------------------------------------------------------
 
+    def add_synthetic(self, count: int, prefix: str = "synthetic/new") -> None:
+        """``count`` new base models to list (``{prefix}-00000`` ...), each with one GGUF derivative (``...-GGUF``)."""
+        for i in range(count):
+            repo = f"{prefix}-{i:05d}"
+            doc = synthetic(repo)
+            doc.update(
+                tags=["text-generation", "safetensors", "conversational"],
+                createdAt=f"2026-{1 + i % 12:02d}-01T00:00:00.000Z",
+                trendingScore=count - i,
+                siblings=[{"rfilename": "config.json", "size": 600}, {"rfilename": "model.safetensors", "size": 10}],
+            )
+            gguf = synthetic(repo + "-GGUF")
+            gguf["tags"] = ["text-generation", "gguf", f"base_model:{repo}", f"base_model:quantized:{repo}"]
+            gguf["cardData"] = {"license": "apache-2.0", "base_model": repo}
+            self.listed[repo], self.listed[repo + "-GGUF"] = doc, gguf
+
+    def all_models(self) -> list[dict[str, Any]]:
+        """Every model the list endpoint knows: the fixtures, then ``listed``."""
+        docs = {}
+        for path in sorted((FIXTURES / "models").glob("*/*.json")):
+            doc = json.loads(path.read_text())
+            docs[doc["id"]] = doc
+        with self._lock:
+            docs.update(copy.deepcopy(self.listed))
+            for repo, fields in self.overrides.items():
+                if repo in docs:
+                    docs[repo].update(copy.deepcopy(fields))
+        return list(docs.values())
+
     def model(self, repo: str) -> dict[str, Any] | None:
         path = FIXTURES / "models" / f"{repo}.json"
         if path.is_file():
             doc = json.loads(path.read_text())
+        elif repo in self.listed:
+            with self._lock:
+                doc = copy.deepcopy(self.listed[repo])
         elif self.synthetic or repo.startswith("synthetic/"):
             doc = synthetic(repo)
         else:
@@ -141,7 +189,9 @@ class FakeHub:
         path = FIXTURES / "files" / repo / name
         if path.is_file() and ".." not in name:
             return path.read_bytes()
-        if (self.synthetic or repo.startswith("synthetic/")) and name == "config.json":
+        if (repo, name) in self.listed_files:
+            return self.listed_files[(repo, name)]
+        if (self.synthetic or repo.startswith("synthetic/")) and name == "config.json" and not repo.endswith("-GGUF"):
             return json.dumps(
                 {
                     "architectures": ["LlamaForCausalLM"],
@@ -247,6 +297,8 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.auth_headers.append(auth)
         if fake.latency:
             time.sleep(fake.latency)
+        if LIST_RE.match(path):
+            return self._list(parse_qs(split.query), head)
         m = API_RE.match(path)
         if m:
             return self._model_info(m.group("repo"), parse_qs(split.query), head)
@@ -357,6 +409,51 @@ class _Handler(BaseHTTPRequestHandler):
             doc = {k: v for k, v in doc.items() if k in set(expand) | {"id", "_id"}}
         self._json(200, doc, head=head)
 
+    def _list(self, query: dict[str, list[str]], head: bool) -> None:
+        """``GET /api/models``: filter, sort, one page, and a Link to the next one."""
+        fake = self.fake
+        one = {k: v[0] for k, v in query.items()}
+        try:
+            cursor = int(one.get("cursor", "0"))
+            size = min(int(one.get("limit", "1000")), fake.page_size)
+        except ValueError:
+            return self._json(400, {"error": "bad cursor or limit"}, head=head)
+        page = cursor // max(1, size) + 1
+        fault = fake.take_fault(f"list:page{page}") or fake.take_fault("list")
+        if fault is not None and self._common_fault("list", fault, head):
+            return
+        docs = fake.all_models()
+        if "pipeline_tag" in one:
+            docs = [d for d in docs if d.get("pipeline_tag") == one["pipeline_tag"]]
+        for tag in query.get("filter", []):
+            docs = [d for d in docs if tag in (d.get("tags") or [])]
+        if "author" in one:
+            docs = [d for d in docs if d["id"].split("/")[0] == one["author"]]
+        if "search" in one:
+            docs = [d for d in docs if one["search"].lower() in d["id"].lower()]
+        key = one.get("sort")
+        if key:
+            docs.sort(key=lambda d: (d.get(key) is not None, d.get(key) or 0, d["id"]), reverse=True)
+        chunk = docs[cursor : cursor + size]
+        expand = set(query.get("expand", []))
+        basic = {"id", "_id", "likes", "downloads", "tags", "pipeline_tag", "library_name", "createdAt", "private"}
+        items = []
+        for d in chunk:
+            if fault is not None and fault.kind == "control":
+                d = control_chars(d)
+            d = dict(d, _id=f"{abs(hash(d['id'])):024x}"[:24])
+            if "siblings" in d:
+                d["siblings"] = [{"rfilename": x["rfilename"]} for x in d["siblings"]]
+            items.append({k: v for k, v in d.items() if k in (expand | {"id", "_id"} if expand else basic)})
+        headers = {}
+        if cursor + size < len(docs):
+            rest = [(k, v) for k, vs in query.items() if k != "cursor" for v in vs]
+            from urllib.parse import urlencode
+
+            host = fake.next_host or self.headers.get("Host", "127.0.0.1")
+            headers["Link"] = f'<http://{host}/api/models?{urlencode([*rest, ("cursor", cursor + size)])}>; rel="next"'
+        self._json(200, items, headers, head=head)
+
     def _resolve(self, repo: str, name: str, head: bool) -> None:
         fake = self.fake
         fault, doc = self._repo(repo, head)
@@ -396,8 +493,11 @@ if __name__ == "__main__":  # python tests/fakehub.py [--synthetic] [--latency S
     ap = argparse.ArgumentParser()
     ap.add_argument("--synthetic", action="store_true")
     ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--listed", type=int, default=0, help="new synthetic models the list endpoint serves")
     a = ap.parse_args()
     hub = FakeHub(synthetic=a.synthetic, latency=a.latency).start()
+    if a.listed:
+        hub.add_synthetic(a.listed)
     print(hub.url, flush=True)
     try:
         while True:

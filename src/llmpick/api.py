@@ -19,12 +19,13 @@ if TYPE_CHECKING:
     from .schema.recommend import CheckAnswer, RecommendAnswer
 
 
-def load_catalog(*dirs: str | Path, builtin: bool = True) -> Catalog:
-    """The built-in catalog plus overlay folders (later folders override earlier ones by id).  Invalid files are
-    left out and listed in ``.problems``."""
+def load_catalog(*dirs: str | Path, builtin: bool = True, curated: bool = False) -> Catalog:
+    """The built-in catalog plus overlay folders (later folders override earlier ones by id), and the drafts of
+    `llmpick refresh --discover` (models the Hub lists that no catalog file has, ``curated`` False in answers)
+    unless ``curated``, as the CLI's ``--curated``.  Invalid files are left out and listed in ``.problems``."""
     from .catalog import load_catalog as _load
 
-    return _load(list(dirs), builtin=builtin)
+    return _load(list(dirs), builtin=builtin, drafts=not curated)
 
 
 def resolve_hardware(**flags: Any) -> Hardware:

@@ -60,10 +60,13 @@ class _Slot:
     data: dict[str, Any] | None = None  # CatalogEntry.model_dump(mode="json"), from the index
     facts: ModelFacts | None = None
     summary: dict[str, Any] | None = None  # ModelSummaryOut JSON with the VRAM need, without Hub data
+    curated: bool = True  # False: a draft `refresh --discover` keeps in the cache (built as a DraftModel)
 
     @classmethod
     def of_model(cls, m: Model, stamp: Stamp | None = None) -> _Slot:
-        return cls(m.id, m.path, stamp, m.entry.base_model, tuple(m.entry.parents), model=m)
+        from .schema.models_out import is_curated
+
+        return cls(m.id, m.path, stamp, m.entry.base_model, tuple(m.entry.parents), model=m, curated=is_curated(m))
 
     @classmethod
     def of_json(cls, model_id: str, where: str, stamp: Stamp, data: dict[str, Any]) -> _Slot:
@@ -94,6 +97,7 @@ class Catalog:
         self._slots: dict[str, _Slot] = {m.id: _Slot.of_model(m) for m in models}
         self.problems: list[Problem] = list(problems)
         self.files: list[str] = [m.path for m in models]  # every catalog file read, overridden ones included
+        self.draft_problems: list[Problem] = []  # drafts in the cache that could not be read: left out, warned of
         self._cached = False  # whether the index may be used (load_catalog's use_cache)
         self._summaries: Index | None = None
         self._models: list[Model] | None = None
@@ -139,6 +143,11 @@ class Catalog:
             out.append(s.facts)
         return out
 
+    def is_curated(self, model_id: str) -> bool:
+        """Whether the model comes from a catalog file, not from a draft of `refresh --discover`."""
+        slot = self._slots.get(model_id)
+        return slot is None or slot.curated
+
     def get(self, model_id: str) -> Model | None:
         slot = self._slots.get(model_id)
         return None if slot is None else self._model(slot)
@@ -160,7 +169,12 @@ class Catalog:
                 entry = CatalogEntry.from_trusted(slot.data or {})
             except Exception:  # an index that is not what this code wrote: read the file again
                 entry = _reread(slot.path, slot.id)
-            slot.model = Model(slot.id, entry, slot.path)
+            if slot.curated:
+                slot.model = Model(slot.id, entry, slot.path)
+            else:
+                from .schema.models_out import DraftModel
+
+                slot.model = DraftModel(slot.id, entry, slot.path)
         return slot.model
 
     def resolve(self, name: str) -> Model:
@@ -218,7 +232,7 @@ class Catalog:
             if s.stamp is None:
                 return None
             parts.append(f"{s.id}={s.path}:{s.stamp[0]}:{s.stamp[1]}")
-        parts += (str(p) for p in self.problems)
+        parts += (str(p) for p in self.problems + self.draft_problems)
         return "\n".join(parts)
 
     def children(self, model_id: str) -> list[Model]:
@@ -282,24 +296,30 @@ class Catalog:
 
 
 def load_catalog(
-    extra_dirs: Iterable[Path | str] | None = None, *, builtin: bool = True, use_cache: bool = True
+    extra_dirs: Iterable[Path | str] | None = None,
+    *,
+    builtin: bool = True,
+    use_cache: bool = True,
+    drafts: bool = False,
 ) -> Catalog:
     """Load the built-in catalog plus overlay folders (later folders override earlier ones by id).
 
-    Invalid files are left out and reported in ``Catalog.problems``; they never stop the rest.
+    Invalid files are left out and reported in ``Catalog.problems``; they never stop the rest.  ``drafts``: also the
+    drafts of `refresh --discover` (``hubcache.drafts_root()``) whose id no catalog file has, as not curated; a
+    draft that cannot be read is left out and reported in ``Catalog.draft_problems``.
     """
     # The catalog is a large, acyclic tree of small objects: collecting cycles while building it only
     # rescans the growing heap (over half the load time at 10,000 entries).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(extra_dirs, builtin, use_cache)
+        return _load(extra_dirs, builtin, use_cache, drafts)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: bool) -> Catalog:
+def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: bool, drafts: bool = False) -> Catalog:
     layers: list[Path] = [paths.builtin_catalog_dir()] if builtin else []
     layers += paths.user_catalog_dirs([Path(d) for d in (extra_dirs or [])])
     index = Index.open() if use_cache else None
@@ -325,12 +345,41 @@ def _load(extra_dirs: Iterable[Path | str] | None, builtin: bool, use_cache: boo
             problems += file_problems
             if slot is not None:
                 slots[model_id] = slot
+    draft_slots, draft_problems = _load_drafts(slots, index) if drafts else ({}, [])
     if index is not None:
         index.save()
     catalog = Catalog._of(slots, use_cache)
-    catalog.problems = problems + _cross_check(catalog)
+    catalog.problems = problems + _cross_check(catalog)  # the catalog's own lineage: drafts cannot break it
+    catalog._slots.update(draft_slots)
+    catalog.draft_problems = draft_problems
     catalog.files = files
     return catalog
+
+
+def _load_drafts(slots: dict[str, _Slot], index: Index | None) -> tuple[dict[str, _Slot], list[Problem]]:
+    """The drafts of `refresh --discover` (not curated), except those a catalog file describes, and the problems of
+    the drafts that could not be read."""
+    from .hubcache import drafts_root
+
+    layer = drafts_root()
+    if not _is_dir(layer):
+        return {}, []
+    curated = {i.lower() for i in slots}
+    found, problems = layer_files(layer)
+    out: dict[str, _Slot] = {}
+    for path, model_id in found:
+        if model_id.lower() in curated:
+            continue
+        slot, file_problems = _load_slot(path, model_id, index)
+        problems += file_problems
+        if slot is not None:
+            slot.curated = False
+            if slot.model is not None:
+                from .schema.models_out import DraftModel
+
+                slot.model = DraftModel(slot.model.id, slot.model.entry, slot.model.path)
+            out[model_id] = slot
+    return out, problems
 
 
 def validate_files(files: Iterable[Path | str]) -> tuple[list[Model], list[Problem]]:

@@ -218,6 +218,7 @@ SUMMARY = record(
         "parents": list_of(TEXT),
         "superseded_by": opt(TEXT),
         "scores": list_of(SCORE),  # ScoreOut: the same keys
+        "curated": BOOL,
         "hub": ("null",),  # stored without Hub data: that is added when printed
         "vram_need_bytes": opt(count(MAX_BYTES)),
         "vram_need_assumptions": list_of(TEXT),

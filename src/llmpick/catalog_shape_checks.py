@@ -143,6 +143,7 @@ K14 = dict.fromkeys(
         "parents",
         "superseded_by",
         "scores",
+        "curated",
         "hub",
         "vram_need_bytes",
         "vram_need_assumptions",
@@ -544,17 +545,20 @@ def summary_record_ok(v0: Any) -> bool:
         v127 = v123["date"]
         if v127 is not None and type(v127) is not str:
             return False
-    v128 = v0["hub"]
-    if v128 is not None:
+    v128 = v0["curated"]
+    if type(v128) is not bool:
         return False
-    v129 = v0["vram_need_bytes"]
-    if v129 is not None and (type(v129) is not int or not 1 <= v129 <= 4611686018427387904):
+    v129 = v0["hub"]
+    if v129 is not None:
         return False
-    v130 = v0["vram_need_assumptions"]
-    if type(v130) is not list:
+    v130 = v0["vram_need_bytes"]
+    if v130 is not None and (type(v130) is not int or not 1 <= v130 <= 4611686018427387904):
         return False
-    for v131 in v130:
-        if type(v131) is not str:
+    v131 = v0["vram_need_assumptions"]
+    if type(v131) is not list:
+        return False
+    for v132 in v131:
+        if type(v132) is not str:
             return False
     return True
 
@@ -563,23 +567,23 @@ def envelope_record_ok(v0: Any) -> bool:
     """Whether the stored `list` envelope has ``ListAnswer``'s keys."""
     if type(v0) is not dict or v0.keys() != K15:
         return False
-    v132 = v0["schema_version"]
-    if type(v132) is not int or not 1 <= v132 <= 65536:
+    v133 = v0["schema_version"]
+    if type(v133) is not int or not 1 <= v133 <= 65536:
         return False
-    v133 = v0["command"]
-    if type(v133) is not str or v133 != "list":
+    v134 = v0["command"]
+    if type(v134) is not str or v134 != "list":
         return False
-    v134 = v0["warnings"]
-    if type(v134) is not list:
+    v135 = v0["warnings"]
+    if type(v135) is not list:
         return False
-    for v135 in v134:
-        if type(v135) is not str:
+    for v136 in v135:
+        if type(v136) is not str:
             return False
-    v136 = v0["items"]
-    if type(v136) is not list:
+    v137 = v0["items"]
+    if type(v137) is not list:
         return False
-    for v137 in v136:
-        if type(v137) is not str:
+    for v138 in v137:
+        if type(v138) is not str:
             return False
     return True
 

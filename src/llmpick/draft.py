@@ -89,15 +89,11 @@ def _pos(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
 
 
-def arch_from_config(config: dict[str, Any] | None, data: HubRepoData | None = None) -> dict[str, Any]:
-    """The catalog's ``arch`` facts from a config.json (text_config of multimodal models merged in)."""
-    arch: dict[str, Any] = {}
-    cfg = dict(config or {})
-    text = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else None
-    c = {**cfg, **text} if text else cfg
-    archs = cfg.get("architectures")
-    if isinstance(archs, list) and archs and isinstance(archs[0], str):
-        arch["type"] = archs[0]
+def arch_fields(c: dict[str, Any]) -> dict[str, Any]:
+    """The one map from config.json keys to the catalog's ``arch`` fields (None where the config does not say).
+
+    ``c`` is the config with a multimodal model's ``text_config`` merged over it.  Every key an architecture
+    spells its own way is read here, and only here: a new architecture's keys are added to this function."""
     heads = _pos(c.get("num_attention_heads")) or _pos(c.get("n_head"))
     hidden = _pos(c.get("hidden_size")) or _pos(c.get("n_embd")) or _pos(c.get("d_model"))
     experts = _pos(c.get("num_local_experts")) or _pos(c.get("n_routed_experts")) or _pos(c.get("num_experts"))
@@ -106,7 +102,10 @@ def arch_from_config(config: dict[str, Any] | None, data: HubRepoData | None = N
     sliding = _pos(c.get("sliding_window")) if c.get("use_sliding_window") is not False else None
     if sliding and max_ctx and sliding >= max_ctx:
         sliding = None
-    arch.update(
+    archs = c.get("architectures")
+    dtype = c.get("torch_dtype") or c.get("dtype")
+    return dict(
+        type=archs[0] if isinstance(archs, list) and archs and isinstance(archs[0], str) else None,
         layers=_pos(c.get("num_hidden_layers")) or _pos(c.get("n_layer")) or _pos(c.get("num_layers")),
         hidden_size=hidden,
         intermediate_size=(_pos(c.get("moe_intermediate_size")) if experts else None)
@@ -115,7 +114,7 @@ def arch_from_config(config: dict[str, Any] | None, data: HubRepoData | None = N
         kv_heads=kv,
         head_dim=_pos(c.get("head_dim")) or (hidden // heads if hidden and heads and hidden % heads == 0 else None),
         vocab_size=_pos(c.get("vocab_size")),
-        max_context=max_ctx or (data.gguf.context_length if data and data.gguf and data.gguf.context_length else None),
+        max_context=max_ctx,
         sliding_window=sliding,
         experts=experts,
         experts_per_token=_pos(c.get("num_experts_per_tok")) if experts else None,
@@ -123,11 +122,21 @@ def arch_from_config(config: dict[str, Any] | None, data: HubRepoData | None = N
         kv_lora_rank=_pos(c.get("kv_lora_rank")),
         qk_rope_head_dim=_pos(c.get("qk_rope_head_dim")),
         tie_word_embeddings=c.get("tie_word_embeddings") if isinstance(c.get("tie_word_embeddings"), bool) else None,
-        dtype=(c.get("torch_dtype") or c.get("dtype"))
-        if isinstance(c.get("torch_dtype") or c.get("dtype"), str)
-        else None,
+        dtype=dtype if isinstance(dtype, str) else None,
     )
-    arch = {k: v for k, v in arch.items() if v is not None}
+
+
+def arch_from_config(config: dict[str, Any] | None, data: HubRepoData | None = None) -> dict[str, Any]:
+    """The catalog's ``arch`` facts from a config.json (text_config of multimodal models merged in), keeping only
+    facts that validate (an inconsistent config loses the fields that contradict the others)."""
+    cfg = dict(config or {})
+    text = cfg.get("text_config") if isinstance(cfg.get("text_config"), dict) else None
+    c = {**cfg, **text} if text else cfg
+    if text and "architectures" in cfg:
+        c["architectures"] = cfg["architectures"]  # the model's class, not the text tower's
+    arch = {k: v for k, v in arch_fields(c).items() if v is not None}
+    if "max_context" not in arch and data is not None and data.gguf and data.gguf.context_length:
+        arch["max_context"] = data.gguf.context_length
     try:
         Architecture.model_validate(arch)
     except ValueError:  # inconsistent config: keep only the facts that validate on their own
@@ -156,12 +165,16 @@ class Draft:
     repo: str
     data: dict[str, Any]
     todos: dict[str, str] = field(default_factory=dict)  # field -> what to check
+    by: str = "catalog add"  # the command that drafted it, named in the file
 
     def entry(self) -> CatalogEntry:
         return CatalogEntry.model_validate(self.data)
 
     def model(self) -> Model:
-        return Model(self.repo, self.entry(), f"hf:{self.repo}")
+        """The draft as a model, marked as not curated (``DraftModel``): answers say ``"curated": false``."""
+        from .schema.models_out import DraftModel
+
+        return DraftModel(self.repo, self.entry(), f"hf:{self.repo}")
 
 
 def _license_class(license_id: str | None) -> str | None:
@@ -187,8 +200,17 @@ def _family(name: str) -> str:
     return slug if re.match(r"^[a-z0-9][a-z0-9.\-]*$", slug or "") else "unknown"
 
 
-def draft(repo: str, data: HubRepoData, *, endpoint: str, fetched_at: str) -> Draft:
-    """Every fact the Hub gives, with validating placeholders (and TODOs) for the rest."""
+def draft(
+    repo: str,
+    data: HubRepoData,
+    *,
+    endpoint: str,
+    fetched_at: str,
+    artifacts: list[dict[str, Any]] | None = None,
+    by: str = "catalog add",
+) -> Draft:
+    """Every fact the Hub gives, with validating placeholders (and TODOs) for the rest.  ``artifacts``: quantized
+    repos found for it (:func:`gguf_artifact`); ``by``: the command drafting it, named in the notes."""
     org, name = repo.split("/", 1)
     todos: dict[str, str] = {}
     tags = [t.lower() for t in data.tags] + ([data.pipeline_tag] if data.pipeline_tag else [])
@@ -262,7 +284,8 @@ def draft(repo: str, data: HubRepoData, *, endpoint: str, fetched_at: str) -> Dr
     todos["origin"] = "country of the organization (ISO code)"
     todos["summary"] = "write one sentence: what it is and what it is good for"
     when = fetched_at[:10]
-    sources = [f"{endpoint}/api/models/{repo} (model_info, sha {data.sha or '?'}, fetched {when})"]
+    asked = "model_info" if by == "catalog add" else "the model list"
+    sources = [f"{endpoint}/api/models/{repo} ({asked}, sha {data.sha or '?'}, fetched {when})"]
     if data.config is not None:
         sources.append(f"{endpoint}/{repo}/resolve/{data.sha or 'main'}/config.json")
 
@@ -285,29 +308,55 @@ def draft(repo: str, data: HubRepoData, *, endpoint: str, fetched_at: str) -> Dr
         "flags": flags,
         "modalities": modalities,
         "languages": langs,
-        "artifacts": [],
+        "artifacts": list(artifacts or []),
         "sources": sources,
-        "notes": f"Drafted by `llmpick catalog add` from the Hub on {when}; resolve every TODO, then delete this note.",
+        "notes": f"Drafted by `llmpick {by}` from the Hub on {when}; resolve every TODO, then delete this note.",
     }
     if not out["merge_parents"]:
         del out["merge_parents"]
     if method == "moe" and base:
         out["base_model"] = base
-    return Draft(repo, out, todos)
+    if artifacts:
+        todos["artifacts"] = "found through the Hub's model tree (base_model:quantized): check each is a faithful quant"
+    return Draft(repo, out, todos, by)
+
+
+def gguf_artifact(repo: str, data: HubRepoData) -> dict[str, Any] | None:
+    """A GGUF repo's files as a catalog artifact: each quantization llmpick knows, with its exact size (split files
+    summed, ``mmproj`` files left out, as ``hubcache.file_size_in`` reads them); None when it holds none."""
+    from .hubcache import file_size_in
+    from .quant import all_quants
+
+    files = []
+    for q in all_quants():
+        if q.family != "gguf":
+            continue
+        size = file_size_in(data, q.name)
+        if size:
+            files.append({"quant": q.name, "file": None, "size_bytes": size})
+    return {"format": "gguf", "repo": repo, "files": files} if files else None
 
 
 def to_yaml(d: Draft) -> str:
     """The draft as a catalog file: one key at a time, each TODO as a comment line above its key."""
     import yaml
 
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when built with it: a tenth of the time
     lines = [
         f"# id: {d.repo} (from the path)",
-        "# Drafted by `llmpick catalog add`: check every TODO before committing.",
+        f"# Drafted by `llmpick {d.by}`: check every TODO before committing.",
     ]
     for key, value in d.data.items():
         if key in d.todos:
             lines.append(f"# TODO {key}: {d.todos[key]}")
-        dumped = yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=False, width=110, default_flow_style=False)
+        dumped = yaml.dump(
+            {key: value},
+            Dumper=dumper,
+            sort_keys=False,
+            allow_unicode=False,
+            width=110,
+            default_flow_style=False,
+        )
         lines.append(dumped.rstrip("\n"))
     return "\n".join(lines) + "\n"
 

@@ -22,16 +22,25 @@ Every failure is one of the :class:`HubError` subclasses below, with a message s
 
 from __future__ import annotations
 
-import math
 import os
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .errors import HubError, UsageError
 from .hubargs import check_timeout, printable, redact_url, resolve_endpoint
+from .huberrors import EntryMissing as _EntryMissing
+from .huberrors import (
+    HubBadAnswer,
+    HubGated,
+    HubNotFound,
+    HubOffline,
+    HubUnavailable,
+)
+from .huberrors import Retryable as _Retryable
+from .huberrors import retry_after as _retry_after
 from .schema import HubFile, HubGguf, HubRepoData, is_hub_id
 
 WATCHDOG_GRACE = 1.0  # the watchdog fires this long after the timeout: the client's own timeouts speak first
@@ -44,31 +53,12 @@ MAX_RETRY_SECONDS = 30.0  # total sleeping allowed for one call; a longer Retry-
 SLEEP: Callable[[float], None] | None = None  # None: wait on the Hub's cancel event (tests record sleeps instead)
 MAX_BODY_BYTES = 32 * 1024 * 1024  # a model_info with every file of a huge repo is a few MiB
 MAX_CONFIG_BYTES = 1024 * 1024
+MAX_LIST_PAGES = 100  # one list: at most this many pages (the Hub serves up to 1,000 models a page)
+
+Params = dict[str, str] | list[tuple[str, str]] | None
+_Got = tuple[bytes, str | None]  # an answer's body, and the URL its Link header names as rel="next"
 
 _TRUE = {"1", "true", "yes", "on"}
-
-
-# --- Errors -------------------------------------------------------------------------------
-
-
-class HubNotFound(HubError):
-    """The repo does not exist, or is private and the token cannot see it."""
-
-
-class HubGated(HubError):
-    """The repo is gated and this token has not been granted access."""
-
-
-class HubOffline(HubError):
-    """Offline mode: nothing was sent."""
-
-
-class HubUnavailable(HubError):
-    """Rate limited, server errors, timeouts or dropped connections, after every retry."""
-
-
-class HubBadAnswer(HubError):
-    """The Hub answered, but not with what the API promises (not JSON, wrong shape, too large)."""
 
 
 def offline_from_env() -> bool:
@@ -81,29 +71,6 @@ def check_repo_id(repo: str) -> str:
             f"'{repo}' is not a Hub repo id (org/name).", "Write it as ORG/NAME, e.g. Qwen/Qwen2.5-7B-Instruct."
         )
     return repo
-
-
-class _Retryable(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-
-
-def _retry_after(headers: Any) -> float | None:
-    raw = headers.get("Retry-After") if headers is not None else None
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        from email.utils import parsedate_to_datetime
-
-        try:
-            value = parsedate_to_datetime(raw).timestamp() - time.time()
-        except (TypeError, ValueError, OverflowError, IndexError):
-            return None
-    return max(0.0, value) if not math.isnan(value) else None  # inf: longer than any wait allowed, so it fails
 
 
 class Hub:
@@ -206,9 +173,50 @@ class Hub:
             raise HubBadAnswer(f"{repo}: config.json is not a JSON object.")
         return doc
 
+    def list_models(self, params: list[tuple[str, str]], *, limit: int, label: str) -> Iterator[HubRepoData]:
+        """``GET /api/models?...`` (what ``HfApi.list_models`` sends), page after page along ``Link: rel="next"``,
+        until ``limit`` models.  Each page goes through the same watchdog, retries, body cap and strict JSON as
+        ``model_info``.  A next link to anywhere but this endpoint's ``/api/models`` is refused (the token is sent
+        with every request); an item that is not a model is skipped.  ``label`` names the list in messages."""
+        from urllib.parse import urlsplit
+
+        path, got = "/api/models", 0
+        query: Params = [*params, ("limit", str(min(limit, 1000)))]
+        base = urlsplit(self.endpoint)
+        for _ in range(MAX_LIST_PAGES):
+            raw, nxt = self._get_page(path, query, label, MAX_BODY_BYTES)
+            if not isinstance(raw, list):
+                raise HubBadAnswer(f"{label}: the Hub's answer is not a list of models.")
+            for item in raw:
+                try:
+                    data = parse_model_info(item, str(item.get("id")) if isinstance(item, dict) else "?")
+                except HubBadAnswer:
+                    continue
+                if not is_hub_id(data.id):
+                    continue
+                yield data
+                got += 1
+                if got >= limit:
+                    return
+            if nxt is None:
+                return
+            link = urlsplit(nxt)
+            if (link.scheme, link.hostname, link.port, link.path) != (
+                base.scheme,
+                base.hostname,
+                base.port,
+                base.path + "/api/models",
+            ):
+                raise HubBadAnswer(f"{label}: the Hub's next page is not on {self.shown_endpoint}; not followed.")
+            path, query = f"{link.path[len(base.path) :]}?{link.query}", None
+
     # -- transport -----------------------------------------------------------------------
 
-    def _get_json(self, path: str, params: dict[str, str] | None, repo: str, max_bytes: int) -> Any:
+    def _get_json(self, path: str, params: Params, repo: str, max_bytes: int) -> Any:
+        return self._get_page(path, params, repo, max_bytes)[0]
+
+    def _get_page(self, path: str, params: Params, repo: str, max_bytes: int) -> tuple[Any, str | None]:
+        """One GET as parsed JSON, and the ``Link: <...>; rel="next"`` URL the answer names (None when none)."""
         from .safeio import ReadProblem, loads_json
 
         if self.offline:
@@ -217,21 +225,23 @@ class Hub:
                 "Run without --offline (and unset HF_HUB_OFFLINE) to fetch.",
             )
         self.prepare()  # the endpoint and the token, checked once (outside the watchdog: an import can be slow)
-        body = self._with_retries(lambda: self._bounded(lambda: self._get_once(path, params, repo, max_bytes)), repo)
+        body, link = self._with_retries(
+            lambda: self._bounded(lambda: self._get_once(path, params, repo, max_bytes)), repo
+        )
         try:
             # config.json is a file someone wrote (NaN and Infinity happen there): those become null
-            return loads_json(body, nonfinite_as_null="/resolve/" in path)
+            return loads_json(body, nonfinite_as_null="/resolve/" in path), link
         except ReadProblem as exc:
             raise HubBadAnswer(
                 f"{repo}: the Hub's answer {exc}.",
                 "Try again later; if it persists, check --endpoint / HF_ENDPOINT.",
             ) from None
 
-    def _bounded(self, call: Callable[[], bytes]) -> bytes:
+    def _bounded(self, call: Callable[[], _Got]) -> _Got:
         """``call()`` on a watchdog thread: a request that has not ended ``timeout + WATCHDOG_GRACE`` seconds after
         it began is abandoned (a retryable failure), whatever it is stuck in (a name lookup, headers sent a byte at
         a time).  The abandoned thread is a daemon: it never keeps the program alive."""
-        result: list[bytes] = []
+        result: list[_Got] = []
         failure: list[BaseException] = []
         done = threading.Event()
 
@@ -254,7 +264,7 @@ class Hub:
             raise failure[0]
         return result[0]
 
-    def _with_retries(self, call: Callable[[], bytes], repo: str) -> bytes:
+    def _with_retries(self, call: Callable[[], _Got], repo: str) -> _Got:
         slept = 0.0
         for attempt in range(MAX_ATTEMPTS):
             self._check_cancelled(repo)
@@ -279,7 +289,7 @@ class Hub:
             "The Hub may be busy or unreachable; try again later or raise --timeout.",
         )
 
-    def _get_once(self, path: str, params: dict[str, str] | None, repo: str, max_bytes: int) -> bytes:
+    def _get_once(self, path: str, params: Params, repo: str, max_bytes: int) -> _Got:
         import httpx2
         from huggingface_hub import errors as hf_errors
         from huggingface_hub.utils import get_session, hf_raise_for_status
@@ -287,8 +297,9 @@ class Hub:
         url = self.endpoint + path
         deadline = time.monotonic() + self.timeout
         try:
+            query = tuple(params) if isinstance(params, list) else params  # repeated keys: expand=a&expand=b
             with get_session().stream(
-                "GET", url, params=params, headers=self._auth_headers(), timeout=self.timeout
+                "GET", url, params=query, headers=self._auth_headers(), timeout=self.timeout
             ) as resp:
                 status = resp.status_code
                 if status == 429 or status >= 500:
@@ -342,7 +353,8 @@ class Hub:
                             ) from None
                         raise HubError(f"{repo}: the Hub answered HTTP {status}.") from None
                     raise HubError(f"{repo}: the Hub answered HTTP {status}.")
-                return body
+                nxt = resp.links.get("next", {}).get("url") if "link" in resp.headers else None
+                return body, nxt if isinstance(nxt, str) else None
         except HubError:
             raise
         except _EntryMissing:
@@ -366,10 +378,6 @@ class Hub:
                 f"{repo}: the request to {printable(self.shown_endpoint)} cannot be sent ({type(exc).__name__}).",
                 "Check --endpoint / HF_ENDPOINT and HF_TOKEN.",
             ) from None
-
-
-class _EntryMissing(Exception):
-    """A file that is not in the repo (404 EntryNotFound)."""
 
 
 def _import_hf_api(endpoint: str) -> Any:

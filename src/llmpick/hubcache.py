@@ -177,6 +177,57 @@ def write(repo: str, data: HubRepoData, *, endpoint: str) -> tuple[HubCacheFile,
         ) from None
 
 
+# --- Drafts of `refresh --discover` ---------------------------------------------------------
+# One catalog-format YAML file per discovered repo, ``<cache dir>/discovered/<org>/<name>.yaml``: the catalog
+# loader reads them as it reads an overlay folder (``load_catalog(drafts=True)``), never as catalog files.
+
+
+def drafts_root() -> Path:
+    return paths.cache_dir() / "discovered"
+
+
+def draft_path(repo: str) -> Path:
+    """Where the draft of ``repo`` lives; the id is validated before it becomes a path (no ``..``, no separators)."""
+    from .schema import is_hub_id
+
+    if not is_hub_id(repo) or repo.split("/", 1)[1] in (".", ".."):
+        raise UsageError(f"'{repo}' is not a Hub repo id (org/name).")
+    org, name = repo.split("/", 1)
+    return drafts_root() / org / f"{name}.yaml"
+
+
+def write_draft(repo: str, text: str) -> bool:
+    """Store a draft atomically (temp file + rename, under the file's lock); False when it was already the same
+    text (the file is then left alone: answers kept for the catalog as it was stay valid)."""
+    from filelock import FileLock, Timeout
+
+    from .atomic import write_atomic
+
+    path = draft_path(repo)
+    raw = text.encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path.parent / f".{path.name}.lock"), timeout=LOCK_TIMEOUT):
+            try:
+                if path.is_file() and path.read_bytes() == raw:
+                    return False
+            except OSError:
+                pass  # unreadable: replaced below
+            write_atomic(path, raw)
+            return True
+    except Timeout:
+        from .errors import HubError
+
+        raise HubError(
+            f"{repo}: another llmpick refresh holds the lock of {path}; try again when it is done."
+        ) from None
+    except OSError as exc:
+        raise CacheWriteError(
+            f"cannot write the draft {path}: {exc.strerror or type(exc).__name__}",
+            "Check LLMPICK_CACHE_DIR (a writable folder) and the free disk space.",
+        ) from None
+
+
 def iter_cached() -> Iterable[Path]:
     base = root()
     if not _has_root():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import hubcache
 from .errors import LlmpickError, UsageError
@@ -18,6 +18,9 @@ from .errors import LlmpickError, UsageError
 if TYPE_CHECKING:
     from .catalog import Catalog
     from .hub import Hub
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 DEFAULT_MAX_AGE = 7 * 24 * 3600.0
 DEFAULT_CONCURRENCY = 8
@@ -106,19 +109,33 @@ def fetch(
     concurrency: int = DEFAULT_CONCURRENCY,
     on_done: Callable[[RepoOutcome], None] | None = None,
 ) -> Iterator[RepoOutcome]:
-    """Refresh repos with ``concurrency`` workers, yielding outcomes as they finish.
+    """Refresh repos with ``concurrency`` workers, yielding outcomes as they finish."""
+    return parallel(hub, dict.fromkeys(repos), lambda repo: refresh_repo(hub, repo), concurrency, on_done)
 
-    At most ``2 * concurrency`` repos are in flight, so memory stays flat however many are asked for.
+
+def parallel(
+    hub: Hub,
+    items: Iterable[_In],
+    work: Callable[[_In], _Out],
+    concurrency: int = DEFAULT_CONCURRENCY,
+    on_done: Callable[[_Out], None] | None = None,
+) -> Iterator[_Out]:
+    """``work(item)`` for each item with ``concurrency`` workers, yielding results as they finish.  ``work`` makes
+    every Hub or disk problem its result; what it raises (a usage error) stops the whole run.
+
+    At most ``2 * concurrency`` items are in flight, so memory stays flat however many are asked for.  Ctrl-C (or
+    a caller that stops early) cancels the Hub's requests in flight at once, not at their timeout.
     """
     check_concurrency(concurrency)
-    todo = iter(dict.fromkeys(repos))
+    todo = iter(items)
     pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="llmpick-refresh")
-    pending: set[Future[RepoOutcome]] = set()
+    pending: set[Future[_Out]] = set()
+    stop = object()
 
     def submit() -> None:
-        repo = next(todo, None)
-        if repo is not None:
-            pending.add(pool.submit(refresh_repo, hub, repo))
+        item = next(todo, stop)
+        if item is not stop:
+            pending.add(pool.submit(work, item))  # type: ignore[arg-type]
 
     try:
         for _ in range(2 * concurrency):

@@ -8,7 +8,7 @@ import typer
 from .. import output
 from ..errors import CatalogError
 from . import catalog_app, command
-from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load
+from .options import CatalogOpt, CuratedOpt, Format, FormatOpt, JsonOpt, is_json, load
 
 if TYPE_CHECKING:
     from ..catalog import Catalog, StoredAnswer
@@ -51,6 +51,7 @@ def list_models(
     ] = None,
     sort: Annotated[str, typer.Option("--sort", help="id, name, params, released, context, score.")] = "id",
     limit: Annotated[int | None, typer.Option("--limit", help="Show at most N models.")] = None,
+    curated: CuratedOpt = False,
     max_vram: Annotated[
         str | None,
         typer.Option(
@@ -63,7 +64,7 @@ def list_models(
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
 ) -> None:
-    """List catalog models, filtered and sorted."""
+    """List catalog models (and the drafts of `refresh --discover`, marked *), filtered and sorted."""
     from ..query import ModelFilter, select_facts
     from ..units import MEMORY, parse_count, parse_gib_bytes, parse_tokens
 
@@ -84,7 +85,7 @@ def list_models(
     max_vram_bytes = parse_gib_bytes(max_vram, MEMORY, "--max-vram") if max_vram is not None else None
     from ..hubcache import hub_summary
 
-    cat, warnings = load(catalog, models=False)
+    cat, warnings = load(catalog, models=False, drafts=not curated)
     ids = [f.id for f in select_facts(cat.facts(), flt, sort=sort, limit=None if max_vram_bytes is not None else limit)]
     needs = cat.vram_needs(ids)
     if max_vram_bytes is not None:
@@ -129,7 +130,7 @@ def show(
     from ..hubcache import hub_summary
     from ..licenses import lookup
 
-    cat, warnings = load(catalog, models=False)
+    cat, warnings = load(catalog, models=False, drafts=True)
     m = cat.resolve(model)
     children = [c.id for c in cat.children(m.id)]
     hub = hub_summary(m.id)
@@ -223,3 +224,75 @@ def schema_cmd() -> None:
     from ..schema import catalog_json_schema
 
     output.line(catalog_json_schema())
+
+
+@command("promote", parent=catalog_app)
+def promote(
+    model: Annotated[str, typer.Argument(help="A draft of `refresh --discover`: its id or an unambiguous part of it.")],
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to",
+            help="Catalog folder to write into, as DIR/ORG/NAME.yaml (default: the first --catalog / LLMPICK_CATALOG "
+            "folder, else your own catalog folder, <config dir>/catalog).",
+            show_default=False,
+        ),
+    ] = None,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = Format.table,
+    json_: JsonOpt = False,
+) -> None:
+    """Write a draft of `refresh --discover` as a catalog file for review, and validate it (exit 3 if it fails)."""
+    from .. import hubcache, paths
+    from ..catalog import validate_paths
+    from ..errors import UsageError
+    from ..safeio import ReadProblem, read_bytes
+    from .hub_cmds import _check_folder, _write_draft
+
+    cat, _warnings = load(catalog, models=False, drafts=True)
+    m = cat.resolve(model)
+    if cat.is_curated(m.id):
+        raise UsageError(f"{m.id} is already curated ({m.path}).", "Edit that file; `catalog promote` takes drafts.")
+    src = hubcache.draft_path(m.id)
+    try:
+        text = read_bytes(src, limit=256 * 1024).decode("utf-8")
+    except (OSError, ReadProblem, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"The draft {src} cannot be read ({exc}).", "Run `llmpick refresh --discover` again."
+        ) from None
+    root = Path(
+        to
+        or (catalog[0] if catalog else None)
+        or next(iter(paths.env_catalog_dirs()), None)
+        or paths.user_catalog_dir()
+    )
+    _check_folder(root, chosen=to is not None)
+    org, name = m.id.split("/", 1)
+    dest = root / org / f"{name}.yaml"
+    for existing in (dest, dest.with_suffix(".yml")):
+        if existing.exists() or existing.is_symlink():
+            raise UsageError(
+                f"{existing} already exists; it was not overwritten.",
+                f"Compare it with the draft ({src}), then remove it to promote again, or choose another folder with "
+                "--to DIR.",
+            )
+    from ..draft import validate_yaml
+
+    problems = validate_yaml(text, str(dest))  # the catalog's own checks, before anything is written
+    if problems:
+        raise CatalogError(f"The draft of {m.id} does not validate; nothing was written.", None, problems)
+    _write_draft(dest, text)
+    _files, _models, found = validate_paths([dest])  # as `catalog validate FILE` reads it, from the disk
+    if found:
+        raise CatalogError(
+            f"{dest} was written but does not validate.", "Fix each line above.", [str(p) for p in found]
+        )
+    todos = [ln.removeprefix("# TODO ") for ln in text.splitlines() if ln.startswith("# TODO ")]
+    if is_json(fmt, json_):
+        from ..schema.hub import PromoteAnswer, PromotedOut
+
+        output.emit(PromoteAnswer(item=PromotedOut(id=m.id, file=str(dest), draft=str(src), todos=todos)))
+    else:
+        from ..output.hub import render_added
+
+        render_added(str(dest), {k: v for k, _, v in (t.partition(": ") for t in todos)})

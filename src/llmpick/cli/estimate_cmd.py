@@ -74,7 +74,7 @@ def estimate_cmd(
     ctx = check_context(parse_tokens(context, "--context"))
     n_parallel = parse_int(parallel, PARALLEL, "--parallel")
     fit_gib = parse_quantity(fit_vram, MEMORY, "--fit-vram") if fit_vram is not None else None
-    cat, warnings = load(catalog)
+    cat, warnings = load(catalog, drafts=True)
     m = (
         hub_model(model, endpoint=endpoint, timeout=timeout, offline=offline)
         if model.lower().startswith("hf:")
@@ -95,7 +95,11 @@ def estimate_cmd(
         if fit_gib is not None:
             fit = max_context_that_fits(m, f, int(fit_gib * GIB), parallel=n_parallel, kv_cache=kv_cache, engine=engine)
         rows.append((est, fit))
+    from ..schema.models_out import is_curated
+
     notes = _not_published(m, formats) if quant and not model.lower().startswith("hf:") else []
+    if not is_curated(m) and not model.lower().startswith("hf:"):
+        notes.insert(0, f"{m.id} is a draft made from the Hub (`refresh --discover`), not curated: check its facts")
     for est, _ in rows:
         for n in [a for a in est.assumptions if a.startswith("context ")] + est.missing:
             if n not in notes:
@@ -111,7 +115,7 @@ def estimate_cmd(
             else EstimateFitOut(**dict(est), vram_bytes=int(fit_gib * GIB), max_context_in_vram=fit)
             for est, fit in rows
         ]
-        output.emit(EstimateAnswer(items=items, warnings=warnings + notes))
+        output.emit(EstimateAnswer(items=items, warnings=warnings + notes, curated=is_curated(m)))
     else:
         from ..output.estimate import render_estimates
 

@@ -66,6 +66,17 @@ def refresh_cmd(
         str, typer.Option("--max-age", help="Refresh cached data older than this: 7d, 12h, 30m.")
     ] = "7d",
     concurrency: Annotated[int, typer.Option("--concurrency", help="Requests in flight at once.")] = 8,
+    discover: Annotated[
+        bool,
+        typer.Option(
+            "--discover",
+            help="Instead: find trending and newest models on the Hub that the catalog lacks, and draft them into the "
+            "cache (shown with curated: false; `catalog promote ID` turns one into a catalog file).",
+        ),
+    ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", help="With --discover: models read from each Hub list (trending, newest).")
+    ] = 30,
     timeout: TimeoutOpt = 10.0,
     endpoint: EndpointOpt = None,
     offline: OfflineOpt = False,
@@ -84,6 +95,8 @@ def refresh_cmd(
     age = parse_age(max_age)
     check_timeout(timeout)  # every flag is checked before anything is read or fetched
     refresh.check_concurrency(concurrency)
+    if discover:
+        return _discover(models, all_, limit, concurrency, timeout, endpoint, offline, catalog, is_json(fmt, json_))
     cat, warnings = load(catalog)
     chosen = refresh.targets(cat, models or [], max_age=age, force=all_)
     is_offline = _offline(offline)
@@ -124,6 +137,74 @@ def refresh_cmd(
         from ..output.hub import render_refresh
 
         render_refresh(items, counts, endpoint=ep, offline=is_offline)
+    if error is not None:
+        output.error(error.message, error.hint)
+        raise typer.Exit(error.code)
+
+
+def _discover(
+    models: list[str] | None,
+    all_: bool,
+    limit: int,
+    concurrency: int,
+    timeout: float,
+    endpoint: str | None,
+    offline: bool,
+    catalog: list[Path] | None,
+    json_mode: bool,
+) -> None:
+    """`refresh --discover`: list, skip, draft (``discover.run``); offline, only what the cache holds."""
+    from dataclasses import asdict
+
+    from .. import discover
+    from ..schema.errors import ErrorOut
+    from ..schema.hub import DiscoverAnswer, DiscoverItemOut, DiscoverOutcomeKind
+
+    if models or all_:
+        raise UsageError("--discover finds new models: it takes no model names and no --all.", "Run them apart.")
+    discover.check_limit(limit)
+    cat, warnings = load(catalog, models=False)
+    is_offline = _offline(offline)
+    hub = None
+    errors: list[str] = []
+    if is_offline:
+        items = discover.cached()
+        output.warn("Offline: the Hub was not contacted; showing the drafts the cache holds.")
+    else:
+        from ..hub import Hub
+        from ..output.hub import progress
+
+        hub = Hub(endpoint, timeout=timeout)
+        hub.prepare()
+        lists = len(discover.SORTS) * len(discover.PIPELINES)
+        with progress(lists, "Listing") as bar:
+            found, errors = discover.collect(hub, limit=limit, on_list=bar.advance)
+        todo, skipped = discover.plan(found, cat.ids)
+        with progress(len(todo), "Drafting") as bar:
+            items = discover.draft_all(hub, todo, concurrency=concurrency, on_done=bar.advance) + skipped
+    for e in errors:
+        output.warn(e)
+    counts = cast("dict[DiscoverOutcomeKind, int]", discover.counts(items))
+    failed = counts.get("failed", 0) + len(errors)
+    error = None
+    if failed:
+        error = ErrorOut(
+            code=int(ExitCode.NETWORK),
+            kind="network",
+            message=f"{failed} list(s) or draft(s) failed; every draft written, now or before, is kept.",
+            hint="See the reasons above; try again later, or raise --timeout.",
+        )
+    ep = hub.shown_endpoint if hub else None
+    out = [DiscoverItemOut.model_validate(asdict(o)) for o in items]
+    if json_mode:
+        answer = DiscoverAnswer(
+            items=out, summary=counts, endpoint=ep, offline=is_offline, warnings=warnings + errors, error=error
+        )
+        output.emit(answer)
+    else:
+        from ..output.hub import render_discover
+
+        render_discover(out, counts, endpoint=ep, offline=is_offline)
     if error is not None:
         output.error(error.message, error.hint)
         raise typer.Exit(error.code)

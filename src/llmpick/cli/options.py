@@ -19,6 +19,12 @@ class Format(str, Enum):
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format: a table for people, JSON for scripts.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
+CuratedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--curated", help="Only the curated catalog: leave out the drafts `refresh --discover` made from the Hub."
+    ),
+]
 CatalogOpt = Annotated[
     list[Path] | None,
     typer.Option(
@@ -58,8 +64,10 @@ def _shown_problems(problems: list[Any]) -> list[str]:
     return shown
 
 
-def load(catalog_dirs: list[Path] | None, *, models: bool = True) -> "tuple[Catalog, list[str]]":
+def load(catalog_dirs: list[Path] | None, *, models: bool = True, drafts: bool = False) -> "tuple[Catalog, list[str]]":
     """Load the catalog; bad files are left out with one warning line each on stderr.
+
+    ``drafts``: also the drafts of `refresh --discover` (not curated); one that cannot be read is a warning.
 
     ``models``: build every model now, for commands that go through the whole catalog.  Commands that answer
     from the index (`list`) or look up a few models (`show`, `tree`) pass False; their models are built on use.
@@ -72,7 +80,7 @@ def load(catalog_dirs: list[Path] | None, *, models: bool = True) -> "tuple[Cata
     # the collector's sight for good (a 10,000-entry catalog otherwise costs several full rescans).
     gc.disable()
     try:
-        catalog = load_catalog(catalog_dirs or [])
+        catalog = load_catalog(catalog_dirs or [], drafts=drafts)
         if models:
             catalog.models  # noqa: B018 - built before the freeze below
         gc.freeze()
@@ -83,4 +91,8 @@ def load(catalog_dirs: list[Path] | None, *, models: bool = True) -> "tuple[Cata
         output.warn(w)
     if warnings:
         output.info("Run `llmpick catalog validate` for details.")
+    for p in catalog.draft_problems[:PROBLEMS_PER_FILE]:
+        text = f"{p}; this draft is left out (`llmpick refresh --discover` writes it again)"
+        output.warn(text)
+        warnings.append(text)
     return catalog, warnings

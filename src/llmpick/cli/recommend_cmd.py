@@ -19,7 +19,7 @@ from .hardware_opts import (
     VramOpt,
     _hardware,
 )
-from .options import CatalogOpt, Format, FormatOpt, JsonOpt, is_json, load, nonempty
+from .options import CatalogOpt, CuratedOpt, Format, FormatOpt, JsonOpt, is_json, load, nonempty
 
 QuantOpt = Annotated[str | None, typer.Option("--quant", "-q", help="Only this quantization, e.g. Q4_K_M, AWQ, BF16.")]
 ContextOpt = Annotated[
@@ -80,6 +80,7 @@ def recommend_cmd(
     nodes: NodesOpt = None,
     profile: ProfileOpt = None,
     explain: ExplainOpt = False,
+    curated: CuratedOpt = False,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
@@ -93,7 +94,7 @@ def recommend_cmd(
     speed = parse_quantity(min_speed, SPEED, "--min-speed") if min_speed is not None else None
     params = parse_int(max_params, PARAMS, "--max-params") if max_params is not None else None
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
-    cat, warnings = load(catalog, models=False)
+    cat, warnings = load(catalog, models=False, drafts=not curated)
     question = dict(
         use=use or [],
         top=top_n,
@@ -176,6 +177,7 @@ def check_cmd(
     nodes: NodesOpt = None,
     profile: ProfileOpt = None,
     explain: ExplainOpt = False,
+    curated: CuratedOpt = False,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
@@ -183,7 +185,7 @@ def check_cmd(
     """Does MODEL fit on the GPUs?  Exit 0 when it does, 1 when it does not or llmpick cannot tell (the CI gate)."""
     _asked(quant, context)
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
-    cat, warnings = load(catalog, models=False)
+    cat, warnings = load(catalog, models=False, drafts=not curated)
     question = dict(model=model, quant=quant, context=context, allow_offload=allow_offload)
 
     def ask() -> Any:

@@ -11,6 +11,14 @@ from . import count, line, table, tokens
 if TYPE_CHECKING:
     from ..schema import HubSummaryOut, Model
 
+# Drafts of `refresh --discover` (not curated) carry this after their id in tables, explained by DRAFT_LEGEND.
+DRAFT_MARK = " *"
+DRAFT_LEGEND = "* draft made from the Hub by `refresh --discover`, not curated (--curated leaves drafts out)"
+
+
+def marked(model_id: str, curated: bool) -> str:
+    return model_id if curated else model_id + DRAFT_MARK
+
 
 def render_list(
     models: Sequence[Model],
@@ -23,6 +31,8 @@ def render_list(
 
         info("No model matches these filters.")
         return
+    from ..schema.models_out import is_curated
+
     rows: list[list[Any]] = []
     for m in models:
         e = m.entry
@@ -31,7 +41,17 @@ def render_list(
             params += f" (A{count(e.params.active)})"
         ctx = tokens(e.arch.max_context)
         need = needs[m.id][0]
-        rows.append([m.id, params, e.method, ctx, gib_number(need, 1), e.license_class, ", ".join(e.uses)])
+        rows.append(
+            [
+                marked(m.id, is_curated(m)),
+                params,
+                e.method,
+                ctx,
+                gib_number(need, 1),
+                e.license_class,
+                ", ".join(e.uses),
+            ]
+        )
     columns: list[Any] = [
         "model",
         ("params", "right"),
@@ -48,6 +68,8 @@ def render_list(
         columns += [("downloads", "right"), ("likes", "right"), "updated"]
         rows = [r + hub_cells(hub.get(m.id)) for r, m in zip(rows, models, strict=False)]
         caption += "; downloads/likes/updated: cached Hub data"
+    if not all(is_curated(m) for m in models):
+        caption += "\n" + DRAFT_LEGEND
     table(columns, rows, caption=caption)
 
 
@@ -61,7 +83,11 @@ def render_show(
     """``license_note``: the license's main condition (``licenses.lookup``), shown after the license."""
     e = m.entry
     a = e.arch
+    from ..schema.models_out import is_curated
+
     line(f"{m.id} — {e.name}")
+    if not is_curated(m):
+        line(f"Draft made from the Hub by `refresh --discover`, not curated: check it, then `catalog promote {m.id}`.")
     line(e.summary)
     line()
     facts: list[list[Any]] = [

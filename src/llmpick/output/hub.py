@@ -11,10 +11,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from . import color_allowed, info, line, table
+from . import color_allowed, info, line, literal, table
 
 if TYPE_CHECKING:
-    from ..schema.hub import HubSummaryOut, RefreshItemOut, RefreshOutcome, VerifyDiffOut
+    from ..schema.hub import (
+        DiscoverItemOut,
+        DiscoverOutcomeKind,
+        HubSummaryOut,
+        RefreshItemOut,
+        RefreshOutcome,
+        VerifyDiffOut,
+    )
 
 
 def age(seconds: float | None) -> str:
@@ -86,6 +93,31 @@ def render_refresh(
     summary = ", ".join(f"{n} {k}" for k, n in counts.items())
     where = "from the cache (offline: the Hub was not contacted)" if offline else f"from {endpoint}"
     table(["model", "outcome", "detail"], rows, caption=f"{len(outcomes)} model(s): {summary}; {where}")
+
+
+def render_discover(
+    items: Sequence[DiscoverItemOut],
+    counts: Mapping[DiscoverOutcomeKind, int],
+    *,
+    endpoint: str | None,
+    offline: bool,
+) -> None:
+    """`refresh --discover`: the drafts (new, unchanged, failed) in a table; the skipped ones only counted."""
+    shown = [i for i in items if i.outcome != "skipped"]
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing listed"
+    where = "from the cache (offline: the Hub was not contacted)" if offline else f"from {endpoint}"
+    if shown:
+        rows = [[i.repo, i.outcome, ", ".join(i.quant_repos) or "-", i.reason or ""] for i in shown]
+        table(["model", "outcome", "GGUF repos", "detail"], rows, caption=literal(f"{summary}; {where}"))
+    else:
+        line(f"No new model to draft ({summary}; {where}).")
+    if counts.get("skipped"):
+        info("The skipped models and why: `llmpick refresh --discover --format json`.")
+    if any(i.outcome in ("drafted", "unchanged", "cached") for i in items):
+        info(
+            "Drafts are listed and recommended marked * (not curated; --curated leaves them out); "
+            "`llmpick catalog promote ID` writes one as a catalog file for review."
+        )
 
 
 def render_verify(diffs: Sequence[VerifyDiffOut], checked: int) -> None:

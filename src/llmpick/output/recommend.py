@@ -8,6 +8,7 @@ from typing import Any
 from ..schema.hardware import HardwareOut
 from ..schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut
 from . import gib, info, line, table
+from .catalog import DRAFT_LEGEND, marked
 
 FIT_LABEL = {"gpu": "GPU", "moe-offload": "GPU+experts in RAM", "split": "GPU+RAM", "cpu": "CPU", "none": "no fit"}
 _ENGINES = ("llama_cpp", "ollama", "vllm", "mlx")
@@ -34,7 +35,7 @@ def render_recommend(answer: RecommendAnswer, explain: bool = False) -> None:
     rows = [
         [
             str(i),
-            o.model.id,
+            marked(o.model.id, o.model.curated),
             o.quant,
             FIT_LABEL[o.fit] + (" (tight)" if o.tight else ""),
             f"{gib(o.memory.total_bytes)} / {gib(o.memory.available_bytes)}",
@@ -57,7 +58,8 @@ def render_recommend(answer: RecommendAnswer, explain: bool = False) -> None:
         ],
         rows,
         caption=f"{len(answer.items)} of {answer.considered} model(s) considered; context "
-        f"{answer.constraints.context} tokens; --explain for the working, --format json for scripts",
+        f"{answer.constraints.context} tokens; --explain for the working, --format json for scripts"
+        + ("" if all(o.model.curated for o in answer.items) else "\n" + DRAFT_LEGEND),
     )
     if answer.hint:
         info(f"  note: {answer.hint}")
@@ -174,7 +176,9 @@ def render_check(answer: CheckAnswer, explain: bool = False) -> None:
         verdict = "CANNOT TELL"  # the weights are unknown: never a fit (exit 1)
     else:
         verdict = "DOES NOT FIT"
-    line(f"{verdict}: {o.model.id} at {o.quant} — {answer.reason}")
+    line(f"{verdict}: {marked(o.model.id, o.model.curated)} at {o.quant} — {answer.reason}")
+    if not o.model.curated:
+        line("  " + DRAFT_LEGEND)
     if o.tight:
         line("  " + next((r for r in o.reasons if r.startswith("tight: ")), "tight"))
     if answer.fits or explain:

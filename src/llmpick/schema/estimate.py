@@ -99,6 +99,9 @@ class EstimateAnswer(Answer):
     command: Literal["estimate"] = "estimate"
     # The subclass first: pydantic serialises each item as the first member its type matches exactly.
     items: list[EstimateFitOut | MemoryEstimate]
+    curated: bool = Field(
+        True, description="false when the model is a draft from the Hub (`refresh --discover`, `hf:ORG/NAME`)"
+    )
 
 
 class QuantOut(Lazy):

@@ -169,3 +169,53 @@ class AddAnswer(Answer):
 
     command: Literal["catalog add"] = "catalog add"
     item: AddedOut
+
+
+# --- Discovery (`refresh --discover`) and `catalog promote` ----------------------------------
+
+DiscoverOutcomeKind = Literal["drafted", "unchanged", "failed", "skipped", "cached"]
+
+
+class DiscoverItemOut(Lazy):
+    """`refresh --discover --format json`: one item per model the Hub listed (or, offline, per cached draft)."""
+
+    repo: str
+    outcome: DiscoverOutcomeKind = Field(
+        description="drafted (new or changed draft written), unchanged, failed (nothing written; an earlier draft "
+        "is kept), skipped (see reason), cached (offline: a draft already in the cache)"
+    )
+    reason: str | None = Field(None, description="why it was skipped or failed; notes on a draft")
+    lists: list[str] = Field(description='the Hub lists it was on, e.g. "trending text-generation"')
+    downloads: int | None = Field(None, description="Hub downloads in the last 30 days; null when not said")
+    quant_repos: list[str] = Field(description="GGUF repos made from it (the Hub's model tree), drafted as artifacts")
+    file: str | None = Field(None, description="the draft's file in the cache; null when none was written")
+
+
+class DiscoverAnswer(Answer):
+    """`refresh --discover --format json`: every listed model's outcome, and an ``error`` when a list or a draft
+    failed (exit 4; the drafts written, now or before, are kept)."""
+
+    COMMAND: ClassVar[str] = "refresh --discover"
+
+    command: Literal["refresh --discover"] = "refresh --discover"
+    items: list[DiscoverItemOut]
+    summary: dict[DiscoverOutcomeKind, int] = Field(description='models per outcome, e.g. {"drafted": 3}')
+    endpoint: str | None = Field(description="the Hub contacted; null when it was not (offline)")
+    offline: bool
+    error: ErrorOut | None = None
+
+
+class PromotedOut(Lazy):
+    id: str
+    file: str = Field(description="the catalog file written, for review")
+    draft: str = Field(description="the draft it was made from (in the cache)")
+    todos: list[str] = Field(description="the TODO lines of the file: what to check before committing it")
+
+
+class PromoteAnswer(Answer):
+    """`catalog promote --format json`."""
+
+    COMMAND: ClassVar[str] = "catalog promote"
+
+    command: Literal["catalog promote"] = "catalog promote"
+    item: PromotedOut

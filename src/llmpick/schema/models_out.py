@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import Field
 
 from .base import Lazy
 from .catalog import Architecture, Artifact, Flag, LicenseClass, Method, Modality, Model, Use
 from .hub import HubSummaryOut
+
+
+@dataclass(frozen=True, slots=True)
+class DraftModel(Model):
+    """A model nobody has curated: drafted from the Hub (`refresh --discover`, `estimate hf:`), its facts unchecked.
+    Answers show it with ``"curated": false``; ``path`` is the draft's file in the cache (or ``hf:ORG/NAME``)."""
+
+
+def is_curated(model: Model) -> bool:
+    """Whether the model comes from a catalog file (the built-in catalog or an overlay folder)."""
+    return not isinstance(model, DraftModel)
+
 
 # --- JSON output --------------------------------------------------------------------------
 
@@ -44,6 +58,10 @@ class ModelSummaryOut(Lazy):
     parents: list[str]
     superseded_by: str | None
     scores: list[ScoreOut]
+    curated: bool = Field(
+        True,
+        description="true for a catalog entry; false for a draft `refresh --discover` made from the Hub (unchecked)",
+    )
     hub: HubSummaryOut | None = Field(
         None, description="Hub downloads/likes/last update from the cache (`llmpick refresh`); null when never fetched"
     )
@@ -76,6 +94,7 @@ class ModelSummaryOut(Lazy):
             parents=e.parents,
             superseded_by=e.superseded_by,
             scores=[ScoreOut(name=s.name, value=s.value, source=s.source, date=s.date) for s in e.scores],
+            curated=is_curated(model),
             hub=hub,
             vram_need_bytes=need,
             vram_need_assumptions=list(need_notes),
