@@ -92,38 +92,31 @@ def _pos(v: Any) -> int | None:
 def arch_fields(c: dict[str, Any]) -> dict[str, Any]:
     """The one map from config.json keys to the catalog's ``arch`` fields (None where the config does not say).
 
-    ``c`` is the config with a multimodal model's ``text_config`` merged over it.  Every key an architecture
-    spells its own way is read here, and only here: a new architecture's keys are added to this function."""
-    heads = _pos(c.get("num_attention_heads")) or _pos(c.get("n_head"))
-    hidden = _pos(c.get("hidden_size")) or _pos(c.get("n_embd")) or _pos(c.get("d_model"))
-    experts = _pos(c.get("num_local_experts")) or _pos(c.get("n_routed_experts")) or _pos(c.get("num_experts"))
-    kv = _pos(c.get("num_key_value_heads")) or (1 if c.get("multi_query") is True else None) or heads
-    max_ctx = _pos(c.get("max_position_embeddings")) or _pos(c.get("n_positions")) or _pos(c.get("seq_length"))
-    sliding = _pos(c.get("sliding_window")) if c.get("use_sliding_window") is not False else None
-    if sliding and max_ctx and sliding >= max_ctx:
+    ``c`` is the config with a multimodal model's ``text_config`` merged over it.  The keys are read by
+    :func:`llmpick.config_arch.arch_from_config` (hybrid architectures included); what is added here are the
+    catalog's conventions for what a config leaves implicit (catalog/README.md): no ``num_key_value_heads`` means
+    full multi-head attention, ``multi_query`` means one KV head, a head is hidden / heads wide unless stated, and
+    a sliding window as long as the context (or switched off) is no window."""
+    from .config_arch import arch_from_config as read
+
+    out: dict[str, Any] = dict.fromkeys(Architecture.model_fields)
+    out.update(read(c))
+    heads, hidden = out["attention_heads"], out["hidden_size"]
+    if out["kv_heads"] is None:
+        out["kv_heads"] = (1 if c.get("multi_query") is True else None) or heads
+    if out["head_dim"] is None and hidden and heads and hidden % heads == 0:
+        out["head_dim"] = hidden // heads
+    if out["max_context"] is None:
+        out["max_context"] = _pos(c.get("n_positions")) or _pos(c.get("seq_length"))
+    sliding = out["sliding_window"] if c.get("use_sliding_window") is not False else None
+    if sliding and out["max_context"] and sliding >= out["max_context"]:
         sliding = None
-    archs = c.get("architectures")
-    dtype = c.get("torch_dtype") or c.get("dtype")
-    return dict(
-        type=archs[0] if isinstance(archs, list) and archs and isinstance(archs[0], str) else None,
-        layers=_pos(c.get("num_hidden_layers")) or _pos(c.get("n_layer")) or _pos(c.get("num_layers")),
-        hidden_size=hidden,
-        intermediate_size=(_pos(c.get("moe_intermediate_size")) if experts else None)
-        or _pos(c.get("intermediate_size")),
-        attention_heads=heads,
-        kv_heads=kv,
-        head_dim=_pos(c.get("head_dim")) or (hidden // heads if hidden and heads and hidden % heads == 0 else None),
-        vocab_size=_pos(c.get("vocab_size")),
-        max_context=max_ctx,
-        sliding_window=sliding,
-        experts=experts,
-        experts_per_token=_pos(c.get("num_experts_per_tok")) if experts else None,
-        shared_experts=c.get("n_shared_experts") if isinstance(c.get("n_shared_experts"), int) and experts else None,
-        kv_lora_rank=_pos(c.get("kv_lora_rank")),
-        qk_rope_head_dim=_pos(c.get("qk_rope_head_dim")),
-        tie_word_embeddings=c.get("tie_word_embeddings") if isinstance(c.get("tie_word_embeddings"), bool) else None,
-        dtype=dtype if isinstance(dtype, str) else None,
-    )
+    out["sliding_window"] = sliding
+    if not sliding and not (out.get("layer_types") or {}).get("sliding_attention"):
+        out["sliding_window_layers"] = None
+    if not out["experts"]:
+        out["experts_per_token"] = out["shared_experts"] = None
+    return out
 
 
 def arch_from_config(config: dict[str, Any] | None, data: HubRepoData | None = None) -> dict[str, Any]:

@@ -147,3 +147,32 @@ def test_unknown_and_plain() -> None:
     assert "layer_types" not in arch_from_config({"num_hidden_layers": 2, "layer_types": ["x", "full_attention"]})
     assert "layer_types" not in arch_from_config({"num_hidden_layers": 3, "hybrid_override_pattern": "M*"})
     assert arch_from_config({"num_hidden_layers": True, "hidden_size": -1}) == {}
+
+
+def test_drafts_carry_the_hybrid_facts() -> None:
+    """`catalog add` / `refresh --discover` draft through the same map: a Qwen3-Next config drafts its layer kinds
+    and linear-attention sizes, and the catalog's conventions fill what the config leaves implicit."""
+    from llmpick.draft import arch_from_config as draft_arch
+
+    cfg = {
+        "architectures": ["Qwen3NextForCausalLM"],
+        "num_hidden_layers": 48,
+        "hidden_size": 2048,
+        "num_attention_heads": 16,
+        "num_key_value_heads": 2,
+        "head_dim": 256,
+        "vocab_size": 151936,
+        "moe_intermediate_size": 512,
+        "num_experts": 512,
+        "num_experts_per_tok": 10,
+        "full_attention_interval": 4,
+        "linear_num_key_heads": 16,
+        "linear_conv_kernel_dim": 4,
+    }
+    a = draft_arch(cfg)
+    assert a["layer_types"] == {"full_attention": 12, "linear_attention": 36}
+    assert a["linear_key_heads"] == 16 and a["conv_kernel"] == 4 and a["experts"] == 512
+    # A plain GPT-2-style config: no num_key_value_heads (full MHA), head size from the hidden size.
+    plain = draft_arch({"n_layer": 12, "n_embd": 768, "n_head": 12, "vocab_size": 50257, "n_positions": 1024})
+    assert (plain["kv_heads"], plain["head_dim"], plain["max_context"]) == (12, 64, 1024)
+    assert "layer_types" not in plain
