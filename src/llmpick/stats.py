@@ -22,7 +22,10 @@ SIZE_CLASSES = [
     (">100B", 100.5, float("inf")),
 ]
 REQUIRED_SIZE_CLASSES = ["<=4B", "7-9B", "12-15B", "20-35B", "60-80B", ">100B", "MoE"]
-MIN_PER_USE = 3
+MIN_PER_USE = 3  # every use tag and flag: a filter that finds one or two models is no choice (issue #11)
+# "Recent": released from the month after the catalog's first curated snapshot ended (it stopped at 2025-08;
+# issue #11 asks for the models of 2025-09 on).  Moved forward when the catalog is brought up to date again.
+RECENT_SINCE = "2025-09"
 # Facts the memory estimate needs; an entry missing any of them gets a rougher estimate.
 MEMORY_FACTS = [
     "params.total",
@@ -63,11 +66,18 @@ def catalog_stats(catalog: Iterable[Model]) -> CatalogStatsOut:
     counted = Counter(size_class(m) or "unknown" for m in models)
     by_size = {name: counted.get(name, 0) for name, _, _ in SIZE_CLASSES}
     by_size |= {"MoE": counted.get("MoE", 0), "unknown": counted.get("unknown", 0)}
+    by_flag = {f: sum(f in m.entry.flags for m in models) for f in FLAGS}
     shortfalls = [f"use '{u}' has {n} model(s), fewer than {MIN_PER_USE}" for u, n in by_use.items() if n < MIN_PER_USE]
+    shortfalls += [
+        f"flag '{f}' has {n} model(s), fewer than {MIN_PER_USE}" for f, n in by_flag.items() if n < MIN_PER_USE
+    ]
     shortfalls += [f"size class {c} has no model" for c in REQUIRED_SIZE_CLASSES if not by_size.get(c)]
     return CatalogStatsOut(
         total=len(models),
         by_use=by_use,
+        by_flag=by_flag,
+        recent_since=RECENT_SINCE,
+        recent=sum(1 for m in models if m.entry.released and m.entry.released >= RECENT_SINCE),
         by_family=dict(sorted(Counter(m.entry.family for m in models).items())),
         by_size=by_size,
         by_license_class={c: sum(m.entry.license_class == c for m in models) for c in LICENSE_CLASSES},

@@ -32,6 +32,8 @@ def test_size_classes_and_gaps(tmp_path):
     s = catalog_stats(cat)
     assert not [x for x in s.shortfalls if "size class" in x]
     assert any("use 'coding'" in x for x in s.shortfalls)
+    assert any("flag 'uncensored'" in x for x in s.shortfalls) and s.by_flag == {"uncensored": 0, "nsfw-capable": 0}
+    assert s.recent == 0 and s.recent_since == "2025-09"  # the test entries carry no release month
 
 
 def test_license_table():

@@ -56,13 +56,18 @@ def render_stats(s: CatalogStatsOut) -> None:
     table(
         ["use", ("models", "right")], sorted(s.by_use.items(), key=lambda kv: -kv[1]), title=f"{s.total} models by use"
     )
+    table(["flag", ("models", "right")], list(s.by_flag.items()), title="By flag")
     table(
         ["size class", ("models", "right")],
         [(k, v) for k, v in s.by_size.items() if v or k != "unknown"],
         title="By size class",
     )
     table(["license class", ("models", "right")], list(s.by_license_class.items()), title="By license class")
-    table(["year", ("models", "right")], list(s.by_year.items()), title="By release year")
+    table(
+        ["year", ("models", "right")],
+        list(s.by_year.items()),
+        title=f"By release year: {s.recent} since {s.recent_since}",
+    )
     table(["family", ("models", "right")], list(s.by_family.items()), title="By family")
     if s.missing:
         table(

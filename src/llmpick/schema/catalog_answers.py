@@ -128,6 +128,9 @@ class CatalogStatsOut(Lazy):
 
     total: int
     by_use: dict[str, int]
+    by_flag: dict[str, int] = Field(default_factory=dict, description="models per flag (uncensored, nsfw-capable)")
+    recent_since: str = Field(description="YYYY-MM: the month from which an entry counts as recent")
+    recent: int = Field(description="entries released in recent_since or later")
     by_family: dict[str, int]
     by_size: dict[str, int] = Field(description="size classes by total parameters; MoE models form their own")
     by_license_class: dict[str, int]
