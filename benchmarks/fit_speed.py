@@ -7,7 +7,8 @@ Decode, per profile (CUDA, Metal, AMD ROCm/Vulkan, unified memory): the model's 
 which is linear in x = (1 / e_weights, t_layer).  Least squares on the relative error of the time per token,
 T_est * measured_tps - 1 (close to the relative error of the speed for small errors), over the fit rows of the
 profile, with e_kv held at its 2024 value (tg128 runs read too little KV cache to identify it).  CPU side: the
-CPU-only fit rows give e_cpu with t_layer held at 20 us.  The band: the 5th and 95th percentile of measured /
+CPU-only fit rows give e_cpu with t_layer held at 20 us.  The loss is Huber's (quadratic up to a 15 % relative
+residual, linear beyond), so a few rows the model cannot describe do not set the constants for the rest.  The band: the 5th and 95th percentile of measured /
 estimated over the profile's fit rows, widened to at least 0.85-1.15 (a rule fixed before looking at validation).
 
 Prefill: e_prefill per profile = argmin sum (k * c_i / m_i - 1)^2 over fit rows of prefill_current.csv, with
@@ -33,13 +34,29 @@ CPU_T_LAYER = 20e-6
 BAND_FLOOR = (0.85, 1.15)
 
 
+HUBER = 0.15  # relative residual beyond which a row's weight falls off (Huber loss)
+
+
 def solve2(a: list[tuple[float, float]], b: list[float]) -> tuple[float, float]:
-    """Least squares for two unknowns (normal equations), t_layer >= 0."""
-    s11 = sum(x * x for x, _ in a)
-    s12 = sum(x * y for x, y in a)
-    s22 = sum(y * y for _, y in a)
-    r1 = sum(x * v for (x, _), v in zip(a, b, strict=True))
-    r2 = sum(y * v for (_, y), v in zip(a, b, strict=True))
+    """Robust least squares for two unknowns, t_layer >= 0: Huber loss by iteratively reweighted least squares, so
+    that a few runs the model cannot describe (a silent spill to RAM, an architecture whose bytes per token the
+    catalog overstates) do not drag the constants that fit every other row."""
+    w = [1.0] * len(b)
+    x = _wls2(a, b, w)
+    for _ in range(20):
+        res = [abs(p * x[0] + q * x[1] - v) for (p, q), v in zip(a, b, strict=True)]
+        w = [1.0 if r <= HUBER else HUBER / r for r in res]
+        x = _wls2(a, b, w)
+    return x
+
+
+def _wls2(a: list[tuple[float, float]], b: list[float], w: list[float]) -> tuple[float, float]:
+    """Weighted least squares for two unknowns (normal equations), t_layer >= 0."""
+    s11 = sum(k * x * x for (x, _), k in zip(a, w, strict=True))
+    s12 = sum(k * x * y for (x, y), k in zip(a, w, strict=True))
+    s22 = sum(k * y * y for (_, y), k in zip(a, w, strict=True))
+    r1 = sum(k * x * v for (x, _), v, k in zip(a, b, w, strict=True))
+    r2 = sum(k * y * v for (_, y), v, k in zip(a, b, w, strict=True))
     det = s11 * s22 - s12 * s12
     if det > 0:
         x1, x2 = (r1 * s22 - r2 * s12) / det, (s11 * r2 - s12 * r1) / det

@@ -114,7 +114,7 @@ def row_inputs(row: dict[str, str], catalog: Any) -> tuple[RowInputs | None, str
         ram_weights=ram_weights,
         cpu_only=cpu_only,
         profile=CPU if spec is None else profile_for(spec.vendor, spec.unified),
-        active_params=float(est.params_active) if est.params_active else None,
+        active_params=float(est.params_active or est.params_total or 0) or None,  # dense: all params active
         fp16_tflops=spec.fp16_tflops if spec else None,
     ), None
 

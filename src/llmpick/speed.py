@@ -12,7 +12,7 @@ for a single stream, so their bandwidths do not add (one RTX 4090: 130.6 tok/s o
 118.1).  ``t_layer`` is the fixed cost of launching a layer's kernels (why small models on fast cards stop scaling
 with bandwidth) and ``t_hop`` the hand-over between cards.
 
-Calibration: the constants below are fitted by benchmarks/fit_speed.py (least squares on relative error) on the
+Calibration: the constants below are fitted by benchmarks/fit_speed.py (Huber-robust least squares on relative error) on the
 fit split of benchmarks/data/speed_current.csv, measurements of 2025-26 llama.cpp builds split by device; the
 validation devices are never seen by the fit and benchmarks/speed_accuracy.py reports them (README: the speed
 model).  The 2024 fit (benchmarks/data/speed_calibration.csv, Llama 3 8B) gave the KV efficiencies kept here.
@@ -43,19 +43,21 @@ class SpeedProfile:
     e_prefill: float | None = None
 
 
-# Fitted by benchmarks/fit_speed.py: least squares on relative error over the FIT split of
+# Fitted by benchmarks/fit_speed.py: Huber-robust least squares on relative error over the FIT split of
 # benchmarks/data/speed_current.csv (2025-26 llama.cpp builds; e_kv kept from the 2024 fit, tg128 reads too
 # little KV cache to identify it); band = 5th-95th percentile of measured / estimated on the fit rows, at least
-# 0.85-1.15.  Fit rows, median / p90 error on them: CUDA 19 rows (RTX 4090, 4070 Ti, 2080 Ti, A4000, 5070,
-# GTX 1050 Ti) 11.2 % / 27.1 %; Metal 5 (M3 Ultra, M3 Pro, M5 Pro) 5.2 / 6.3; AMD 3 (Radeon AI PRO R9700)
-# 12.3 / 19.9; unified 28 (Ryzen AI Max+ 395, DGX Spark) 10.1 / 26.8.  e_weights is an effective figure: it also
-# absorbs the bias of the bytes-per-token estimate (AMD's exceeds 1).  Validation figures: README.md.
-# e_prefill: 13.1 % of peak FP16 on 11 fit rows of prefill_current.csv (median error 17.3 %).
-CUDA = SpeedProfile("cuda", 0.940, 0.80, 41.1e-6, 190e-6, (0.84, 1.37), True)
-METAL = SpeedProfile("metal", 0.966, 0.16, 150.9e-6, 0.0, (0.85, 1.15), True)
-AMD = SpeedProfile("amd (rocm/vulkan)", 1.144, 0.80, 79.8e-6, 190e-6, (0.83, 1.15), True)
-UNIFIED = SpeedProfile("unified (strix halo, dgx spark)", 0.906, 0.80, 96.6e-6, 0.0, (0.76, 1.37), True, 0.131)
-OTHER_GPU = SpeedProfile("gpu (uncalibrated: AMD constants)", 1.144, 0.80, 79.8e-6, 190e-6, (0.6, 1.4), False)
+# 0.85-1.15.  Fit rows, median / p90 error on them: CUDA 34 rows (RTX 4090, 4070 Ti, 5070, 2080 Ti, A4000,
+# GTX 1050 Ti) 4.6 % / 23.1 %; Metal 6 (M3 Ultra, M3 Pro, M5 Pro, M1 Max) 5.2 / 9.1; AMD 5 (Radeon AI PRO R9700,
+# RX 7900 XTX) 18.5 / 24.1; unified 46 (Ryzen AI Max+ 395, DGX Spark) 9.9 / 30.9.  e_weights is an effective
+# figure: it also absorbs the bias of the bytes-per-token estimate.  Validation figures: README.md.
+# e_prefill: share of peak dense FP16 (gpus.csv fp16_tflops) on the fit rows of prefill_current.csv: unified
+# 20 rows (median error 27.5 %), CUDA 2 (RTX 4090, 2080 Ti; 19.2 %), AMD 1 (RX 7900 XTX), Metal 1 (M1 Max; Apple
+# states FP32 TFLOPS, hence the high share).  The one-row profiles are thin calibrations, said in the basis.
+CUDA = SpeedProfile("cuda", 0.869, 0.80, 42.5e-6, 190e-6, (0.81, 1.17), True, 0.304)
+METAL = SpeedProfile("metal", 0.929, 0.16, 148.8e-6, 0.0, (0.81, 1.15), True, 0.771)
+AMD = SpeedProfile("amd (rocm/vulkan)", 1.019, 0.80, 90.0e-6, 190e-6, (0.81, 1.28), True, 0.417)
+UNIFIED = SpeedProfile("unified (strix halo, dgx spark)", 0.820, 0.80, 78.7e-6, 0.0, (0.79, 1.62), True, 0.147)
+OTHER_GPU = SpeedProfile("gpu (uncalibrated: AMD constants)", 1.019, 0.80, 90.0e-6, 190e-6, (0.6, 1.4), False)
 # CPU: e 0.384 from the one CPU-only fit row (Framework Desktop, 14B Q4_K_M, 256 GB/s); band a judgement.
 CPU = SpeedProfile("cpu", 0.384, 0.384, 20e-6, 0.0, (0.6, 1.5), False)
 # The CPU side cannot process weights faster than its cores dequantize and multiply them, whatever the RAM

@@ -145,5 +145,26 @@ def test_prefill_formula_and_ttft():
     assert p.tokens_per_second == 5000 and p.ttft_s == 0.2 and p.basis["flops_per_token"] == 2e9
     unknown = estimate_prefill(active_params=1e9, fp16_tflops=None, profile=prof, context=1000)
     assert unknown.tokens_per_second is None and unknown.ttft_s is None and unknown.basis["missing"]
-    uncal = estimate_prefill(active_params=1e9, fp16_tflops=100, profile=CUDA, context=1000)
-    assert CUDA.e_prefill is None and uncal.tokens_per_second is None
+    bare = SpeedProfile("bare", 0.5, 0.5, 0.0, 0.0, (0.9, 1.1), True)  # no prefill calibration
+    uncal = estimate_prefill(active_params=1e9, fp16_tflops=100, profile=bare, context=1000)
+    assert uncal.tokens_per_second is None and "no prefill calibration" in " ".join(uncal.basis["missing"])
+
+
+def test_prefill_calibrated_for_every_gpu_profile_and_known_for_main_cards():
+    """Issue 12: prefill was null for nearly every card.  Every calibrated GPU profile now has a prefill share,
+    and the cards people buy carry a sourced FP16 figure, so a dense 8B model on an RTX 4090 gets a prefill."""
+    from llmpick.hardware.gpus import find_gpu
+    from llmpick.speed import AMD, UNIFIED, estimate_prefill, profile_for
+
+    for prof in (CUDA, METAL, AMD, UNIFIED):
+        assert prof.e_prefill is not None and 0 < prof.e_prefill < 1
+    for name in ("RTX 4090", "RTX 3090", "RTX 5090", "H100", "A100", "7900 XTX", "MI300X", "M1 Max"):
+        spec = find_gpu(name)
+        assert spec is not None and spec.fp16_tflops, name
+    spec = find_gpu("RTX 4090")
+    assert spec is not None
+    p = estimate_prefill(
+        active_params=8e9, fp16_tflops=spec.fp16_tflops, profile=profile_for(spec.vendor, spec.unified), context=4096
+    )
+    # 330.3 TFLOPS x 0.304 / 16 GFLOP per token: about 6300 tok/s, between the 2024 (~5000) and 2025 builds' pp512
+    assert p.tokens_per_second is not None and 3000 < p.tokens_per_second < 12000

@@ -185,7 +185,7 @@ def _speed(
     speed = run(hw.ram_bandwidth_gbs)
     if hw.has_gpu:
         speed.prefill = estimate_prefill(
-            active_params=float(est.params_active) if est.params_active else None,
+            active_params=float(est.params_active or est.params_total or 0) or None,  # dense: all params active
             fp16_tflops=_fp16_tflops(hw),
             profile=prof,
             context=context,
