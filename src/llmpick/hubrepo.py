@@ -31,6 +31,7 @@ class RepoData:
     endpoint: str  # redacted: never credentials
     from_cache: bool  # read from the cache, not fetched by this call
     notes: list[str] = field(default_factory=list)
+    config_tried: bool = False  # config.json was asked for once already (a gated one is noted once)
 
 
 class HubSession:
@@ -85,8 +86,9 @@ def with_config(got: RepoData, session: HubSession) -> None:
     from .hub import HubGated
 
     d = got.data
-    if d.config is not None or not any(f.name == "config.json" for f in d.files):
+    if got.config_tried or d.config is not None or not any(f.name == "config.json" for f in d.files):
         return
+    got.config_tried = True
     if session.offline:
         got.notes.append(f"Offline: the config.json of {got.repo} is not in the cache; facts from model_info only.")
         return
