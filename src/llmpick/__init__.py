@@ -26,6 +26,7 @@ _LAZY = {
     "resolve_hardware": "llmpick.api",
     "recommend_models": "llmpick.api",
     "check_fit": "llmpick.api",
+    "check_repo": "llmpick.api",
     "estimate_memory": "llmpick.api",
     "Catalog": "llmpick.catalog",
     "Hardware": "llmpick.hardware",
@@ -37,6 +38,7 @@ _LAZY = {
     "MemoryEstimate": "llmpick.schema",
     "RecommendAnswer": "llmpick.schema.recommend",
     "CheckAnswer": "llmpick.schema.recommend",
+    "RepoCheckAnswer": "llmpick.schema.recommend",
     "RecommendationOut": "llmpick.schema.recommend",
     "LlmpickError": "llmpick.errors",
     "UsageError": "llmpick.errors",
@@ -55,9 +57,11 @@ __all__ = [
     "Model",
     "RecommendAnswer",
     "RecommendationOut",
+    "RepoCheckAnswer",
     "UsageError",
     "__version__",
     "check_fit",
+    "check_repo",
     "estimate_memory",
     "load_catalog",
     "recommend_models",
@@ -67,13 +71,13 @@ __all__ = [
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any
 
-    from .api import check_fit, estimate_memory, load_catalog, recommend_models, resolve_hardware
+    from .api import check_fit, check_repo, estimate_memory, load_catalog, recommend_models, resolve_hardware
     from .catalog import Catalog
     from .errors import LlmpickError, UsageError
     from .hardware import Gpu, Hardware, HardwareFlags
     from .recommend import Constraints
     from .schema import CatalogEntry, MemoryEstimate, Model
-    from .schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut
+    from .schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut, RepoCheckAnswer
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .catalog import Catalog
     from .hardware import Hardware
     from .schema import MemoryEstimate, Model
-    from .schema.recommend import CheckAnswer, RecommendAnswer
+    from .schema.recommend import CheckAnswer, RecommendAnswer, RepoCheckAnswer
 
 
 def load_catalog(*dirs: str | Path, builtin: bool = True, curated: bool = False) -> Catalog:
@@ -139,6 +139,111 @@ def check_fit(
         m, hardware, cons, allow_offload=allow_offload, catalog=cat.facts(), file_size=file_size_source()
     )
     return check_answer(ok, option, reason, hardware, cons, warnings)
+
+
+def check_repo(
+    repo: str,
+    hardware: Hardware,
+    *,
+    quant: str | None = None,
+    context: int | str | None = None,
+    allow_offload: bool = False,
+    catalog: Catalog | None = None,
+    endpoint: str | None = None,
+    timeout: float = 10.0,
+    offline: bool = False,
+    warnings: Sequence[str] = (),
+) -> RepoCheckAnswer:
+    """A verdict for every quantization file of one Hub repo (`llmpick check hf:ORG/REPO`): a GGUF repo's files
+    (split parts summed) or a safetensors repo's one quantization, each judged as :func:`check_fit` judges a model.
+    ``repo`` is ``hf:ORG/NAME`` or ``ORG/NAME``; its Hub data comes from llmpick's Hub cache, else from the Hub
+    (``offline`` or ``HF_HUB_OFFLINE=1``: the cache only).  ``.fits`` is true when any file fits; ``quant`` keeps
+    that quantization's file only.  Hub failures raise :class:`llmpick.errors.HubError` (exit 4)."""
+    from . import hubrepo
+    from .draft import parse_hf_ref, require_text_generation
+    from .errors import UsageError
+    from .quant import resolve_quant
+    from .recommend import Constraints
+    from .recommend import repo_check as rc
+    from .recommend.repo_files import weight_files
+
+    name = parse_hf_ref(repo)
+    asked = check_quant(quant)
+    want = resolve_quant(asked).name if asked is not None else None
+    tokens, explicit = _tokens(context)
+    cons = Constraints(quant=want, context=tokens, context_explicit=explicit).resolved()
+    cat = _catalog(catalog)
+    session = hubrepo.HubSession(endpoint, timeout, offline)
+    got = hubrepo.load(name, session)
+    require_text_generation(got.data, name)
+    if any(f.name.endswith(".safetensors") for f in got.data.files):
+        hubrepo.with_config(got, session)  # the quantization_config / dtype of its one option
+    files, skipped = weight_files(got.data)
+    if not files:
+        raise UsageError(
+            f"{name} has no model files llmpick can check (GGUF files or safetensors weights)"
+            + (f"; left out: {skipped[0].file} ({skipped[0].reason})" if skipped else "")
+            + ".",
+            "Point it at a repo of GGUF files or safetensors weights, or run `llmpick estimate` for a catalog model.",
+        )
+    if want is not None:
+        files = [f for f in files if f.quant == want]
+        if not files:
+            raise UsageError(
+                f"{name} has no {want} file.",
+                "Its quantizations: " + ", ".join(dict.fromkeys(f.quant for f in weight_files(got.data)[0])) + ".",
+            )
+    model, source = rc.catalog_model(name, got.data, cat)
+    if model is None:
+        packed = any(f.artifact_format not in ("gguf", "original") for f in files)
+        model = _drafted(got, session, packed=packed)
+        source = f"a draft from the Hub's model_info{' and config.json' if got.data.config else ''} (not curated)"
+    verdicts = rc.check_files(model, name, files, hardware, cons, allow_offload=allow_offload, catalog=cat)
+    return rc.repo_answer(
+        name,
+        got.data,
+        fetched_at=got.fetched_at,
+        from_cache=got.from_cache,
+        model_source=source,
+        verdicts=verdicts,
+        skipped=skipped,
+        hw=hardware,
+        cons=cons,
+        warnings=[*warnings, *got.notes],
+    )
+
+
+def _drafted(got: Any, session: Any, *, packed: bool = False) -> Model:
+    """A catalog-like model of a repo no catalog entry describes: model_info plus its config.json, or for a GGUF
+    repo without one, its base model's (the layer shapes the KV cache needs).  ``packed``: quantized safetensors
+    (AWQ, GPTQ, bitsandbytes ...), whose Hub parameter count counts packed integers, not weights: left out, so
+    the estimate counts the parameters from the layer shapes."""
+    from . import hubrepo
+    from .draft import draft
+    from .hub import HubBadAnswer
+    from .recommend.repo_check import base_models
+
+    hubrepo.with_config(got, session)
+    data = got.data
+    if packed:
+        data = data.model_copy(update={"safetensors_total": None})
+    if data.config is None:
+        bases = base_models(got.repo, data)
+        config = hubrepo.base_config(bases[0], session) if bases else None
+        if config is not None:
+            data = data.model_copy(update={"config": config})
+        elif bases:
+            got.notes.append(
+                f"{got.repo}: the config.json of its base model {bases[0]} could not be read; "
+                "the KV cache cannot be estimated."
+            )
+    try:
+        return draft(got.repo, data, endpoint=got.endpoint, fetched_at=got.fetched_at).model()
+    except ValueError:  # pydantic's ValidationError: Hub data the catalog's rules refuse
+        raise HubBadAnswer(
+            f"{got.repo}: the Hub's data does not make a valid catalog entry.",
+            "Draft it with `llmpick catalog add` and fix what `llmpick catalog validate` reports.",
+        ) from None
 
 
 def estimate_memory(

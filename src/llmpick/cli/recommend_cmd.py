@@ -19,6 +19,7 @@ from .hardware_opts import (
     VramOpt,
     _hardware,
 )
+from .hub_cmds import EndpointOpt, OfflineOpt, TimeoutOpt
 from .options import CatalogOpt, CuratedOpt, Format, FormatOpt, JsonOpt, is_json, load, nonempty
 
 QuantOpt = Annotated[str | None, typer.Option("--quant", "-q", help="Only this quantization, e.g. Q4_K_M, AWQ, BF16.")]
@@ -160,7 +161,13 @@ def _model(name: str) -> Any:
 
 @command("check")
 def check_cmd(
-    model: Annotated[str, typer.Argument(help="Hub id or an unambiguous part of it, e.g. goliath-120b.")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            help="Hub id or an unambiguous part of it, e.g. goliath-120b; or hf:ORG/REPO for a verdict on every "
+            "quantization file of a Hub repo (GGUF or safetensors)."
+        ),
+    ],
     quant: QuantOpt = None,
     context: ContextOpt = None,
     allow_offload: Annotated[
@@ -181,11 +188,42 @@ def check_cmd(
     catalog: CatalogOpt = None,
     fmt: FormatOpt = Format.table,
     json_: JsonOpt = False,
+    endpoint: EndpointOpt = None,
+    timeout: TimeoutOpt = 10.0,
+    offline: OfflineOpt = False,
 ) -> None:
-    """Does MODEL fit on the GPUs?  Exit 0 when it does, 1 when it does not or llmpick cannot tell (the CI gate)."""
+    """Does MODEL fit on the GPUs?  Exit 0 when it does, 1 when it does not or llmpick cannot tell (the CI gate).
+    With hf:ORG/REPO, a verdict per file: exit 0 when any file fits."""
     _asked(quant, context)
     hw = _hardware(vram, gpus, gpu, ram, ram_bandwidth, unified, unified_share, reserve, nodes, profile)
     cat, warnings = load(catalog, models=False, drafts=not curated)
+    if model.lower().startswith("hf:"):
+        from ..api import check_repo
+
+        answer = check_repo(
+            model,
+            hw,
+            quant=quant,
+            context=context,
+            allow_offload=allow_offload,
+            catalog=cat,
+            endpoint=endpoint,
+            timeout=timeout,
+            offline=offline,
+            warnings=warnings,
+        )
+        for w in answer.warnings:
+            if w not in warnings and w not in hw.notes:  # the catalog's were shown by load, the machine's below
+                output.warn(w)
+        if is_json(fmt, json_):
+            output.emit(answer)
+        else:
+            from ..output.recommend import render_repo_check
+
+            render_repo_check(answer, explain)
+        if not answer.fits:
+            raise typer.Exit(1)
+        return
     question = dict(model=model, quant=quant, context=context, allow_offload=allow_offload)
 
     def ask() -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..schema.hardware import HardwareOut
-from ..schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut
+from ..schema.recommend import CheckAnswer, RecommendAnswer, RecommendationOut, RepoCheckAnswer
 from . import gib, info, line, table
 from .catalog import DRAFT_LEGEND, marked
 
@@ -185,3 +185,47 @@ def render_check(answer: CheckAnswer, explain: bool = False) -> None:
         _run_lines(o)
     if explain:
         explain_option(o)
+
+
+def render_repo_check(answer: RepoCheckAnswer, explain: bool = False) -> None:
+    """`check hf:`: one row per quantization file, the verdict, and how to run the best file that fits."""
+    _hw_header(answer.hardware)
+    origin = "cached" if answer.from_cache else "fetched"
+    info(f"Hub data for {answer.repo}: {origin} {answer.fetched_at}; architecture from {answer.model_source}")
+    rows = [
+        [
+            o.file + (f" (+{len(o.files) - 1} parts)" if len(o.files) > 1 and o.artifact.format == "gguf" else ""),
+            o.quant,
+            gib(o.file_size_bytes),
+            FIT_LABEL[o.fit] + (" (tight)" if o.tight else ""),
+            f"{gib(o.memory.total_bytes)} / {gib(o.memory.available_bytes)}",
+            _speed(o),
+            ("FITS" if o.fits else "no") + ": " + o.verdict,
+        ]
+        for o in answer.items
+    ]
+    table(
+        [
+            "file",
+            "quant",
+            ("size", "right"),
+            "fit",
+            ("memory used / available", "right"),
+            ("tok/s", "right"),
+            "verdict",
+        ],
+        rows,
+        caption=f"{sum(o.fits for o in answer.items)} of {len(answer.items)} file(s) fit; context "
+        f"{answer.constraints.context} tokens; --explain for the working, --format json for scripts",
+    )
+    for s in answer.skipped:
+        info(f"  left out: {s.file}: {s.reason}")
+    pick = next((o for o in answer.items if o.file == answer.best_file), None)
+    if pick is not None:
+        line(f"Best that fits: {pick.file} ({pick.quant}, {FIT_LABEL[pick.fit]})")
+        _run_lines(pick)
+    else:
+        line(f"Nothing in {answer.repo} fits this machine.")
+    if explain:
+        for o in answer.items:
+            explain_option(o)

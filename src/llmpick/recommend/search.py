@@ -339,12 +339,15 @@ def check(
     quality: QualityModel | None = None,
     catalog: Sequence[Model | ModelFacts] | None = None,
     file_size: FileSize | None = None,
+    cands: Sequence[Candidate] | None = None,
 ) -> tuple[bool, Option, str]:
     """Does ``model`` fit on the GPUs?  (ok, best option, one-line reason).  ``allow_offload`` accepts split/cpu;
-    without it a machine without GPUs fits nothing, and a model whose weights are unknown never fits."""
+    without it a machine without GPUs fits nothing, and a model whose weights are unknown never fits.  ``cands``:
+    only these (one file of a Hub repo, `check hf:`) instead of the model's candidates at ``cons.quant``."""
     s, _ = _setup(list(catalog) if catalog else [model], hw, replace(cons, include_offload=True), quality, file_size)
     cons = s.cons
-    cands = candidates(model, cons.quant, hw)
+    if cands is None:
+        cands = candidates(model, cons.quant, hw)
     if not cands:
         raise no_candidate(model, cons.quant)
     opts = [s.evaluate(model, c) for c in cands]

@@ -223,3 +223,44 @@ class CheckAnswer(Answer):
     fits: bool
     reason: str
     items: list[RecommendationOut]
+
+
+class RepoFileOut(RecommendationOut):
+    """One quantization file of a Hub repo (`check hf:`): a `check` item, plus the file and its own verdict."""
+
+    file: str = Field(description="the file's path in the repo (the first part of a split GGUF)")
+    files: list[str] = Field(description="every file of this quantization: a split GGUF's parts, safetensors shards")
+    file_size_bytes: int | None = Field(
+        description="the files' summed size as the Hub lists it; null when the Hub gave none, or for an F32 "
+        "checkpoint (served at 16 bits, so its files are not what is loaded)"
+    )
+    quant_basis: str = Field(description="where the quantization was read from (file name, config.json, Hub tags)")
+    fits: bool = Field(description="the verdict for this file, as `check` gives it for a model")
+    verdict: str = Field(description="the one-line reason for the verdict")
+
+
+class SkippedFileOut(Lazy):
+    file: str
+    reason: str
+
+
+class RepoCheckAnswer(Answer):
+    """`llmpick check hf:ORG/REPO --format json`: ``fits`` when any file fits (exit 0 / 1); one item per
+    quantization file, smallest first."""
+
+    COMMAND: ClassVar[str] = "check hf"
+    command: Literal["check hf"] = "check hf"
+    repo: str
+    revision: str | None = Field(description="the commit the Hub data describes")
+    fetched_at: str = Field(description="when the Hub data was fetched (UTC ISO 8601)")
+    from_cache: bool = Field(description="true: read from llmpick's Hub cache; false: fetched by this run")
+    model_source: str = Field(
+        description="where the architecture comes from: the catalog entry (the repo itself, a catalog model that "
+        "lists it as an artifact, or its base model), or a draft from the Hub's model_info and config.json"
+    )
+    hardware: HardwareOut
+    constraints: ConstraintsOut
+    fits: bool
+    best_file: str | None = Field(description="the file of the best option that fits; null when none fits")
+    items: list[RepoFileOut]
+    skipped: list[SkippedFileOut] = Field(description="weights-like files left out, and why")
