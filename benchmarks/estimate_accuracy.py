@@ -163,7 +163,9 @@ def _from_catalog(model_id: str) -> CatalogEntry | None:
     from llmpick.catalog import load_catalog
 
     m = load_catalog(use_cache=False).get(model_id)
-    return m.entry if m else None
+    # without its artifacts: an artifact's real file size would win over the formula (estimate/core.py), and the
+    # catalog holds some of the very files measured here
+    return m.entry.model_copy(update={"artifacts": []}) if m else None
 
 
 # Rows whose published figure is not a measurement of that file, with the reason.

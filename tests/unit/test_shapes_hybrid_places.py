@@ -31,3 +31,12 @@ def test_every_rule_class_gets_its_share() -> None:
     places = _ffn_places(32, 64)
     assert sum(i < 8 for i in places) == 4  # i < n/8
     assert sum(use_more_bits(i, 64) for i in places) == sum(use_more_bits(i, 64) for i in range(64)) // 2
+
+
+def test_a_rounded_card_count_does_not_rescale_the_shapes() -> None:
+    from llmpick.estimate.weights import _rounding
+
+    assert _rounding(4_000_000_000) == 500_000_000  # "4B"
+    assert _rounding(31_600_000_000) == 50_000_000  # "31.6B"
+    assert _rounding(32_207_337_984) == 0  # read from the checkpoint: exact
+    assert _rounding(7_241_732_096) == 0
