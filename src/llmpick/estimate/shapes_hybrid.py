@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..gguf_rules import use_more_bits
 from ..schema import Architecture
 from .tensor import _NON_GATED, Shapes, Tensor, head_dim
 
@@ -56,10 +57,41 @@ def _spread(counts: dict[str, int]) -> list[str]:
     return out
 
 
+def _rule_class(i: int, n: int) -> tuple[int, bool, bool, bool, bool]:
+    """What llama.cpp's type rules see of a layer's place (llama-quant.cpp: i < 2 / i < 4, i < n/16, i < n/8,
+    use_more_bits, n/8 <= i < 7n/8); layers with the same class get the same type."""
+    return (min(i, 4), i < n // 16, i < n // 8, use_more_bits(i, n), n // 8 <= i < 7 * n // 8)
+
+
+def _ffn_places(n_ffn: int, L: int) -> set[int]:
+    """Where FFN-only blocks go when the catalog gives their count, not their order (Nemotron-H).
+
+    Their place decides ffn_down's type (use_more_bits and friends), and a guessed order can put far more or far
+    fewer of them on "more bits" layers than the model has (an even spread puts 15 of Nemotron 3 Nano's 23 there;
+    its hybrid_override_pattern puts 11).  So each class of layers the rules treat alike gets its share of the
+    FFN blocks, by largest remainder: the expected placement, which gives 11 for Nemotron 3 Nano.
+    """
+    classes: dict[tuple[int, bool, bool, bool, bool], list[int]] = defaultdict(list)
+    for i in range(L):
+        classes[_rule_class(i, L)].append(i)
+    quota = {c: n_ffn * len(ix) / L for c, ix in classes.items()}
+    take = {c: int(q) for c, q in quota.items()}
+    for c in sorted(quota, key=lambda c: (-(quota[c] - take[c]), classes[c][0]))[: n_ffn - sum(take.values())]:
+        take[c] += 1
+    places: set[int] = set()
+    for c, ix in classes.items():
+        places.update(ix[(j * len(ix)) // take[c]] for j in range(take[c]))
+    return places
+
+
 def _mixers(a: Architecture, L: int) -> list[str]:
     lt = a.layer_types
     if lt is None:
         return ["attention"] * L
+    if lt.ffn and lt.ffn < L:
+        ffn = _ffn_places(lt.ffn, L)
+        rest = iter(_mixers(a.model_copy(update={"layer_types": lt.model_copy(update={"ffn": 0})}), L - lt.ffn))
+        return ["ffn" if i in ffn else next(rest) for i in range(L)]
     # Attention kinds last: on a tie the recurrent layer comes first, as (i + 1) % interval == 0 in llama.cpp.
     counts = {
         "linear_attention": lt.linear_attention,

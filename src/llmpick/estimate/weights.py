@@ -219,8 +219,21 @@ def _shapes(a: Architecture, tied: bool) -> Shapes | None:
     return tensor_shapes(a, tied=tied)
 
 
+def _rounding(n: int) -> int:
+    """How far a rounded card figure may be from the true count: half the unit of its last non-zero digit when it
+    ends in six or more zeros ("4B" = 4_000_000_000: 500M), else 0.  Counts read from safetensors are exact; a
+    figure rounded to one digit cannot correct tensor shapes that land within its rounding (Qwen3.5-4B: shapes
+    4.21B, card "4B"; scaling to it took the estimate 6 % under the real GGUF)."""
+    if n % 10**6:
+        return 0
+    unit = 10**6
+    while n % (unit * 10) == 0:
+        unit *= 10
+    return unit // 2
+
+
 @lru_cache(maxsize=4096)
-def _layout(a: Architecture, text_params: int | None, released: str | None) -> _Layout:
+def _layout(a: Architecture, text_params: int | None, released: str | None, total_params: int | None = None) -> _Layout:
     shapes = None
     tied = a.tie_word_embeddings
     tie_notes: list[str] = []
@@ -239,7 +252,8 @@ def _layout(a: Architecture, text_params: int | None, released: str | None) -> _
         return _Layout(None, bool(tied), None, text_params, 1.0, tuple(tie_notes), (), released)
     notes = list(shapes.notes)
     scale = 1.0
-    if text_params and abs(shapes.params / text_params - 1) > SHAPE_TOLERANCE:
+    slack = max(SHAPE_TOLERANCE * text_params, _rounding(total_params)) if text_params and total_params else 0
+    if text_params and abs(shapes.params - text_params) > slack:
         scale = text_params / shapes.params
         notes.append(
             f"weights: tensor shapes give {shapes.params / 1e9:.2f}B parameters, the catalog says "
@@ -254,7 +268,7 @@ def _entry_layout(entry: CatalogEntry) -> _Layout:
     text_params = (p.total - (a.vision_params or 0)) if p.total else None
     # Only the Q2_K rule looks at the release month: key the cache on that, not on every month.
     legacy = entry.released if entry.released and entry.released < LEGACY_Q2_K_BEFORE else None
-    return _layout(a, text_params, legacy)
+    return _layout(a, text_params, legacy, p.total)
 
 
 @lru_cache(maxsize=16384)
