@@ -13,6 +13,7 @@ tensor) are read, which is why this beats a layer split of the same model (issue
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from ..estimate.overhead import CUDA_CONTEXT_BYTES
 from ..schema import Architecture, MemoryEstimate
@@ -27,7 +28,17 @@ def expert_active_share(a: Architecture) -> float:
     return min(1.0, (a.experts_per_token or 2) / a.experts)
 
 
-def _parts(est: MemoryEstimate) -> tuple[int, float, float, float, float, float, int] | None:
+class _Parts(NamedTuple):
+    L: int  # layers
+    full: float  # bytes of a layer with its routed experts, KV and state included
+    light: float  # the same without its routed experts
+    non: float  # non-layer weights (embeddings, output head)
+    vis: float  # vision encoder
+    exp: float  # routed experts of one layer
+    ov: int  # overhead per card
+
+
+def _parts(est: MemoryEstimate) -> _Parts | None:
     """(layers, bytes of a layer with its experts incl. KV, without them, non-layer weights, vision, experts of a
     layer, overhead per card), or None when the estimate does not split the experts out."""
     L = est.layers
@@ -44,7 +55,7 @@ def _parts(est: MemoryEstimate) -> tuple[int, float, float, float, float, float,
     per_kv += (est.state_bytes or 0) / L  # recurrent state: it lives with its layers, like the KV cache
     full = float(est.per_layer_weights_bytes) + per_kv
     exp = float(est.per_layer_expert_bytes)
-    return (
+    return _Parts(
         L,
         full,
         full - exp,
@@ -72,20 +83,11 @@ def _fill(room: float, start: int, n_light: int, light: float, full: float, L: i
     return taken + max(0, t)
 
 
-def _layout(
-    caps: Sequence[int],
-    order: Sequence[int],
-    n: int,
-    L: int,
-    full: float,
-    light: float,
-    non: float,
-    vis: float,
-    ov: int,
-) -> list[int] | None:
+def _layout(caps: Sequence[int], order: Sequence[int], n: int, p: _Parts) -> list[int] | None:
     """Layers per card (in ``order``) with the experts of the first ``n`` layers in RAM, or None if they do not
     fit.  Greedy from the first card: a card that takes as many layers as it can never makes the rest harder; the
     card that takes the last layer also holds the output head."""
+    L, full, light, non, vis, _, ov = p
     alloc: list[int] = []
     start = 0
     for j, i in enumerate(order):
@@ -107,16 +109,7 @@ def _bytes(count: int, start: int, n: int, light: float, full: float) -> float:
     return lights * light + (count - lights) * full
 
 
-def _fewest(
-    room: Sequence[int],
-    order: Sequence[int],
-    L: int,
-    full: float,
-    light: float,
-    non: float,
-    vis: float,
-    ov: int,
-) -> tuple[int, int, list[int]] | None:
+def _fewest(room: Sequence[int], order: Sequence[int], p: _Parts) -> tuple[int, int, list[int]] | None:
     """(N, cards, layers per card in ``order``) with the fewest layers' experts in RAM when each card may use
     ``room`` of its bytes, or None."""
     # The fewest cards that take the model with the fewest layers' experts in RAM; N = 0 is a plain GPU fit
@@ -124,13 +117,13 @@ def _fewest(
     best: tuple[int, int, list[int]] | None = None  # (N, cards, layers per card in `order`)
     for k in range(1, len(order) + 1):
         used = order[:k]
-        alloc = _layout(room, used, L, L, full, light, non, vis, ov)
+        alloc = _layout(room, used, p.L, p)
         if alloc is None:
             continue  # not even with every layer's experts in RAM
-        lo, hi = 1, L
+        lo, hi = 1, p.L
         while lo < hi:  # the smallest N that fits: each layer only gets lighter as N grows
             mid = (lo + hi) // 2
-            got = _layout(room, used, mid, L, full, light, non, vis, ov)
+            got = _layout(room, used, mid, p)
             if got is not None:
                 hi, alloc = mid, got
             else:
@@ -160,7 +153,7 @@ def place_moe(
     # possible: one more layer's experts in RAM costs a few percent of speed, a card filled to the last 100 MiB
     # may not load next to a desktop's display.  Only when no N does that, fill the cards.
     for room in ([c - tight_margin(c) for c in caps], caps):
-        best = _fewest(room, order, L, full, light, non, vis, ov)
+        best = _fewest(room, order, parts)
         if best is not None and int(best[0] * exp + cpu_compute) <= ram_cap:
             break
     else:
