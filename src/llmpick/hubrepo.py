@@ -1,7 +1,8 @@
 """One Hub repo's data for `check hf:ORG/REPO`: the Hub cache first (written by `llmpick refresh`, `estimate hf:`
 or an earlier `check hf:`), else fetched from the Hub and cached.
 
-* A cached file younger than ``refresh.DEFAULT_MAX_AGE`` is used as it is; an older one is fetched again.
+* A cached file younger than ``refresh.DEFAULT_MAX_AGE`` is used as it is; an older one is fetched again, and
+  kept (with a note) when the Hub is unavailable or answers garbage: a failed fetch never loses the last good data.
 * Offline (``--offline`` or ``HF_HUB_OFFLINE=1``) only the cache is read, whatever its age, and nothing is sent;
   a repo not in the cache is a :class:`~llmpick.hub.HubOffline` error (exit 4, as `refresh`).
 * config.json is fetched only when it is needed (a safetensors repo's quantization, a draft's layer shapes) and
@@ -56,7 +57,7 @@ class HubSession:
 
 def load(repo: str, session: HubSession) -> RepoData:
     """The repo's model_info (with file sizes), from the cache or the Hub."""
-    from .hub import HubOffline
+    from .hub import HubBadAnswer, HubOffline, HubUnavailable
     from .hubargs import redact_url
     from .refresh import DEFAULT_MAX_AGE
 
@@ -75,7 +76,15 @@ def load(repo: str, session: HubSession) -> RepoData:
             "Run once without --offline (and unset HF_HUB_OFFLINE) to fetch it.",
         )
     hub = session.hub
-    data = hub.model_info(repo)
+    try:
+        data = hub.model_info(repo)
+    except (HubUnavailable, HubBadAnswer) as exc:
+        if cached.file is None:
+            raise
+        # The last good data beats none: a Hub that is down or answers garbage does not lose what was cached.
+        f = cached.file
+        notes.append(f"{exc.message}; using the cached Hub data for {repo} (fetched {f.fetched_at}).")
+        return RepoData(repo, f.data, f.fetched_at, redact_url(f.endpoint), True, notes)
     got = RepoData(repo, data, hubcache.now_iso(), hub.shown_endpoint, False, notes)
     _store(got)
     return got

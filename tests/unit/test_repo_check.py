@@ -10,7 +10,7 @@ import pytest
 import llmpick
 from llmpick import hubcache
 from llmpick.errors import UsageError
-from llmpick.hub import HubNotFound, HubOffline, parse_model_info
+from llmpick.hub import HubBadAnswer, HubNotFound, HubOffline, parse_model_info
 from llmpick.recommend.repo_check import base_models, catalog_model
 from llmpick.recommend.repo_files import gguf_quant, safetensors_quant, weight_files
 from llmpick.schema import HubFile, HubRepoData
@@ -199,6 +199,22 @@ def test_offline_reads_the_cache_and_sends_nothing(fake, monkeypatch):
     with pytest.raises(HubOffline):
         check(fake, AWQ, vram=24)
     assert fake.count() == sent
+
+
+def test_a_failed_fetch_keeps_the_last_good_data(fake, monkeypatch):
+    """A stale cache is fetched again; when the Hub then fails, the cached data answers, with a note (never exit 4
+    while good data is at hand)."""
+    import llmpick.refresh
+
+    first = check(fake, MOE_GGUF, vram=24)
+    monkeypatch.setattr(llmpick.refresh, "DEFAULT_MAX_AGE", -1)  # every cache file is now stale
+    fake.fault(MOE_GGUF, "malformed")
+    again = check(fake, MOE_GGUF, vram=24)
+    assert again.from_cache and any("using the cached Hub data" in w for w in again.warnings)
+    assert [i.fits for i in again.items] == [i.fits for i in first.items]
+    fake.fault(AWQ, "malformed")  # nothing cached: the failure is the answer
+    with pytest.raises(HubBadAnswer):
+        check(fake, AWQ, vram=24)
 
 
 def test_bad_ids_missing_repos_and_repos_without_weights(fake):
