@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from llmpick.estimate import estimate
-from llmpick.schema import Architecture, CatalogEntry, LayerTypes, Params
+from llmpick.schema import Architecture, CatalogEntry, Params
 
 DATA = Path(__file__).resolve().parent / "data"
 UNITS = {"B": 1, "GB": 10**9, "GiB": 2**30, "G": 2**30}  # quantize.cpp prints GiB figures with a bare "G"
@@ -112,33 +112,6 @@ LLAMA3_405B = entry(
     max_context=131072,
     tie_word_embeddings=False,
 )
-# Qwen3.5-35B-A3B (Qwen3.6-35B-A3B has the same architecture): 40 layers, 30 Gated DeltaNet + 10 gated
-# attention, 256 experts of 512 + a shared one; benchmarks/data/architectures_2025_26.csv rows Qwen/Qwen3.5-35B-A3B
-# (THUDM/slime scripts/models/qwen3.5-35B-A3B.sh) and Qwen/Qwen3.6-35B-A3B (GDN head sizes, layer_types).
-QWEN35_35B = entry(
-    None,
-    "2026-02",
-    type="Qwen3_5MoeForConditionalGeneration",
-    layers=40,
-    hidden_size=2048,
-    intermediate_size=512,
-    attention_heads=16,
-    kv_heads=2,
-    head_dim=256,
-    vocab_size=248320,
-    max_context=262144,
-    experts=256,
-    experts_per_token=8,
-    shared_experts=1,
-    shared_expert_intermediate_size=512,
-    layer_types=LayerTypes(full_attention=10, linear_attention=30),
-    linear_key_heads=16,
-    linear_value_heads=32,
-    linear_key_head_dim=128,
-    linear_value_head_dim=128,
-    conv_kernel=4,
-    tie_word_embeddings=False,
-)
 # Sources: config.json of each repo (Llama-2-7b-hf, Mistral-7B-v0.1, Llama-3.1-8B/70B/405B) as in
 # benchmarks/data/architectures.csv and mlc-ai/mlc-llm model_preset.py; parameter counts: Hub safetensors totals.
 MODELS = {
@@ -151,7 +124,6 @@ MODELS = {
     "meta-llama/Meta-Llama-3-8B": LLAMA3_8B,
     "meta-llama/Llama-3.1-70B": LLAMA3_70B,
     "meta-llama/Llama-3.1-405B": LLAMA3_405B,
-    "Qwen/Qwen3.5-35B-A3B": QWEN35_35B,
 }
 # Rows of architectures with a recurrent state or MLA: reported apart as well (issue 11's target on its own rows).
 # Rows whose model is not in MODELS come from the catalog and are 2025-26 models: counted here too.
