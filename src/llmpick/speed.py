@@ -22,8 +22,9 @@ explain about a fifth of that).
 
 Calibration: the constants below are fitted by benchmarks/fit_speed.py (Huber-robust least squares on relative
 error) on the fit split of benchmarks/data/speed_current.csv, measurements of 2025-26 llama.cpp builds split by
-device; the validation devices are never seen by the fit and benchmarks/speed_accuracy.py reports them (README: the speed
-model).  The 2024 fit (benchmarks/data/speed_calibration.csv, Llama 3 8B) gave the KV efficiencies kept here.
+device; the validation devices are never seen by the fit and benchmarks/speed_accuracy.py reports them
+(README: the speed model).  The 2024 fit (benchmarks/data/speed_calibration.csv, Llama 3 8B) gave the KV
+efficiencies kept here.
 Weights in RAM are read at min(e_cpu x RAM bandwidth, CPU_COMPUTE_GBS).  Prompt processing: estimate_prefill.
 
 The estimate is ``null`` when a bandwidth it needs is unknown (``--vram`` without ``--gpu``, or the RAM part
@@ -177,7 +178,8 @@ def estimate_speed(
     context; ``state_bytes``: the recurrent state of one sequence (hybrid models; llama.cpp keeps it with its
     layers, like the KV cache); ``gpu_share``: fraction of the layers on the GPUs (1 = all, 0 = CPU only).
     ``ram_weight_bytes`` (llama.cpp ``--n-cpu-moe``): of ``weight_bytes``, the active experts read from RAM; every
-    layer and the whole KV cache are then on the GPUs (``gpu_share`` is ignored) and the basis says the mode is uncalibrated.
+    layer and the whole KV cache are then on the GPUs (``gpu_share`` is ignored) and the basis says the mode is
+    uncalibrated.
     """
     kv = kv_read_bytes(kv_bytes)
     moe = ram_weight_bytes is not None
