@@ -52,6 +52,7 @@ class RowInputs:
     group: str
     weights: float  # active weight bytes read per token
     kv_bytes: float  # KV cache at the end of the run
+    state_bytes: float  # recurrent state of one sequence (hybrid models; 0 for a plain transformer)
     layers: int
     gpu_bw: float | None
     ram_bw: float | None
@@ -108,6 +109,7 @@ def row_inputs(row: dict[str, str], catalog: Any) -> tuple[RowInputs | None, str
         group=group,
         weights=weights,
         kv_bytes=float(est.kv_cache_bytes or 0),
+        state_bytes=float(est.state_bytes or 0),
         layers=est.layers,
         gpu_bw=spec.bandwidth_gbs if spec else None,
         ram_bw=ram_bw,
@@ -130,6 +132,7 @@ def estimate_row(ri: RowInputs) -> dict[str, float] | None:
         cards=0 if ri.cpu_only else 1,
         gpu=ri.profile,
         ram_weight_bytes=ri.ram_weights,
+        state_bytes=ri.state_bytes,
     )
     if sp.tokens_per_second is None or sp.low is None or sp.high is None:
         return None

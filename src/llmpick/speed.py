@@ -3,19 +3,28 @@
 Generating one token reads every weight the token passes through (for a mixture of experts: only the active
 experts) and the KV cache written so far.  The model::
 
-    seconds/token = weights_on_gpu / (e_w * BW_gpu) + kv_on_gpu / (e_kv * BW_gpu)
-                  + weights_in_ram / (e_cpu * BW_ram) + kv_in_ram / (e_cpu * BW_ram)
-                  + layers * t_layer + (cards - 1) * t_hop
+    seconds/token = (weights_on_gpu + 2 x state_on_gpu) / (e_w * BW_gpu) + kv_on_gpu / (e_kv * BW_gpu)
+                  + (weights_in_ram + kv_in_ram + 2 x state_in_ram) / (e_cpu * BW_ram)
+                  + state * t_state + layers * t_layer + (cards - 1) * t_hop
 
 ``BW_gpu`` is the bandwidth of the slowest card: with llama.cpp's layer split the cards work one after the other
 for a single stream, so their bandwidths do not add (one RTX 4090: 130.6 tok/s on Llama 3 8B Q4_K_M; eight:
 118.1).  ``t_layer`` is the fixed cost of launching a layer's kernels (why small models on fast cards stop scaling
 with bandwidth) and ``t_hop`` the hand-over between cards.
 
-Calibration: the constants below are fitted by benchmarks/fit_speed.py (Huber-robust least squares on relative error) on the
-fit split of benchmarks/data/speed_current.csv, measurements of 2025-26 llama.cpp builds split by device; the
-validation devices are never seen by the fit and benchmarks/speed_accuracy.py reports them (README: the speed
-model).  The 2024 fit (benchmarks/data/speed_calibration.csv, Llama 3 8B) gave the KV efficiencies kept here.
+Hybrid models (Gated DeltaNet, KDA, Mamba-2, short conv) keep a recurrent state per sequence (f32, a few MB per
+layer; llmpick.estimate.state) that every token reads and writes back: ``2 x state`` bytes at the weights'
+bandwidth.  Between that read and write, llama.cpp's decode graph runs a chain of element-wise ops over the state
+(decay, k x S, the delta update, q x S), each a kernel over a cache-resident f32 tensor: ``t_state`` seconds per
+state byte, one constant for every device, fitted with the rest (measured decode of Qwen3.5 / 3.6,
+Qwen3-Coder-Next and Kimi-Linear runs 15-20 % below what their weight bytes allow; the state read and write alone
+explain about a fifth of that).
+
+Calibration: the constants below are fitted by benchmarks/fit_speed.py (Huber-robust least squares on relative
+error) on the fit split of benchmarks/data/speed_current.csv, measurements of 2025-26 llama.cpp builds split by
+device; the validation devices are never seen by the fit and benchmarks/speed_accuracy.py reports them
+(README: the speed model).  The 2024 fit (benchmarks/data/speed_calibration.csv, Llama 3 8B) gave the KV
+efficiencies kept here.
 Weights in RAM are read at min(e_cpu x RAM bandwidth, CPU_COMPUTE_GBS).  Prompt processing: estimate_prefill.
 
 The estimate is ``null`` when a bandwidth it needs is unknown (``--vram`` without ``--gpu``, or the RAM part
@@ -48,7 +57,9 @@ class SpeedProfile:
 # little KV cache to identify it); band = 5th-95th percentile of measured / estimated on the fit rows, at least
 # 0.85-1.15.  Fit rows, median / p90 error on them: CUDA 34 rows (RTX 4090, 4070 Ti, 5070, 2080 Ti, A4000,
 # GTX 1050 Ti) 4.6 % / 23.1 %; Metal 6 (M3 Ultra, M3 Pro, M5 Pro, M1 Max) 5.2 / 9.1; AMD 5 (Radeon AI PRO R9700,
-# RX 7900 XTX) 18.5 / 24.1; unified 46 (Ryzen AI Max+ 395, DGX Spark) 9.9 / 30.9.  e_weights is an effective
+# RX 7900 XTX) 18.5 / 24.1; unified 46 (Ryzen AI Max+ 395, DGX Spark) 6.3 / 20.8 (9.9 / 30.9 before the
+# recurrent-state term and the per-layer-embedding fix; the 11 hybrid fit rows 15.3 / 23.9 -> 3.5 / 10.9).  All
+# profiles and T_STATE_S_PER_BYTE in one fit; only the unified constants moved.  e_weights is an effective
 # figure: it also absorbs the bias of the bytes-per-token estimate.  Validation figures: README.md.
 # e_prefill: share of peak dense FP16 (gpus.csv fp16_tflops) on the fit rows of prefill_current.csv: unified
 # 20 rows (median error 27.5 %), CUDA 2 (RTX 4090, 2080 Ti; 19.2 %), AMD 1 (RX 7900 XTX), Metal 1 (M1 Max; Apple
@@ -56,8 +67,13 @@ class SpeedProfile:
 CUDA = SpeedProfile("cuda", 0.869, 0.80, 42.5e-6, 190e-6, (0.81, 1.17), True, 0.304)
 METAL = SpeedProfile("metal", 0.929, 0.16, 148.8e-6, 0.0, (0.81, 1.15), True, 0.771)
 AMD = SpeedProfile("amd (rocm/vulkan)", 1.019, 0.80, 90.0e-6, 190e-6, (0.81, 1.28), True, 0.417)
-UNIFIED = SpeedProfile("unified (strix halo, dgx spark)", 0.820, 0.80, 78.7e-6, 0.0, (0.79, 1.62), True, 0.147)
+UNIFIED = SpeedProfile("unified (strix halo, dgx spark)", 0.789, 0.80, 52.0e-6, 0.0, (0.83, 1.38), True, 0.147)
 OTHER_GPU = SpeedProfile("gpu (uncalibrated: AMD constants)", 1.019, 0.80, 90.0e-6, 190e-6, (0.6, 1.4), False)
+# Recurrent state: bytes moved per state byte per token through memory (read + write back), and the fitted cost of
+# the ops over it (seconds per state byte; fit_speed.py: shared by all profiles, identified by the hybrid fit rows,
+# all DGX Spark: Qwen3.5 0.8B-122B, Qwen3.6, Qwen3-Coder-Next, Kimi-Linear, LFM2.5).
+STATE_PASSES = 2
+T_STATE_S_PER_BYTE = 3.19e-11  # ~31 GB/s of state per second, whatever the device
 # CPU: e 0.384 from the one CPU-only fit row (Framework Desktop, 14B Q4_K_M, 256 GB/s); band a judgement.
 CPU = SpeedProfile("cpu", 0.384, 0.384, 20e-6, 0.0, (0.6, 1.5), False)
 # The CPU side cannot process weights faster than its cores dequantize and multiply them, whatever the RAM
@@ -112,14 +128,17 @@ def seconds_per_token(
     cards: int,
     gpu: SpeedProfile = CUDA,
     cpu: SpeedProfile = CPU,
+    gpu_state_bytes: float = 0.0,
+    cpu_state_bytes: float = 0.0,
 ) -> float | None:
-    """The core formula (hot path: plain floats).  ``*_kv_bytes`` is the KV cache read per token (see module doc)."""
-    t = 0.0
+    """The core formula (hot path: plain floats).  ``*_kv_bytes`` is the KV cache read per token, ``*_state_bytes``
+    the recurrent state of the layers held there (see module doc)."""
+    t = (gpu_state_bytes + cpu_state_bytes) * T_STATE_S_PER_BYTE
     if gpu_weight_bytes or gpu_kv_bytes:
         if not gpu_bandwidth_gbs:
             return None
         bw = gpu_bandwidth_gbs * GB
-        t += gpu_weight_bytes / (gpu.e_weights * bw) + gpu_kv_bytes / (gpu.e_kv * bw)
+        t += (gpu_weight_bytes + STATE_PASSES * gpu_state_bytes) / (gpu.e_weights * bw) + gpu_kv_bytes / (gpu.e_kv * bw)
         t += max(0, cards - 1) * gpu.t_hop_s
         t += layers * gpu.t_layer_s
     else:
@@ -129,7 +148,7 @@ def seconds_per_token(
             return None
         # bandwidth-bound, or compute-bound when the RAM is faster than the cores can use (CPU_COMPUTE_GBS)
         rate = min(cpu.e_weights * cpu_bandwidth_gbs, CPU_COMPUTE_GBS) * GB
-        t += (cpu_weight_bytes + cpu_kv_bytes) / rate
+        t += (cpu_weight_bytes + cpu_kv_bytes + STATE_PASSES * cpu_state_bytes) / rate
     return t if t > 0 else None
 
 
@@ -151,22 +170,26 @@ def estimate_speed(
     context: int | None = None,
     engine: str = "llama.cpp",
     ram_weight_bytes: float | None = None,
+    state_bytes: float = 0.0,
 ) -> Speed:
     """Decode tokens/s with its basis and band.
 
     ``weight_bytes``: weights read per token (MoE: the active ones); ``kv_bytes``: the KV cache at the full
-    context; ``gpu_share``: fraction of the layers on the GPUs (1 = all, 0 = CPU only).  ``ram_weight_bytes``
-    (llama.cpp ``--n-cpu-moe``): of ``weight_bytes``, the active experts read from RAM; every layer and the whole
-    KV cache are then on the GPUs (``gpu_share`` is ignored) and the basis says the mode is uncalibrated.
+    context; ``state_bytes``: the recurrent state of one sequence (hybrid models; llama.cpp keeps it with its
+    layers, like the KV cache); ``gpu_share``: fraction of the layers on the GPUs (1 = all, 0 = CPU only).
+    ``ram_weight_bytes`` (llama.cpp ``--n-cpu-moe``): of ``weight_bytes``, the active experts read from RAM; every
+    layer and the whole KV cache are then on the GPUs (``gpu_share`` is ignored) and the basis says the mode is
+    uncalibrated.
     """
     kv = kv_read_bytes(kv_bytes)
     moe = ram_weight_bytes is not None
+    state = max(0.0, state_bytes)
     if ram_weight_bytes is not None:
         gpu_share = 1.0
         cw = min(max(0.0, ram_weight_bytes), weight_bytes)
-        gw, gk, ck = weight_bytes - cw, kv, 0.0
+        gw, gk, ck, gs = weight_bytes - cw, kv, 0.0, state
     else:
-        gw, gk = weight_bytes * gpu_share, kv * gpu_share
+        gw, gk, gs = weight_bytes * gpu_share, kv * gpu_share, state * gpu_share
         cw, ck = weight_bytes - gw, kv - gk
     spt = seconds_per_token(
         gpu_weight_bytes=gw,
@@ -178,6 +201,8 @@ def estimate_speed(
         cpu_bandwidth_gbs=cpu_bandwidth_gbs,
         cards=cards,
         gpu=gpu,
+        gpu_state_bytes=gs,
+        cpu_state_bytes=state - gs,
     )
     on_gpu = gpu_share > 0
     on_cpu = gpu_share < 1 or moe
@@ -187,6 +212,7 @@ def estimate_speed(
         "context": context,
         "weights_read_per_token_bytes": int(weight_bytes),
         "kv_read_per_token_bytes": int(kv),
+        "state_read_written_per_token_bytes": int(STATE_PASSES * state),
         "gpu_share_of_layers": round(gpu_share, 4),
         "gpu_bandwidth_gb_per_s": gpu_bandwidth_gbs if on_gpu else None,
         "ram_bandwidth_gb_per_s": cpu_bandwidth_gbs if on_cpu else None,

@@ -168,3 +168,100 @@ def test_prefill_calibrated_for_every_gpu_profile_and_known_for_main_cards():
     )
     # 330.3 TFLOPS x 0.304 / 16 GFLOP per token: about 6300 tok/s, between the 2024 (~5000) and 2025 builds' pp512
     assert p.tokens_per_second is not None and 3000 < p.tokens_per_second < 12000
+
+
+def test_recurrent_state_is_read_written_and_costs_its_ops_by_hand():
+    """Hybrid models: every token reads and writes back the recurrent state (2 x S at the weights' bandwidth) and
+    runs the ops over it (S x T_STATE_S_PER_BYTE); a plain transformer (S = 0) is unchanged."""
+    from llmpick.speed import STATE_PASSES, T_STATE_S_PER_BYTE, SpeedProfile
+
+    prof = SpeedProfile("hand", 0.5, 0.5, 100e-6, 0.0, (0.9, 1.1), True)
+
+    def spt(state):
+        s = estimate_speed(
+            weight_bytes=1e9,
+            kv_bytes=0,
+            gpu_share=1.0,
+            layers=10,
+            gpu_bandwidth_gbs=100,
+            cpu_bandwidth_gbs=None,
+            cards=1,
+            gpu=prof,
+            state_bytes=state,
+        )
+        return 1 / s.tokens_per_second, s
+
+    base, _ = spt(0)
+    with_state, s = spt(50e6)  # 50 MB: Qwen3.5-9B's 24 Gated DeltaNet layers hold ~50 MB of f32 state
+    # 1 GB / 50 GB/s = 20 ms, 10 x 100 us = 1 ms; the state: 2 x 50 MB / 50 GB/s = 2 ms, 50 MB x t_state
+    by_hand = 0.021 + STATE_PASSES * 50e6 / 50e9 + 50e6 * T_STATE_S_PER_BYTE
+    assert abs(base - 0.021) / 0.021 < 0.005
+    assert abs(with_state - by_hand) / by_hand < 0.005
+    assert s.basis["state_read_written_per_token_bytes"] == 100_000_000
+    assert T_STATE_S_PER_BYTE > 0 and with_state > base
+
+
+def test_recurrent_state_follows_its_layers_in_a_split():
+    """In a layer split the state of the layers in RAM is read at the CPU's rate, like their KV cache."""
+    from llmpick.speed import CPU_COMPUTE_GBS, STATE_PASSES, T_STATE_S_PER_BYTE
+
+    def spt(state):
+        s = estimate_speed(
+            weight_bytes=1e8,
+            kv_bytes=0,
+            gpu_share=0.5,
+            layers=1,
+            gpu_bandwidth_gbs=936,
+            cpu_bandwidth_gbs=51.2,
+            cards=1,
+            state_bytes=state,
+        )
+        return 1 / s.tokens_per_second
+
+    s = 1e7  # a small model at a few hundred tok/s: the 0.1 tok/s rounding stays far below the term
+    cpu_rate = min(CPU.e_weights * 51.2, CPU_COMPUTE_GBS) * 1e9
+    extra = STATE_PASSES * s / 2 * (1 / (CUDA.e_weights * 936e9) + 1 / cpu_rate) + s * T_STATE_S_PER_BYTE
+    assert abs((spt(s) - spt(0)) - extra) / extra < 0.01
+
+
+def test_per_layer_embeddings_are_looked_up_not_read():
+    """Gemma 3n / 4 E-models: the per-layer embedding table is looked up per token (llama.cpp: ggml_get_rows on
+    tok_embd_per_layer), so it counts in the file but not in the bytes read per token: with a tied output head,
+    active = total - the table, by hand from its shape and ggml type."""
+    from llmpick.estimate.weights import weights
+    from llmpick.quant import resolve_quant
+    from llmpick.schema import Architecture, CatalogEntry, LayerTypes, Params
+
+    a = Architecture(
+        type="Gemma4ForConditionalGeneration",
+        layers=42,
+        hidden_size=2560,
+        intermediate_size=10240,
+        attention_heads=8,
+        kv_heads=2,
+        head_dim=256,
+        vocab_size=262144,
+        layer_types=LayerTypes(full_attention=7, sliding_attention=35),
+        per_layer_embedding_dim=256,
+        per_layer_vocab_size=262144,
+        tie_word_embeddings=True,
+    )
+    entry = CatalogEntry(
+        name="x",
+        family="x",
+        organization="x",
+        summary="x",
+        method="base",
+        params=Params(total=None),
+        arch=a,
+        license="x",
+        license_class="unknown",
+        sources=["x"],
+    )
+    w, _ = weights(entry, resolve_quant("Q4_0"))
+    assert w is not None and w.basis == "formula"
+    # tied: token_embd is also the output head, so llama.cpp's rule gives it the output's Q6_K (210 bytes per 256
+    # weights), and per_layer_token_embd takes token_embd's type (llmpick.gguf_rules)
+    table = 262144 * 42 * 256 * 210 / 256
+    assert w.total - w.active == table  # everything else is read: the tied head, every layer, the projections
+    assert w.expert in (None, 0.0)  # a lookup table is not a routed expert (--n-cpu-moe leaves it alone)

@@ -271,7 +271,12 @@ def hybrid_shapes(a: Architecture, tie: bool) -> Shapes | None:
     t.append(Tensor("norm", 0, h, h))
     if a.per_layer_embedding_dim:
         d, pv = a.per_layer_embedding_dim, a.per_layer_vocab_size or vocab
-        t.append(Tensor("token_embd", 0, pv * L * d, L * d))  # per_layer_token_embd: quantized as token_embd
+        # per_layer_token_embd: quantized as token_embd, and like it a lookup table: each token reads one row of
+        # n_layer x d values (llama.cpp: ggml_get_rows(model.tok_embd_per_layer, tokens) in get_per_layer_inputs
+        # of src/models/gemma3n-iswa.cpp at 0f728892, build_inp_per_layer of gemma4-iswa.cpp at 282a6690), never
+        # the whole table, so none of it counts in the bytes read per token (active 0).  Measured decode of the
+        # Gemma 4 E2B / E4B runs 1.7-2.3x what reading the table would allow (benchmarks/data/speed_current.csv).
+        t.append(Tensor("token_embd", 0, pv * L * d, L * d, active=0.0))
         t.append(Tensor("keep16", 0, h * L * d, h))  # per_layer_model_proj: never quantized
         t.append(Tensor("other", L, 2 * h * d, h))  # per-layer input gate and projection
     t += b.tensors(n_all)

@@ -34,7 +34,7 @@ class Tensor:
     layers: int  # 0: outside the layers (embedding, head, final norm); else how many layers hold this tensor
     n: int  # elements, per layer
     ncols: int  # row length (ggml ne[0]); block types need it to divide
-    active: float = 1.0  # share read per token (routed experts: experts_per_token / experts)
+    active: float = 1.0  # share read per token (routed experts: experts_per_token / experts; 0: a lookup table)
     # For the type rules that count (llama-quant.cpp i_attention_wv, i_ffn_down): this tensor's place in each layer
     # that holds it, out of index_n; None: one per layer of a uniform model (0 .. n_layer-1).
     index: tuple[int, ...] | None = None

@@ -176,11 +176,17 @@ def _storage(
     return ((None, bits if bits is not None else fmt.bits, None),)
 
 
+def _routed(x: Tensor) -> bool:
+    """Routed-expert tensors: read in part per token.  Active 0 is a lookup table (per-layer embeddings), not an
+    expert: it is stored like the embedding and stays out of the expert bytes that ``--n-cpu-moe`` moves."""
+    return 0.0 < x.active < 1.0
+
+
 def _tensor_bytes(fmt: QuantFormat, x: Tensor, ctx: TensorContext) -> float:
     """Bytes of one tensor (of every layer it stands for) under a format: whole ggml blocks, after the fallback
     llama.cpp takes when a row is not a multiple of the block size."""
     total = 0.0
-    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, x.active < 1.0, ctx, x.index, x.index_n):
+    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, _routed(x), ctx, x.index, x.index_n):
         if typ is None:
             total += x.total * bits / 8
         else:
@@ -191,7 +197,7 @@ def _tensor_bytes(fmt: QuantFormat, x: Tensor, ctx: TensorContext) -> float:
 def _tensor_bytes_floor(fmt: QuantFormat, x: Tensor, ctx: TensorContext) -> float:
     """At most :func:`_tensor_bytes`: the same types, without rounding each tensor up to whole blocks."""
     total = 0.0
-    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, x.active < 1.0, ctx, x.index, x.index_n):
+    for typ, bits, count in _storage(fmt, x.cls, x.layers > 0, _routed(x), ctx, x.index, x.index_n):
         if typ is None:
             total += x.total * bits / 8
         else:
@@ -289,12 +295,12 @@ def _sums(
         b = size(fmt, x, ctx)
         total += b
         if x.cls != "token_embd" or tied:
-            active += b * x.active
+            active += b * x.active  # a lookup table (active 0: per-layer embeddings) adds nothing
         if not x.layers:
             non_layer += b
         else:
             layer += b
-            if x.active < 1.0:
+            if _routed(x):
                 expert += b
     return total, active, layer, non_layer, expert
 

@@ -180,6 +180,8 @@ def _speed(
             context=context,
             engine=cand.engine,
             ram_weight_bytes=ram_weights,
+            # one stream's recurrent state (hybrid models): est.state_bytes holds one per --parallel sequence
+            state_bytes=(est.state_bytes or 0) / max(1, est.parallel),
         )
 
     speed = run(hw.ram_bandwidth_gbs)

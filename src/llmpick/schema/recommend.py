@@ -98,6 +98,9 @@ class SpeedBasisOut(Lazy):
     context: int | None = None
     weights_read_per_token_bytes: int | None = None
     kv_read_per_token_bytes: int | None = None
+    state_read_written_per_token_bytes: int | None = Field(
+        None, description="recurrent state of hybrid models, read and written back each token (2 x state); 0 if none"
+    )
     gpu_share_of_layers: float | None = None
     gpu_bandwidth_gb_per_s: float | None = None
     ram_bandwidth_gb_per_s: float | None = None
