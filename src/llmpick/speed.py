@@ -56,8 +56,9 @@ class SpeedProfile:
 # benchmarks/data/speed_current.csv (2025-26 llama.cpp builds; e_kv kept from the 2024 fit, tg128 reads too
 # little KV cache to identify it); band = 5th-95th percentile of measured / estimated on the fit rows, at least
 # 0.85-1.15.  Fit rows, median / p90 error on them: CUDA 34 rows (RTX 4090, 4070 Ti, 5070, 2080 Ti, A4000,
-# GTX 1050 Ti) 4.6 % / 23.1 %; Metal 15 (M3 Ultra, M3 Pro, M5 Pro, M1 Max, M2 Pro) 5.2 / 24.1 (from 6 rows,
-# 0.929 and 148.8 us, before the Apple pass; its 9 new rows are 8-405B models, so t_layer barely moved); AMD 5
+# GTX 1050 Ti) 4.6 % / 23.1 %; Metal 18 (M3 Ultra, M3 Pro, M5 Pro, M1 Max, M2 Pro, M1 Ultra) 5.1 / 20.6 (0.929 and
+# 148.8 us from 6 rows, 0.922 / 145.7 us from 15; the three M1 Ultra rows of 3-20B models raised the per-layer cost
+# to 167.5 us: on M1-M3 chips small models pay more per layer than on the M4 / M5 validation chips); AMD 5
 # (Radeon AI PRO R9700, RX 7900 XTX) 18.5 / 24.1; unified 46 (Ryzen AI Max+ 395, DGX Spark) 6.3 / 20.8 (9.9 / 30.9
 # before the recurrent-state term and the per-layer-embedding fix; the 11 hybrid fit rows 15.3 / 23.9 -> 3.5 /
 # 10.9).  All profiles and T_STATE_S_PER_BYTE in one fit.  e_weights is an effective figure: it also absorbs the
@@ -66,7 +67,7 @@ class SpeedProfile:
 # 20 rows (median error 27.5 %), CUDA 2 (RTX 4090, 2080 Ti; 19.2 %), AMD 1 (RX 7900 XTX), Metal 1 (M1 Max; Apple
 # states FP32 TFLOPS, hence the high share).  The one-row profiles are thin calibrations, said in the basis.
 CUDA = SpeedProfile("cuda", 0.869, 0.80, 42.5e-6, 190e-6, (0.81, 1.17), True, 0.304)
-METAL = SpeedProfile("metal", 0.922, 0.16, 145.7e-6, 0.0, (0.81, 1.15), True, 0.771)
+METAL = SpeedProfile("metal", 0.937, 0.16, 167.5e-6, 0.0, (0.82, 1.15), True, 0.771)
 AMD = SpeedProfile("amd (rocm/vulkan)", 1.019, 0.80, 90.0e-6, 190e-6, (0.81, 1.28), True, 0.417)
 UNIFIED = SpeedProfile("unified (strix halo, dgx spark)", 0.789, 0.80, 52.0e-6, 0.0, (0.83, 1.38), True, 0.147)
 OTHER_GPU = SpeedProfile("gpu (uncalibrated: AMD constants)", 1.019, 0.80, 90.0e-6, 190e-6, (0.6, 1.4), False)
