@@ -434,8 +434,11 @@ def _load_slot(where: str, model_id: str, index: Index | None) -> tuple[_Slot | 
     if model is None:
         return None, problems
     if index is not None and stamp is not None:
-        # Every field, defaults included: rebuilding then never runs a default factory.
-        index.put(where, stamp, model.entry.model_dump(mode="json"))
+        # Every field, defaults included (rebuilding then never runs a default factory), but the architecture's
+        # nulls: most of its ~45 facts are null for any one model, and a large catalog's index is read on every start.
+        data = model.entry.model_dump(mode="json")
+        data["arch"] = {k: v for k, v in data["arch"].items() if v is not None}
+        index.put(where, stamp, data)
     return _Slot.of_model(model, stamp), []
 
 

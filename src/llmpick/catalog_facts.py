@@ -84,7 +84,7 @@ class ModelFacts:
             e["released"],
             e["method"],
             e["params"]["total"],
-            e["arch"]["max_context"],
+            e["arch"].get("max_context"),  # the index stores only the facts that are not null
             e["license_class"],
             tuple(e["uses"]),
             tuple(e["flags"]),

@@ -2,8 +2,9 @@
 
 Two stores in the cache folder, each ``{"version", "meta", "files": {path: [size, mtime_ns, value]}}``:
 
-* ``catalog-index-v2.json``: each file's validated entry, as ``CatalogEntry.model_dump(mode="json")``;
-* ``catalog-summaries-v2.json``: what `list --format json` prints of each file's model (``ModelSummaryOut``'s
+* ``catalog-index-v3.json``: each file's validated entry, as ``CatalogEntry.model_dump(mode="json")`` with the
+  architecture's null facts left out;
+* ``catalog-summaries-v3.json``: what `list --format json` prints of each file's model (``ModelSummaryOut``'s
   JSON, VRAM need included, Hub data not) and, in ``meta``, ``ListAnswer``'s envelope.  Only `list` reads it,
   so `recommend` does not parse summaries it never prints.
 
@@ -25,7 +26,7 @@ from typing import Any
 
 from . import paths
 
-VERSION = 2
+VERSION = 3  # 3: the architecture stored without its nulls
 ENTRIES = "index"
 SUMMARIES = "summaries"
 

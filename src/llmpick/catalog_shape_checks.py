@@ -199,75 +199,75 @@ def entry_ok(v0: Any) -> bool:
     if v14 is not None and (type(v14) is not int or not 1 <= v14 <= 100000000000000):
         return False
     v15 = v0["arch"]
-    if type(v15) is not dict or v15.keys() != K4:
+    if type(v15) is not dict or not v15.keys() <= K4:
         return False
-    v16 = v15["type"]
+    v16 = v15.get("type")
     if v16 is not None and type(v16) is not str:
         return False
-    v17 = v15["layers"]
+    v17 = v15.get("layers")
     if v17 is not None and (type(v17) is not int or not 1 <= v17 <= 1000):
         return False
-    v18 = v15["hidden_size"]
+    v18 = v15.get("hidden_size")
     if v18 is not None and (type(v18) is not int or not 1 <= v18 <= 131072):
         return False
-    v19 = v15["intermediate_size"]
+    v19 = v15.get("intermediate_size")
     if v19 is not None and (type(v19) is not int or not 1 <= v19 <= 1048576):
         return False
-    v20 = v15["attention_heads"]
+    v20 = v15.get("attention_heads")
     if v20 is not None and (type(v20) is not int or not 1 <= v20 <= 1024):
         return False
-    v21 = v15["kv_heads"]
+    v21 = v15.get("kv_heads")
     if v21 is not None and (type(v21) is not int or not 1 <= v21 <= 1024):
         return False
-    v22 = v15["head_dim"]
+    v22 = v15.get("head_dim")
     if v22 is not None and (type(v22) is not int or not 1 <= v22 <= 131072):
         return False
-    v23 = v15["vocab_size"]
+    v23 = v15.get("vocab_size")
     if v23 is not None and (type(v23) is not int or not 1 <= v23 <= 4194304):
         return False
-    v24 = v15["max_context"]
+    v24 = v15.get("max_context")
     if v24 is not None and (type(v24) is not int or not 1 <= v24 <= 268435456):
         return False
-    v25 = v15["sliding_window"]
+    v25 = v15.get("sliding_window")
     if v25 is not None and (type(v25) is not int or not 1 <= v25 <= 268435456):
         return False
-    v26 = v15["sliding_window_layers"]
+    v26 = v15.get("sliding_window_layers")
     if v26 is not None and (type(v26) is not int or not 0 <= v26 <= 1000):
         return False
-    v27 = v15["experts"]
+    v27 = v15.get("experts")
     if v27 is not None and (type(v27) is not int or not 1 <= v27 <= 65536):
         return False
-    v28 = v15["experts_per_token"]
+    v28 = v15.get("experts_per_token")
     if v28 is not None and (type(v28) is not int or not 1 <= v28 <= 65536):
         return False
-    v29 = v15["shared_experts"]
+    v29 = v15.get("shared_experts")
     if v29 is not None and (type(v29) is not int or not 0 <= v29 <= 1024):
         return False
-    v30 = v15["kv_lora_rank"]
+    v30 = v15.get("kv_lora_rank")
     if v30 is not None and (type(v30) is not int or not 1 <= v30 <= 65536):
         return False
-    v31 = v15["qk_rope_head_dim"]
+    v31 = v15.get("qk_rope_head_dim")
     if v31 is not None and (type(v31) is not int or not 1 <= v31 <= 131072):
         return False
-    v32 = v15["q_lora_rank"]
+    v32 = v15.get("q_lora_rank")
     if v32 is not None and (type(v32) is not int or not 1 <= v32 <= 65536):
         return False
-    v33 = v15["qk_nope_head_dim"]
+    v33 = v15.get("qk_nope_head_dim")
     if v33 is not None and (type(v33) is not int or not 1 <= v33 <= 131072):
         return False
-    v34 = v15["v_head_dim"]
+    v34 = v15.get("v_head_dim")
     if v34 is not None and (type(v34) is not int or not 1 <= v34 <= 131072):
         return False
-    v35 = v15["index_heads"]
+    v35 = v15.get("index_heads")
     if v35 is not None and (type(v35) is not int or not 1 <= v35 <= 1024):
         return False
-    v36 = v15["index_head_dim"]
+    v36 = v15.get("index_head_dim")
     if v36 is not None and (type(v36) is not int or not 1 <= v36 <= 131072):
         return False
-    v37 = v15["index_topk"]
+    v37 = v15.get("index_topk")
     if v37 is not None and (type(v37) is not int or not 1 <= v37 <= 268435456):
         return False
-    v38 = v15["layer_types"]
+    v38 = v15.get("layer_types")
     if v38 is not None:
         if type(v38) is not dict or v38.keys() != K5:
             return False
@@ -292,73 +292,73 @@ def entry_ok(v0: Any) -> bool:
         v45 = v38["ffn"]
         if type(v45) is not int or not 0 <= v45 <= 1000:
             return False
-    v46 = v15["attention_chunk_size"]
+    v46 = v15.get("attention_chunk_size")
     if v46 is not None and (type(v46) is not int or not 1 <= v46 <= 268435456):
         return False
-    v47 = v15["linear_key_heads"]
+    v47 = v15.get("linear_key_heads")
     if v47 is not None and (type(v47) is not int or not 1 <= v47 <= 1024):
         return False
-    v48 = v15["linear_value_heads"]
+    v48 = v15.get("linear_value_heads")
     if v48 is not None and (type(v48) is not int or not 1 <= v48 <= 1024):
         return False
-    v49 = v15["linear_key_head_dim"]
+    v49 = v15.get("linear_key_head_dim")
     if v49 is not None and (type(v49) is not int or not 1 <= v49 <= 131072):
         return False
-    v50 = v15["linear_value_head_dim"]
+    v50 = v15.get("linear_value_head_dim")
     if v50 is not None and (type(v50) is not int or not 1 <= v50 <= 131072):
         return False
-    v51 = v15["conv_kernel"]
+    v51 = v15.get("conv_kernel")
     if v51 is not None and (type(v51) is not int or not 1 <= v51 <= 1024):
         return False
-    v52 = v15["ssm_state_size"]
+    v52 = v15.get("ssm_state_size")
     if v52 is not None and (type(v52) is not int or not 1 <= v52 <= 131072):
         return False
-    v53 = v15["ssm_heads"]
+    v53 = v15.get("ssm_heads")
     if v53 is not None and (type(v53) is not int or not 1 <= v53 <= 8192):
         return False
-    v54 = v15["ssm_head_dim"]
+    v54 = v15.get("ssm_head_dim")
     if v54 is not None and (type(v54) is not int or not 1 <= v54 <= 131072):
         return False
-    v55 = v15["ssm_groups"]
+    v55 = v15.get("ssm_groups")
     if v55 is not None and (type(v55) is not int or not 1 <= v55 <= 1024):
         return False
-    v56 = v15["dense_layers"]
+    v56 = v15.get("dense_layers")
     if v56 is not None and (type(v56) is not int or not 0 <= v56 <= 1000):
         return False
-    v57 = v15["dense_intermediate_size"]
+    v57 = v15.get("dense_intermediate_size")
     if v57 is not None and (type(v57) is not int or not 1 <= v57 <= 1048576):
         return False
-    v58 = v15["shared_expert_intermediate_size"]
+    v58 = v15.get("shared_expert_intermediate_size")
     if v58 is not None and (type(v58) is not int or not 1 <= v58 <= 1048576):
         return False
-    v59 = v15["mtp_layers"]
+    v59 = v15.get("mtp_layers")
     if v59 is not None and (type(v59) is not int or not 0 <= v59 <= 1000):
         return False
-    v60 = v15["kv_shared_layers"]
+    v60 = v15.get("kv_shared_layers")
     if v60 is not None and (type(v60) is not int or not 0 <= v60 <= 1000):
         return False
-    v61 = v15["global_head_dim"]
+    v61 = v15.get("global_head_dim")
     if v61 is not None and (type(v61) is not int or not 1 <= v61 <= 131072):
         return False
-    v62 = v15["global_kv_heads"]
+    v62 = v15.get("global_kv_heads")
     if v62 is not None and (type(v62) is not int or not 1 <= v62 <= 1024):
         return False
-    v63 = v15["per_layer_embedding_dim"]
+    v63 = v15.get("per_layer_embedding_dim")
     if v63 is not None and (type(v63) is not int or not 1 <= v63 <= 131072):
         return False
-    v64 = v15["per_layer_vocab_size"]
+    v64 = v15.get("per_layer_vocab_size")
     if v64 is not None and (type(v64) is not int or not 1 <= v64 <= 4194304):
         return False
-    v65 = v15["tie_word_embeddings"]
+    v65 = v15.get("tie_word_embeddings")
     if v65 is not None and type(v65) is not bool:
         return False
-    v66 = v15["vision_params"]
+    v66 = v15.get("vision_params")
     if v66 is not None and (type(v66) is not int or not 1 <= v66 <= 100000000000000):
         return False
-    v67 = v15["audio_params"]
+    v67 = v15.get("audio_params")
     if v67 is not None and (type(v67) is not int or not 1 <= v67 <= 100000000000000):
         return False
-    v68 = v15["dtype"]
+    v68 = v15.get("dtype")
     if v68 is not None and type(v68) is not str:
         return False
     v69 = v0["license"]

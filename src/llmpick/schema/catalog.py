@@ -319,7 +319,7 @@ class CatalogEntry(Strict):
         """
         d = dict(data)
         d["params"] = _trusted(Params, d["params"])
-        arch = dict(d["arch"])
+        arch = dict.fromkeys(Architecture.model_fields) | d["arch"]  # the index leaves the nulls out
         if arch.get("layer_types") is not None:
             arch["layer_types"] = _trusted(LayerTypes, arch["layer_types"])
         d["arch"] = _trusted(Architecture, arch)
