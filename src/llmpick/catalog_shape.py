@@ -315,23 +315,20 @@ def _emit(shape: Shape, var: str, depth: int, lines: list[str], consts: dict[str
         lines.append(f"{pad}    return False")
         lines.append(f"{pad}for {item} in {var}:")
         _emit(shape[1], item, depth + 1, lines, consts, n)
-    elif kind == "record":
+    elif kind in ("record", "sparse"):
+        # A record has exactly its keys; a sparse one any of them, an absent key reading as null.
         keys = _const(consts, "K", _collection("dict.fromkeys", list(shape[1]), ".keys()"))
-        lines.append(f"{pad}if type({var}) is not dict or {var}.keys() != {keys}:")
+        keys_fail = f"{var}.keys() != {keys}" if kind == "record" else f"not {var}.keys() <= {keys}"
+        lines.append(f"{pad}if type({var}) is not dict or {keys_fail}:")
         lines.append(f"{pad}    return False")
         for key, sub in shape[1].items():
             n[0] += 1
             item = f"v{n[0]}"
-            lines.append(f"{pad}{item} = {var}[{json.dumps(key)}]")
-            _emit(sub, item, depth, lines, consts, n)
-    elif kind == "sparse":
-        keys = _const(consts, "K", _collection("dict.fromkeys", list(shape[1]), ".keys()"))
-        lines.append(f"{pad}if type({var}) is not dict or not {var}.keys() <= {keys}:")
-        lines.append(f"{pad}    return False")
-        for key, sub in shape[1].items():
-            n[0] += 1
-            item = f"v{n[0]}"
-            lines.append(f"{pad}{item} = {var}.get({json.dumps(key)})")
+            lines.append(
+                f"{pad}{item} = {var}[{json.dumps(key)}]"
+                if kind == "record"
+                else f"{pad}{item} = {var}.get({json.dumps(key)})"
+            )
             _emit(sub, item, depth, lines, consts, n)
     else:  # pragma: no cover - a typo in the shapes above
         raise ValueError(f"unknown shape {kind!r}")
