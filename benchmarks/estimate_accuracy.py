@@ -23,10 +23,8 @@ from llmpick.schema import Architecture, CatalogEntry, Params
 
 DATA = Path(__file__).resolve().parent / "data"
 UNITS = {"B": 1, "GB": 10**9, "GiB": 2**30, "G": 2**30}  # quantize.cpp prints GiB figures with a bare "G"
-# File types the estimator knows under another name.  llama-quant.cpp LLAMA_FTYPE_MOSTLY_MXFP4_MOE: 3-D expert
-# tensors MXFP4, every other quantized tensor (output and token_embd included) Q8_0; the estimator's Q8_0 of a model
-# whose experts ship in MXFP4 (gpt-oss: arch.dtype mxfp4) keeps the experts MXFP4 and makes the rest Q8_0.
-QUANT_AS = {"MXFP4_MOE": "Q8_0"}
+# File types the estimator knows under another name (none since MXFP4_MOE became one of its GGUF mixes).
+QUANT_AS: dict[str, str] = {}
 
 
 def entry(params: int | None, released: str | None = None, **arch: object) -> CatalogEntry:

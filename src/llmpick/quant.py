@@ -123,6 +123,10 @@ GGUF_DEFAULT_TYPE: dict[str, tuple[str, str]] = {
     "F16": ("F16", "16-bit float, unquantized"),
     "BF16": ("BF16", "bfloat16, unquantized"),
     "Q8_0": ("Q8_0", "8-bit, near lossless"),
+    # llama_ftype_get_default_type gives MXFP4, but llama_tensor_get_type then sends every tensor that is not a
+    # 3-D expert tensor (ne[2] > 1) to Q8_0, output and token embedding included: so Q8_0 is the type of all but the
+    # routed experts, which weights.py stores as MXFP4.  gpt-oss's GGUFs (ggml-org/gpt-oss-*-GGUF) are this mix.
+    "MXFP4_MOE": ("Q8_0", "routed experts MXFP4 (4.25 bpw), every other tensor Q8_0; gpt-oss's usual GGUF"),
     "Q6_K": ("Q6_K", "6.56 bpw k-quant, near lossless"),
     "Q5_K_M": ("Q5_K", "5-bit k-quant mix, attn_v/ffn_down partly Q6_K"),
     "Q5_K_S": ("Q5_K", "5-bit k-quant"),
@@ -196,7 +200,7 @@ _OTHER: tuple[QuantFormat, ...] = (
     _flat("MLX-8bit", "mlx", 8.5, 8.5, 8.5, "MLX 8-bit, group size 64", ("mlx-8", "mlx8", "mlx-q8", "8bit-mlx")),
     # MXFP4 (OCP microscaling: 32 FP4 values share one 8-bit scale = 4.25 bits): how gpt-oss ships its experts;
     # attention, router, embeddings and head stay bf16 in that release (see estimate: native MXFP4 experts).
-    _flat("MXFP4", "mxfp4", 4.25, 16, 16, "MXFP4 experts (gpt-oss's released format)", ("mxfp4-moe", "mx-fp4")),
+    _flat("MXFP4", "mxfp4", 4.25, 16, 16, "MXFP4 experts (gpt-oss's released format)", ("mx-fp4",)),
     _flat(
         "QMoE",
         "qmoe",
@@ -258,6 +262,7 @@ REFERENCE_GGUF_BITS: dict[str, float] = {
     "F16": 16.001,
     "BF16": 16.001,
     "Q8_0": 8.501,
+    "MXFP4_MOE": 8.501,  # a dense model has no expert tensor: all Q8_0
     "Q6_K": 6.563,
     "Q5_K_M": 5.668,
     "Q5_K_S": 5.52,

@@ -28,7 +28,7 @@ TABLES: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 # Formats `llmpick quants` names that have no quality row on purpose: they keep qd.UNKNOWN_KEPT.
-NO_QUALITY_ROW = {"MXFP4"}  # gpt-oss's released format: no published perplexity against its bf16 weights
+NO_QUALITY_ROW = {"MXFP4", "MXFP4_MOE"}  # no published perplexity: gpt-oss's released format, llama.cpp's MXFP4 MoE mix
 
 
 @pytest.fixture

@@ -630,3 +630,21 @@ def test_seed_entries_without_weights_are_gone():
         est = estimate(m, "Q4_K_M", 8192)
         assert est.weights_bytes is not None and est.weights_bytes > 0, m.id
         assert_no_silent_zero(est)
+
+
+def test_mxfp4_moe_is_q8_0_but_for_the_routed_experts():
+    """llama.cpp's MXFP4_MOE (llama-quant.cpp llama_tensor_get_type): 3-D expert tensors MXFP4, everything else as
+    Q8_0.  A dense model is then exactly its Q8_0; a MoE's experts drop to 4.25 bits; gpt-oss, whose experts are
+    MXFP4 in every GGUF already, is its Q8_0 (ggml-org's files: benchmarks/estimate_accuracy.py)."""
+    from llmpick.catalog import load_catalog
+
+    cat = {m.id: m for m in load_catalog(use_cache=False)}
+    dense = cat["Qwen/Qwen3-32B"]
+    assert estimate(dense, "MXFP4_MOE").weights_bytes == estimate(dense, "Q8_0").weights_bytes
+    moe = cat["Qwen/Qwen3-30B-A3B"]
+    q8, mx = estimate(moe, "Q8_0"), estimate(moe, "MXFP4_MOE")
+    assert mx.expert_weights_bytes is not None and q8.expert_weights_bytes is not None
+    assert mx.expert_weights_bytes == pytest.approx(q8.expert_weights_bytes * 4.25 / 8.5, rel=1e-6)
+    assert mx.weights_bytes - mx.expert_weights_bytes == q8.weights_bytes - q8.expert_weights_bytes
+    gpt = cat["openai/gpt-oss-20b"]
+    assert estimate(gpt, "MXFP4_MOE").weights_bytes == estimate(gpt, "Q8_0").weights_bytes

@@ -147,6 +147,10 @@ def _storage(
             return ((None, MXFP4_BITS, None),)
         if fmt.family == "mxfp4":
             return ((None, 32.0 if cls in ("norm", "bias") else 16.0, None),)
+    if routed and fmt.name == "MXFP4_MOE":
+        # llama.cpp's MXFP4_MOE mix (llama-quant.cpp llama_tensor_get_type): 3-D expert tensors MXFP4; the rest
+        # follows the Q8_0 rules below (quant.GGUF_DEFAULT_TYPE).
+        return ((None, MXFP4_BITS, None),)
     if fmt.is_gguf:
         if cls in ("norm", "bias", "f32"):
             # 1-D tensors stay F32 (tensor_allows_quantization: ggml_n_dims < 2); so do ssm_conv1d and
