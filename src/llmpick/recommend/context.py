@@ -12,6 +12,7 @@ from ..estimate import MAX_CONTEXT, kv_cache_bytes, overhead_bytes
 from ..hardware import Hardware
 from ..schema import MemoryEstimate
 from . import ranking as R
+from .evaluate import placements
 from .model import Option, Placement
 
 # The KV cache types reported per pick: llama.cpp's default and the cache that halves it at a perplexity cost
@@ -47,21 +48,11 @@ def resized(o: Option, context: int, kv_type: str) -> MemoryEstimate | None:
     )
 
 
-def placed(o: Option, hw: Hardware, est: MemoryEstimate) -> Placement | None:
-    """Where this pick's engine and artifact would go with ``est``: the best of a plain placement and experts in RAM,
-    as the ranking placed it; None when the option was not built by :func:`evaluate.evaluate`."""
-    from .evaluate import _place, _place_moe  # the ranking's own placement, so that the two cannot disagree
-
-    cand = o.candidate
-    if cand is None:
-        return None
+def placed(o: Option, hw: Hardware, est: MemoryEstimate) -> Placement:
+    """The best fit class this pick's candidate gets with ``est``, from the ranking's own placements (so that the
+    two cannot disagree); layers or experts in RAM only when the pick already has some there."""
     allow = o.fit in ("moe-offload", "split", "cpu")
-    pl = _place(est, o.model, cand, hw, allow)
-    if pl.fit != "gpu" and allow:
-        moe = _place_moe(est, o.model, cand, hw, True)
-        if moe is not None and R.FIT_ORDER[moe.fit] <= R.FIT_ORDER[pl.fit]:
-            pl = moe
-    return pl
+    return min(placements(est, o.model, o.candidate, hw, allow, allow), key=lambda pl: R.FIT_ORDER[pl.fit])
 
 
 def _fits(o: Option, hw: Hardware, context: int, kv_type: str, worst: str) -> bool:
@@ -69,7 +60,7 @@ def _fits(o: Option, hw: Hardware, context: int, kv_type: str, worst: str) -> bo
     if est is None:
         return False
     pl = placed(o, hw, est)
-    return pl is not None and pl.fit != "none" and R.FIT_ORDER[pl.fit] <= R.FIT_ORDER[worst]
+    return pl.fit != "none" and R.FIT_ORDER[pl.fit] <= R.FIT_ORDER[worst]
 
 
 def longest_context(o: Option, hw: Hardware, kv_type: str) -> int | None:

@@ -49,34 +49,29 @@ def evaluate(
     est = estimate(
         m, cand.quant, context, kv_cache=cons.kv_cache, engine=memory_engine(cand.engine), file_size_bytes=size
     )
+    # Experts in RAM (llama.cpp --n-cpu-moe) against the layer split / CPU run: the better score wins, not a fixed
+    # order of fit classes (a layer split can be faster for a small MoE on a mid-sized card).
+    best: tuple[Placement, Speed, float, ScorePartsOut, float | None] | None = None
+    for pl in placements(est, m, cand, hw, allow_split, allow_split if allow_moe is None else allow_moe):
+        speed, score, parts, ranked = _judge(est, pl, m, cand, hw, cons, qm, context)
+        if best is None or (score, -R.FIT_ORDER[pl.fit]) > (best[2], -R.FIT_ORDER[best[0].fit]):
+            best = (pl, speed, score, parts, ranked)
+    assert best is not None  # placements always gives the plain placement
+    pl, speed, score, parts, ranked = best
+    return Option(m, cand, context, est, pl, speed, score, parts, ranked_tps=ranked)
+
+
+def placements(
+    est: MemoryEstimate, m: Model, cand: Candidate, hw: Hardware, allow_split: bool, allow_moe: bool
+) -> list[Placement]:
+    """Where this candidate can go: the plain placement (GPUs, layer split, CPU, or none) first, then, when that is
+    not a full GPU fit, the experts-in-RAM placement where it applies.  `evaluate` scores them; recommend/context.py
+    asks them again at other contexts."""
     pl = _place(est, m, cand, hw, allow_split)
-    speed, score, parts, ranked = _judge(est, pl, m, cand, hw, cons, qm, context)
-    if pl.fit != "gpu":
-        # Experts in RAM (llama.cpp --n-cpu-moe) against the layer split / CPU run: the better score wins, not a
-        # fixed order of fit classes (a layer split can be faster for a small MoE on a mid-sized card).
-        moe = _place_moe(est, m, cand, hw, allow_split if allow_moe is None else allow_moe)
-        if moe is not None:
-            m_speed, m_score, m_parts, m_ranked = _judge(est, moe, m, cand, hw, cons, qm, context)
-            if (m_score, -R.FIT_ORDER[moe.fit]) > (score, -R.FIT_ORDER[pl.fit]):
-                pl, speed, score, parts, ranked = moe, m_speed, m_score, m_parts, m_ranked
-    return Option(
-        m,
-        cand.quant,
-        cand.family,
-        cand.artifact_format,
-        cand.repo,
-        context,
-        est,
-        pl,
-        speed,
-        score,
-        parts,
-        published=cand.published,
-        made_with=cand.made_with,
-        preference=cand.preference,
-        ranked_tps=ranked,
-        candidate=cand,
-    )
+    if pl.fit == "gpu":
+        return [pl]
+    moe = _place_moe(est, m, cand, hw, allow_moe)
+    return [pl] if moe is None else [pl, moe]
 
 
 def _judge(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from ..errors import UsageError
 from ..hardware import Hardware
 from ..schema import MemoryEstimate, Model
 from ..schema.recommend import MemoryUseOut, RunOut, ScorePartsOut
 from ..speed import Speed
+from .artifacts import Candidate
 
 
 @dataclass
@@ -75,28 +75,52 @@ class Placement:
 
 @dataclass
 class Option:
-    """One model at one quantization, evaluated."""
+    """One model at one quantization (a :class:`Candidate`), evaluated."""
 
     model: Model
-    quant: str
-    quant_family: str
-    artifact_format: str
-    repo: str | None
+    candidate: Candidate  # what was evaluated: quantization, artifact, engine, real size, how it is made
     context: int
     estimate: MemoryEstimate
     placement: Placement
     speed: Speed
     score: float
     score_parts: ScorePartsOut
-    published: bool = True  # False: nobody published it; made_with names the tool, the run notes say how
-    made_with: str | None = None
-    preference: int = 0  # among options equal in score, fit and quantization, the lower first (recommend/made.py)
     ranked_tps: float | None = None  # the speed the score was ranked by (RAM bandwidth assumed when unknown)
-    candidate: Any = None  # the Candidate it was evaluated from (recommend/context.py places it again)
     # Filled in by reasons.finish, only for the options shown:
     memory: MemoryUseOut | None = None
     reasons: list[str] = field(default_factory=list)
     run: RunOut | None = None
+
+    # The candidate's facts, read where the option is judged and shown.
+    @property
+    def quant(self) -> str:
+        return self.candidate.quant
+
+    @property
+    def quant_family(self) -> str:
+        return self.candidate.family
+
+    @property
+    def artifact_format(self) -> str:
+        return self.candidate.artifact_format
+
+    @property
+    def repo(self) -> str | None:
+        return self.candidate.repo
+
+    @property
+    def published(self) -> bool:
+        """False: nobody published it; made_with names the tool, the run notes say how."""
+        return self.candidate.published
+
+    @property
+    def made_with(self) -> str | None:
+        return self.candidate.made_with
+
+    @property
+    def preference(self) -> int:
+        """Among options equal in score, fit and quantization, the lower first (recommend/made.py)."""
+        return self.candidate.preference
 
     @property
     def fit(self) -> str:
