@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from llmpick.schema import Architecture, CatalogEntry, Params
+
 MINIMAL: dict[str, Any] = {
     "name": "Tiny 1B",
     "family": "tiny",
@@ -55,3 +57,12 @@ def write_entry(root: Path, model_id: str, data: dict[str, Any] | str | bytes) -
     else:
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+def model_entry(arch: Architecture, total: int | None = None, active: int | None = None, **fields: Any) -> CatalogEntry:
+    """A validated entry around an architecture, for the estimator's tests: placeholder text facts, the given
+    parameter counts (unknown by default) and any other field."""
+    base: dict[str, Any] = dict(
+        name="x", family="x", organization="x", summary="x", method="base", license="x", license_class="unknown"
+    )
+    return CatalogEntry(**base, params=Params(total=total, active=active), arch=arch, sources=["x"], **fields)

@@ -18,6 +18,7 @@ from llmpick.estimate import (
     weights_lower_bound,
 )
 from llmpick.schema import Architecture, Artifact, ArtifactFile, CatalogEntry, Model, Params
+from tests.helpers import model_entry
 
 MIB = 2**20
 
@@ -25,17 +26,10 @@ MIB = 2**20
 def make(
     params: int | None = None, active: int | None = None, *, modalities=("text",), artifacts=(), released=None, **arch
 ) -> CatalogEntry:
-    return CatalogEntry(
-        name="t",
-        family="t",
-        organization="t",
-        summary="t",
-        method="base",
-        params=Params(total=params, active=active),
-        arch=Architecture(**arch),
-        license="x",
-        license_class="unknown",
-        sources=["t"],
+    return model_entry(
+        Architecture(**arch),
+        params,
+        active,
         modalities=list(modalities),
         artifacts=list(artifacts),
         released=released,
@@ -454,32 +448,22 @@ def test_grouped_layer_types_equal_the_rules_applied_layer_by_layer():
 
 def test_native_mxfp4_experts_stay_mxfp4_in_every_format():
     """gpt-oss ships MXFP4 experts; llama.cpp keeps them, so its F16 and Q8_0 files are far below 16 or 8 bits."""
-    from llmpick.schema import CatalogEntry
 
     def gptoss(dtype):
-        return CatalogEntry(
-            name="x",
-            family="x",
-            organization="x",
-            summary="x",
-            method="base",
-            params=Params(total=20_900_000_000, active=3_600_000_000),
-            arch=Architecture(
-                type="GptOssForCausalLM",
-                layers=24,
-                hidden_size=2880,
-                intermediate_size=2880,
-                attention_heads=64,
-                kv_heads=8,
-                head_dim=64,
-                vocab_size=201088,
-                experts=32,
-                experts_per_token=4,
-                dtype=dtype,
-            ),
-            license="apache-2.0",
-            license_class="permissive",
-            sources=["test"],
+        return make(
+            20_900_000_000,
+            3_600_000_000,
+            type="GptOssForCausalLM",
+            layers=24,
+            hidden_size=2880,
+            intermediate_size=2880,
+            attention_heads=64,
+            kv_heads=8,
+            head_dim=64,
+            vocab_size=201088,
+            experts=32,
+            experts_per_token=4,
+            dtype=dtype,
         )
 
     native, plain = gptoss("mxfp4"), gptoss("bfloat16")

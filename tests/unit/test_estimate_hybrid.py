@@ -13,7 +13,8 @@ import pytest
 from hybrid_archs import GLM47_FLASH, GRANITE4_H_350M, LFM2_26B, NEMOTRON3_NANO, QWEN3_NEXT_80B, QWEN36_35B
 
 from llmpick.estimate import estimate, kv_cache_bytes, tensor_shapes
-from llmpick.schema import Architecture, CatalogEntry, LayerTypes, Params
+from llmpick.schema import Architecture, LayerTypes
+from tests.helpers import model_entry
 
 KIB = 1024
 
@@ -101,23 +102,8 @@ def test_dsa_indexer_keys_are_cached() -> None:
     assert kv_cache_bytes(a, 100)[0] == 47 * (512 + 64 + 128) * 2 * 100
 
 
-def _entry(a: Architecture) -> CatalogEntry:
-    return CatalogEntry(
-        name="x",
-        family="x",
-        organization="x",
-        summary="x",
-        method="base",
-        params=Params(total=None),
-        arch=a,
-        license="x",
-        license_class="unknown",
-        sources=["x"],
-    )
-
-
 def test_estimate_counts_state_in_total_and_per_layer() -> None:
-    est = estimate(_entry(QWEN36_35B), "Q4_K_M", 8192)
+    est = estimate(model_entry(QWEN36_35B), "Q4_K_M", 8192)
     assert est.kv_cache_bytes == 20 * KIB * 8192 and est.state_bytes == 65_863_680
     assert est.total_bytes == (
         est.weights_bytes + est.kv_cache_bytes + est.state_bytes + est.vision_bytes + est.overhead_bytes
@@ -125,7 +111,7 @@ def test_estimate_counts_state_in_total_and_per_layer() -> None:
     assert est.per_layer_state_bytes == round(65_863_680 / 40)
     assert est.basis["state"] == "formula"
     plain = estimate(
-        _entry(Architecture(layers=2, hidden_size=256, attention_heads=4, intermediate_size=512, vocab_size=1000)),
+        model_entry(Architecture(layers=2, hidden_size=256, attention_heads=4, intermediate_size=512, vocab_size=1000)),
         "Q8_0",
         512,
     )

@@ -5,7 +5,19 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llmpick.speed import CPU, CUDA, METAL, estimate_speed
+from llmpick.speed import CPU, CUDA, METAL, SpeedProfile, estimate_speed
+
+# A machine to compute by hand: 1 GB of weights read at 0.5 x 100 GB/s, 10 layers at 100 us each, one card.
+HAND = dict(
+    weight_bytes=1e9,
+    kv_bytes=0,
+    gpu_share=1.0,
+    layers=10,
+    gpu_bandwidth_gbs=100,
+    cpu_bandwidth_gbs=None,
+    cards=1,
+    gpu=SpeedProfile("hand", 0.5, 0.5, 100e-6, 0.0, (0.9, 1.1), True),
+)
 
 # Llama 3 8B: bytes read per token (GGUF size minus the looked-up token embedding) and f16 KV per token.
 Q4 = 4.58 * 2**30 - 525336576 * 4.5 / 8
@@ -101,19 +113,8 @@ def test_profile_selection_for_amd_and_unified_machines():
 
 def test_hand_computed_case():
     # 1 GB of weights at 0.5 x 100 GB/s = 20 ms, plus 10 layers x 100 us = 1 ms: 1 / 0.021 s = 47.6 tok/s
-    from llmpick.speed import SpeedProfile
 
-    prof = SpeedProfile("hand", 0.5, 0.5, 100e-6, 0.0, (0.9, 1.1), True)
-    s = estimate_speed(
-        weight_bytes=1e9,
-        kv_bytes=0,
-        gpu_share=1.0,
-        layers=10,
-        gpu_bandwidth_gbs=100,
-        cpu_bandwidth_gbs=None,
-        cards=1,
-        gpu=prof,
-    )
+    s = estimate_speed(**HAND)
     assert s.tokens_per_second == 47.6 and (s.low, s.high) == (42.9, 52.4)
 
 
@@ -173,22 +174,10 @@ def test_prefill_calibrated_for_every_gpu_profile_and_known_for_main_cards():
 def test_recurrent_state_is_read_written_and_costs_its_ops_by_hand():
     """Hybrid models: every token reads and writes back the recurrent state (2 x S at the weights' bandwidth) and
     runs the ops over it (S x T_STATE_S_PER_BYTE); a plain transformer (S = 0) is unchanged."""
-    from llmpick.speed import STATE_PASSES, T_STATE_S_PER_BYTE, SpeedProfile
-
-    prof = SpeedProfile("hand", 0.5, 0.5, 100e-6, 0.0, (0.9, 1.1), True)
+    from llmpick.speed import STATE_PASSES, T_STATE_S_PER_BYTE
 
     def spt(state):
-        s = estimate_speed(
-            weight_bytes=1e9,
-            kv_bytes=0,
-            gpu_share=1.0,
-            layers=10,
-            gpu_bandwidth_gbs=100,
-            cpu_bandwidth_gbs=None,
-            cards=1,
-            gpu=prof,
-            state_bytes=state,
-        )
+        s = estimate_speed(**HAND, state_bytes=state)
         return 1 / s.tokens_per_second, s
 
     base, _ = spt(0)
@@ -230,7 +219,8 @@ def test_per_layer_embeddings_are_looked_up_not_read():
     active = total - the table, by hand from its shape and ggml type."""
     from llmpick.estimate.weights import weights
     from llmpick.quant import resolve_quant
-    from llmpick.schema import Architecture, CatalogEntry, LayerTypes, Params
+    from llmpick.schema import Architecture, LayerTypes
+    from tests.helpers import model_entry
 
     a = Architecture(
         type="Gemma4ForConditionalGeneration",
@@ -246,18 +236,7 @@ def test_per_layer_embeddings_are_looked_up_not_read():
         per_layer_vocab_size=262144,
         tie_word_embeddings=True,
     )
-    entry = CatalogEntry(
-        name="x",
-        family="x",
-        organization="x",
-        summary="x",
-        method="base",
-        params=Params(total=None),
-        arch=a,
-        license="x",
-        license_class="unknown",
-        sources=["x"],
-    )
+    entry = model_entry(a)
     w, _ = weights(entry, resolve_quant("Q4_0"))
     assert w is not None and w.basis == "formula"
     # tied: token_embd is also the output head, so llama.cpp's rule gives it the output's Q6_K (210 bytes per 256
