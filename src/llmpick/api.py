@@ -196,7 +196,7 @@ def check_repo(
     model, source = rc.catalog_model(name, got.data, cat)
     if model is None:
         packed = any(f.artifact_format not in ("gguf", "original") for f in files)
-        model = _drafted(got, session, packed=packed)
+        model = hubrepo.drafted(got, session, packed=packed)
         source = f"a draft from the Hub's model_info{' and config.json' if got.data.config else ''} (not curated)"
     verdicts = rc.check_files(model, name, files, hardware, cons, allow_offload=allow_offload, catalog=cat)
     return rc.repo_answer(
@@ -211,39 +211,6 @@ def check_repo(
         cons=cons,
         warnings=[*warnings, *got.notes],
     )
-
-
-def _drafted(got: Any, session: Any, *, packed: bool = False) -> Model:
-    """A catalog-like model of a repo no catalog entry describes: model_info plus its config.json, or for a GGUF
-    repo without one, its base model's (the layer shapes the KV cache needs).  ``packed``: quantized safetensors
-    (AWQ, GPTQ, bitsandbytes ...), whose Hub parameter count counts packed integers, not weights: left out, so
-    the estimate counts the parameters from the layer shapes."""
-    from . import hubrepo
-    from .draft import draft
-    from .hub import HubBadAnswer
-    from .recommend.repo_check import base_models
-
-    hubrepo.with_config(got, session)
-    data = got.data
-    if packed:
-        data = data.model_copy(update={"safetensors_total": None})
-    if data.config is None:
-        bases = base_models(got.repo, data)
-        config = hubrepo.base_config(bases[0], session) if bases else None
-        if config is not None:
-            data = data.model_copy(update={"config": config})
-        elif bases:
-            got.notes.append(
-                f"{got.repo}: the config.json of its base model {bases[0]} could not be read; "
-                "the KV cache cannot be estimated."
-            )
-    try:
-        return draft(got.repo, data, endpoint=got.endpoint, fetched_at=got.fetched_at).model()
-    except ValueError:  # pydantic's ValidationError: Hub data the catalog's rules refuse
-        raise HubBadAnswer(
-            f"{got.repo}: the Hub's data does not make a valid catalog entry.",
-            "Draft it with `llmpick catalog add` and fix what `llmpick catalog validate` reports.",
-        ) from None
 
 
 def estimate_memory(

@@ -21,7 +21,7 @@ from .errors import LlmpickError
 
 if TYPE_CHECKING:
     from .hub import Hub
-    from .schema import HubRepoData
+    from .schema import HubRepoData, Model
 
 
 @dataclass
@@ -137,3 +137,54 @@ def _store(got: RepoData) -> None:
         got.data, got.fetched_at = stored.data, stored.fetched_at  # stored.data keeps a config.json fetched earlier
     except hubcache.CacheWriteError as exc:
         got.notes.append(f"{exc.message}; continuing without caching it.")
+
+
+_BASE_TAGS = ("base_model:quantized:", "base_model:finetune:")
+
+
+def base_models(repo: str, data: HubRepoData) -> list[str]:
+    """The repos this one was made from: the card's ``base_model``, then the Hub's ``base_model:quantized:X`` /
+    ``base_model:finetune:X`` tags (an adapter or a merge has other shapes, so not those)."""
+    from .schema import is_hub_id
+
+    out = list(data.base_model)
+    for t in data.tags:
+        for prefix in _BASE_TAGS:
+            if t.startswith(prefix):
+                out.append(t[len(prefix) :])
+    seen: dict[str, str] = {}
+    for b in out:
+        if is_hub_id(b) and b.lower() != repo.lower():
+            seen.setdefault(b.lower(), b)
+    return list(seen.values())
+
+
+def drafted(got: RepoData, session: HubSession, *, packed: bool = False) -> Model:
+    """A catalog-like model of a repo no catalog entry describes: model_info plus its config.json, or for a GGUF
+    repo without one, its base model's (the layer shapes the KV cache needs).  ``packed``: quantized safetensors
+    (AWQ, GPTQ, bitsandbytes ...), whose Hub parameter count counts packed integers, not weights: left out, so
+    the estimate counts the parameters from the layer shapes."""
+    from .draft import draft
+    from .hub import HubBadAnswer
+
+    with_config(got, session)
+    data = got.data
+    if packed:
+        data = data.model_copy(update={"safetensors_total": None})
+    if data.config is None:
+        bases = base_models(got.repo, data)
+        config = base_config(bases[0], session) if bases else None
+        if config is not None:
+            data = data.model_copy(update={"config": config})
+        elif bases:
+            got.notes.append(
+                f"{got.repo}: the config.json of its base model {bases[0]} could not be read; "
+                "the KV cache cannot be estimated."
+            )
+    try:
+        return draft(got.repo, data, endpoint=got.endpoint, fetched_at=got.fetched_at).model()
+    except ValueError:  # pydantic's ValidationError: Hub data the catalog's rules refuse
+        raise HubBadAnswer(
+            f"{got.repo}: the Hub's data does not make a valid catalog entry.",
+            "Draft it with `llmpick catalog add` and fix what `llmpick catalog validate` reports.",
+        ) from None

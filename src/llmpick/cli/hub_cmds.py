@@ -340,61 +340,20 @@ def add(
 
 
 def hub_model(ref: str, *, endpoint: str | None = None, timeout: float = 10.0, offline: bool = False) -> "Model":
-    """A catalog-like Model for any Hub repo (``estimate hf:ORG/NAME``): model_info, config.json when the repo has one.
-
-    The answer is cached; offline, the cache is used (and said so).  Gated repos whose config.json cannot be
-    read fall back to the parameter count (with a warning).
-    """
-    from .. import hubcache
-    from ..draft import draft, parse_hf_ref, require_text_generation
-    from ..hub import Hub, HubGated, HubOffline
-    from ..hubargs import redact_url
+    """A catalog-like Model for any Hub repo (``estimate hf:ORG/NAME``), the draft `check hf:` judges too: its Hub
+    data from the cache (under 7 days old, or offline) or the Hub, its config.json, or a GGUF repo's base model's.
+    A gated repo whose config.json cannot be read falls back to the parameter count (with a warning)."""
+    from .. import hubrepo
+    from ..draft import parse_hf_ref, require_text_generation
 
     repo = parse_hf_ref(ref)
-    hub = Hub(endpoint, timeout=timeout, offline=offline)
-    if hub.offline:
-        cached = hubcache.read(repo)
-        if cached.file is None:
-            raise HubOffline(
-                f"Offline: no cached Hub data for {repo}, and the Hub was not contacted.",
-                "Run once without --offline (and unset HF_HUB_OFFLINE) to fetch it.",
-            )
-        output.warn(f"Offline: using cached Hub data for {repo} (fetched {cached.file.fetched_at}).")
-        data, fetched_at, ep = cached.file.data, cached.file.fetched_at, redact_url(cached.file.endpoint)
-    else:
-        data = hub.model_info(repo)
-        require_text_generation(data, repo)
-        if any(f.name == "config.json" for f in data.files):
-            try:
-                data.config = hub.config_json(repo, revision=data.sha)
-            except HubGated:
-                output.warn(
-                    f"{repo} is gated: its config.json needs an accepted license and HF_TOKEN; "
-                    "estimating from the parameter count only."
-                )
-        base = next((b for b in data.base_model if b.lower() != repo.lower()), None)
-        if data.config is None and base and (data.gguf or any(f.name.endswith(".gguf") for f in data.files)):
-            from ..errors import LlmpickError
-            from ..schema import is_hub_id
-
-            try:  # a GGUF repo: the layer shapes (for the KV cache) are in its base model's config.json
-                data = data.model_copy(update={"config": hub.config_json(base) if is_hub_id(base) else None})
-            except LlmpickError:
-                output.warn(
-                    f"{repo}: the config.json of its base model {base} could not be read; "
-                    "the KV cache cannot be estimated."
-                )
-        fetched_at, ep = _store(repo, data, hub.shown_endpoint), hub.shown_endpoint
-    require_text_generation(data, repo)
-    try:
-        return draft(repo, data, endpoint=ep, fetched_at=fetched_at).model()
-    except ValueError as exc:  # pydantic's ValidationError: Hub data the catalog's rules refuse
-        from ..hub import HubBadAnswer
-
-        raise HubBadAnswer(
-            f"{repo}: the Hub's data does not make a valid catalog entry ({type(exc).__name__}).",
-            "Draft it with `llmpick catalog add` and fix what `llmpick catalog validate` reports.",
-        ) from None
+    session = hubrepo.HubSession(endpoint, timeout, offline)
+    got = hubrepo.load(repo, session)
+    require_text_generation(got.data, repo)
+    model = hubrepo.drafted(got, session)
+    for note in got.notes:
+        output.warn(note)
+    return model
 
 
 def _store(repo: str, data: "HubRepoData", endpoint: str) -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog, ModelFacts
 from ..hardware import Hardware, report
-from ..schema import HubRepoData, Model, is_hub_id
+from ..hubrepo import base_models
+from ..schema import HubRepoData, Model
 from ..schema.recommend import RepoCheckAnswer, RepoFileOut, SkippedFileOut
 from .artifacts import ENGINE_OF, resolved, switch_moe
 from .candidates import Candidate
@@ -23,8 +24,6 @@ from .repo_files import RepoFile, Skipped
 from .report import constraints_out, recommendation_out
 from .search import check, option_key
 
-_BASE_TAGS = ("base_model:quantized:", "base_model:finetune:")
-
 
 @dataclass
 class FileVerdict:
@@ -32,21 +31,6 @@ class FileVerdict:
     fits: bool
     option: Option
     reason: str
-
-
-def base_models(repo: str, data: HubRepoData) -> list[str]:
-    """The repos this one was made from: the card's ``base_model``, then the Hub's ``base_model:quantized:X`` /
-    ``base_model:finetune:X`` tags (an adapter or a merge has other shapes, so not those)."""
-    out = list(data.base_model)
-    for t in data.tags:
-        for prefix in _BASE_TAGS:
-            if t.startswith(prefix):
-                out.append(t[len(prefix) :])
-    seen: dict[str, str] = {}
-    for b in out:
-        if is_hub_id(b) and b.lower() != repo.lower():
-            seen.setdefault(b.lower(), b)
-    return list(seen.values())
 
 
 def catalog_model(repo: str, data: HubRepoData, catalog: Catalog) -> tuple[Model | None, str]:
